@@ -1,0 +1,322 @@
+#include "config/config.h"
+
+#include "config/yaml_reader.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace mcpgw::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Parses "host:port", "[v6]:port" or "localhost:port".
+bool ParseEndpoint(const std::string& text, Endpoint* out, std::string* why) {
+  std::string host, port;
+  if (!text.empty() && text[0] == '[') {
+    const auto close = text.find(']');
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      *why = "must look like [::1]:8080";
+      return false;
+    }
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos) {
+      *why = "must look like 127.0.0.1:8080 (host:port)";
+      return false;
+    }
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  unsigned value = 0;
+  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (port.empty() || ec != std::errc() || end != port.data() + port.size() || value > 65535) {
+    *why = "port must be a number from 0 to 65535";
+    return false;
+  }
+  unsigned char buf[16];
+  if (host != "localhost" && inet_pton(AF_INET, host.c_str(), buf) != 1 && inet_pton(AF_INET6, host.c_str(), buf) != 1) {
+    *why = "host must be an IP address or localhost (got \"" + host + "\")";
+    return false;
+  }
+  out->host = host;
+  out->port = static_cast<uint16_t>(value);
+  return true;
+}
+
+bool IsAbsoluteHttpUri(const std::string& uri) {
+  return (uri.rfind("http://", 0) == 0 || uri.rfind("https://", 0) == 0) && uri.find('#') == std::string::npos &&
+         uri.size() > 8;
+}
+
+bool IsValidName(const std::string& name) {
+  return !name.empty() && name.size() <= 64 &&
+         std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; });
+}
+
+class ConfigParser {
+ public:
+  ConfigParser(std::vector<std::string>* errors) : errors_(errors), r_(errors) {}
+
+  void Root(const YAML::Node& root, Config* c) {
+    if (!root || root.IsNull()) return;
+    if (!root.IsMap()) return r_.Fail("(top level)", "must be a mapping with keys such as server, plugins, routes");
+    r_.RejectUnknownKeys(root, "", {"server", "metrics", "log", "plugin_dir", "plugins", "routes"});
+    ServerSection(root["server"], &c->server);
+    MetricsSection(root["metrics"], &c->metrics);
+    LogSection(root["log"], c);
+    r_.String(root, "", "plugin_dir", &c->plugin_dir);
+    Plugins(root["plugins"], &c->plugins);
+    Routes(root["routes"], c);
+  }
+
+ private:
+  void Listen(const YAML::Node& node, const std::string& path, Endpoint* out) {
+    std::string text;
+    r_.String(node, path, "listen", &text);
+    std::string why;
+    if (!text.empty() && !ParseEndpoint(text, out, &why)) r_.Fail(Join(path, "listen"), why);
+  }
+
+  void ServerSection(const YAML::Node& node, Server* s) {
+    if (!r_.ExpectMap(node, "server")) return;
+    r_.RejectUnknownKeys(node, "server", {"listen", "public_url", "io_threads", "allowed_origins", "data_dir",
+                                          "page_size", "limits", "sessions"});
+    Listen(node, "server", &s->listen);
+    r_.String(node, "server", "public_url", &s->public_url);
+    r_.Uint32(node, "server", "io_threads", 0, 256, &s->io_threads);
+    r_.StringList(node, "server", "allowed_origins", &s->allowed_origins);
+    for (std::size_t i = 0; i < s->allowed_origins.size(); ++i) {
+      const std::string& o = s->allowed_origins[i];
+      if (!IsAbsoluteHttpUri(o) || o.back() == '/' || o.find('/', o.find("//") + 2) != std::string::npos) {
+        r_.Fail("server.allowed_origins[" + std::to_string(i) + "]",
+                "must be an origin such as https://app.example.com (scheme, host, optional port; no path)");
+      }
+    }
+    r_.String(node, "server", "data_dir", &s->data_dir);
+    r_.Uint32(node, "server", "page_size", 1, 10'000, &s->page_size);
+    if (const YAML::Node l = node["limits"]; r_.ExpectMap(l, "server.limits")) {
+      r_.RejectUnknownKeys(l, "server.limits", {"max_body_bytes", "max_header_bytes", "max_json_depth",
+                                                "request_timeout_ms", "max_connections"});
+      r_.Uint(l, "server.limits", "max_body_bytes", 1024, 1ull << 30, &s->limits.max_body_bytes);
+      r_.Uint32(l, "server.limits", "max_header_bytes", 1024, 1 << 20, &s->limits.max_header_bytes);
+      r_.Uint32(l, "server.limits", "max_json_depth", 4, 1000, &s->limits.max_json_depth);
+      r_.Uint32(l, "server.limits", "request_timeout_ms", 10, 3'600'000, &s->limits.request_timeout_ms);
+      r_.Uint32(l, "server.limits", "max_connections", 1, 1'000'000, &s->limits.max_connections);
+    }
+    if (const YAML::Node ss = node["sessions"]; r_.ExpectMap(ss, "server.sessions")) {
+      r_.RejectUnknownKeys(ss, "server.sessions", {"secret_file", "lifetime_s", "sse_retry_ms", "event_buffer", "poll_after_ms"});
+      r_.String(ss, "server.sessions", "secret_file", &s->sessions.secret_file);
+      r_.Uint32(ss, "server.sessions", "lifetime_s", 60, 30 * 86'400, &s->sessions.lifetime_s);
+      r_.Uint32(ss, "server.sessions", "sse_retry_ms", 10, 600'000, &s->sessions.sse_retry_ms);
+      r_.Uint32(ss, "server.sessions", "event_buffer", 1, 1'000'000, &s->sessions.event_buffer);
+      r_.Uint32(ss, "server.sessions", "poll_after_ms", 0, 3'600'000, &s->sessions.poll_after_ms);
+    }
+  }
+
+  void MetricsSection(const YAML::Node& node, Metrics* m) {
+    if (!r_.ExpectMap(node, "metrics")) return;
+    r_.RejectUnknownKeys(node, "metrics", {"enabled", "listen"});
+    r_.Bool(node, "metrics", "enabled", &m->enabled);
+    Listen(node, "metrics", &m->listen);
+  }
+
+  void LogSection(const YAML::Node& node, Config* c) {
+    if (!r_.ExpectMap(node, "log")) return;
+    r_.RejectUnknownKeys(node, "log", {"level"});
+    std::string level;
+    r_.String(node, "log", "level", &level);
+    if (!level.empty() && !log::ParseLevel(level, &c->log_level)) {
+      r_.Fail("log.level", "must be one of debug, info, warning, error");
+    }
+  }
+
+  void Plugins(const YAML::Node& node, std::vector<Plugin>* out) {
+    if (!node) return;
+    if (!node.IsSequence()) return r_.Fail("plugins", "must be a list of plugin instances");
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const std::string path = "plugins[" + std::to_string(i) + "]";
+      if (!r_.ExpectMap(node[i], path)) {
+        if (!node[i] || node[i].IsNull()) r_.Fail(path, "must be a mapping with name and file");
+        continue;
+      }
+      r_.RejectUnknownKeys(node[i], path, {"name", "file", "workers", "queue_depth", "config"});
+      Plugin p;
+      r_.String(node[i], path, "name", &p.name);
+      r_.String(node[i], path, "file", &p.file);
+      r_.Uint32(node[i], path, "workers", 1, 256, &p.workers);
+      r_.Uint32(node[i], path, "queue_depth", 1, 1'000'000, &p.queue_depth);
+      if (const YAML::Node cfg = node[i]["config"]; cfg && !cfg.IsNull()) {
+        if (!cfg.IsMap()) {
+          r_.Fail(path + ".config", "must be a mapping (it is passed to the plugin as a JSON object)");
+        } else {
+          p.config = YamlToJson(cfg);
+        }
+      }
+      if (!IsValidName(p.name)) r_.Fail(path + ".name", "required: 1-64 letters, digits, '-' or '_'");
+      if (!names.insert(p.name).second) r_.Fail(path + ".name", "\"" + p.name + "\" is used by another plugin");
+      if (p.file.empty()) r_.Fail(path + ".file", "required: the plugin's .so file, e.g. memory.so");
+      out->push_back(std::move(p));
+    }
+  }
+
+  void Routes(const YAML::Node& node, Config* c) {
+    if (!node) return;
+    if (!node.IsSequence()) return r_.Fail("routes", "must be a list of routes");
+    std::set<std::string> names, paths;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const std::string path = "routes[" + std::to_string(i) + "]";
+      if (!r_.ExpectMap(node[i], path)) {
+        if (!node[i] || node[i].IsNull()) r_.Fail(path, "must be a mapping with name, path and plugin");
+        continue;
+      }
+      r_.RejectUnknownKeys(node[i], path, {"name", "path", "resource", "plugin", "instructions"});
+      Route route;
+      r_.String(node[i], path, "name", &route.name);
+      r_.String(node[i], path, "path", &route.path);
+      r_.String(node[i], path, "resource", &route.resource);
+      r_.String(node[i], path, "plugin", &route.plugin);
+      r_.String(node[i], path, "instructions", &route.instructions);
+      if (!IsValidName(route.name)) r_.Fail(path + ".name", "required: 1-64 letters, digits, '-' or '_'");
+      if (!names.insert(route.name).second) r_.Fail(path + ".name", "\"" + route.name + "\" is used by another route");
+      if (route.path.empty() || route.path[0] != '/' || route.path.find_first_of("?# ") != std::string::npos ||
+          (route.path.size() > 1 && route.path.back() == '/')) {
+        r_.Fail(path + ".path", "must start with '/', not end with '/', and hold no '?', '#' or space (got \"" +
+                                    route.path + "\")");
+      } else if (route.path.rfind("/.well-known", 0) == 0 || route.path == "/metrics") {
+        r_.Fail(path + ".path", "\"" + route.path + "\" is reserved by the gateway");
+      } else if (!paths.insert(route.path).second) {
+        r_.Fail(path + ".path", "\"" + route.path + "\" is used by another route");
+      }
+      if (!route.resource.empty() && !IsAbsoluteHttpUri(route.resource)) {
+        r_.Fail(path + ".resource", "must be an absolute http(s) URI without a fragment");
+      }
+      if (route.plugin.empty()) {
+        r_.Fail(path + ".plugin", "required: the name of a plugin instance");
+      } else if (c->FindPlugin(route.plugin) == nullptr) {
+        r_.Fail(path + ".plugin", "no plugin instance named \"" + route.plugin + "\" in plugins");
+      }
+      c->routes.push_back(std::move(route));
+    }
+  }
+
+  std::vector<std::string>* errors_;
+  YamlReader r_;
+};
+
+void ApplyDefaults(Config* c) {
+  if (c->server.public_url.empty()) c->server.public_url = "http://" + c->server.listen.ToString();
+  while (c->server.public_url.size() > 1 && c->server.public_url.back() == '/') c->server.public_url.pop_back();
+  for (Route& r : c->routes) {
+    if (r.resource.empty()) r.resource = c->server.public_url + r.path;
+  }
+  auto resolve = [&](std::string& p) {
+    if (!p.empty() && fs::path(p).is_relative()) p = (fs::path(c->base_dir) / p).lexically_normal().string();
+  };
+  resolve(c->server.data_dir);
+  resolve(c->server.sessions.secret_file);
+  resolve(c->plugin_dir);
+}
+
+void CheckCrossFields(const Config& c, std::vector<std::string>* errors) {
+  // Until authentication exists, nothing may listen beyond this machine.
+  if (!c.server.listen.IsLoopback()) {
+    errors->push_back("server.listen: must be a loopback address (127.0.0.1, ::1 or localhost): this build has no "
+                      "authentication, so it refuses to serve other hosts");
+  }
+  if (c.metrics.enabled && c.metrics.listen.ToString() == c.server.listen.ToString()) {
+    errors->push_back("metrics.listen: must differ from server.listen");
+  }
+  if (!IsAbsoluteHttpUri(c.server.public_url)) errors->push_back("server.public_url: must be an absolute http(s) URI");
+  if (c.routes.empty()) errors->push_back("routes: at least one route is required");
+}
+
+}  // namespace
+
+bool Endpoint::IsLoopback() const {
+  if (host == "localhost" || host == "::1") return true;
+  in_addr addr{};
+  return inet_pton(AF_INET, host.c_str(), &addr) == 1 && (ntohl(addr.s_addr) >> 24) == 127;
+}
+
+std::string Endpoint::ToString() const {
+  const bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+const Plugin* Config::FindPlugin(const std::string& name) const {
+  for (const Plugin& p : plugins) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+const Route* Config::FindRoute(const std::string& name) const {
+  for (const Route& r : routes) {
+    if (r.name == name) return &r;
+  }
+  return nullptr;
+}
+
+LoadResult Parse(const std::string& yaml_text, const std::string& base_dir) {
+  std::vector<std::string> errors;
+  Config c;
+  c.base_dir = base_dir;
+  try {
+    const YAML::Node root = YAML::Load(yaml_text);
+    ConfigParser(&errors).Root(root, &c);
+  } catch (const YAML::Exception& e) {
+    errors.push_back("YAML syntax error at line " + std::to_string(e.mark.line + 1) + ", column " +
+                     std::to_string(e.mark.column + 1) + ": " + e.msg);
+    return errors;
+  }
+  if (!errors.empty()) return errors;
+  ApplyDefaults(&c);
+  CheckCrossFields(c, &errors);
+  if (!errors.empty()) return errors;
+  return c;
+}
+
+LoadResult LoadFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return std::vector<std::string>{path + ": cannot read the configuration file"};
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string dir = fs::absolute(path).parent_path().string();
+  LoadResult result = Parse(text.str(), dir);
+  if (auto* errors = std::get_if<std::vector<std::string>>(&result)) {
+    for (std::string& e : *errors) e = path + ": " + e;
+  }
+  return result;
+}
+
+const std::string& EmbeddedDefaultYaml() {
+  static const std::string kYaml = R"(# The embedded default: one process on loopback, the memory plugin, no Redis.
+server:
+  listen: 127.0.0.1:8080
+  data_dir: ./data
+metrics:
+  listen: 127.0.0.1:9464
+plugins:
+  - name: memory
+    file: memory.so
+routes:
+  - name: memory
+    path: /mcp/memory
+    plugin: memory
+    instructions: A knowledge graph that remembers entities, relations and observations across conversations.
+)";
+  return kYaml;
+}
+
+}  // namespace mcpgw::config

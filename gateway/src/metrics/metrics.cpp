@@ -1,0 +1,123 @@
+#include "metrics/metrics.h"
+
+#include <prometheus/text_serializer.h>
+
+#include <mutex>
+
+namespace mcpgw::metrics {
+namespace {
+
+const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
+  static const prometheus::Histogram::BucketBoundaries kBuckets{0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025,
+                                                                0.005,   0.01,   0.025,   0.05,   0.1,   0.25,
+                                                                0.5,     1,      2.5,     5,      10};
+  return kBuckets;
+}
+
+std::string Key(std::initializer_list<std::string_view> parts) {
+  std::string key;
+  for (std::string_view p : parts) {
+    key.append(p);
+    key.push_back('\x1f');
+  }
+  return key;
+}
+
+}  // namespace
+
+Metrics::Metrics(std::string_view version)
+    : registry_(std::make_shared<prometheus::Registry>()),
+      requests_(prometheus::BuildCounter()
+                    .Name("mcpgw_requests_total")
+                    .Help("MCP requests answered, by route, method, tool and outcome")
+                    .Register(*registry_)),
+      request_seconds_(prometheus::BuildHistogram()
+                           .Name("mcpgw_request_duration_seconds")
+                           .Help("Time from a parsed MCP request to its response, by route, method and tool")
+                           .Register(*registry_)),
+      plugin_calls_(prometheus::BuildCounter()
+                        .Name("mcpgw_plugin_calls_total")
+                        .Help("Plugin function calls, by plugin, operation and outcome")
+                        .Register(*registry_)),
+      plugin_seconds_(prometheus::BuildHistogram()
+                          .Name("mcpgw_plugin_call_duration_seconds")
+                          .Help("Time spent inside plugin functions, by plugin and operation")
+                          .Register(*registry_)),
+      rejected_(prometheus::BuildCounter()
+                    .Name("mcpgw_rejected_requests_total")
+                    .Help("Requests refused before the core, by reason")
+                    .Register(*registry_)),
+      queue_depth_(prometheus::BuildGauge()
+                       .Name("mcpgw_plugin_queue_depth")
+                       .Help("Plugin calls waiting for a worker, by plugin")
+                       .Register(*registry_)) {
+  auto& sessions = prometheus::BuildGauge().Name("mcpgw_sessions_open").Help("Session-era MCP sessions held by this replica").Register(*registry_);
+  sessions_open_ = &sessions.Add({});
+  auto& streams = prometheus::BuildGauge().Name("mcpgw_sse_streams_open").Help("Open SSE response streams").Register(*registry_);
+  sse_streams_open_ = &streams.Add({});
+  auto& info = prometheus::BuildGauge().Name("mcpgw_build_info").Help("Build information; the value is always 1").Register(*registry_);
+  info.Add({{"version", std::string(version)}}).Set(1);
+}
+
+Metrics::Pair& Metrics::Lookup(std::unordered_map<std::string, Pair>& cache,
+                               prometheus::Family<prometheus::Counter>& counters,
+                               prometheus::Family<prometheus::Histogram>& histograms, const std::string& key,
+                               const std::map<std::string, std::string>& counter_labels,
+                               const std::map<std::string, std::string>& histogram_labels) {
+  {
+    std::shared_lock lock(mu_);
+    if (auto it = cache.find(key); it != cache.end()) return it->second;
+  }
+  std::unique_lock lock(mu_);
+  auto [it, inserted] = cache.try_emplace(key, Pair{nullptr, nullptr});
+  if (inserted) {
+    it->second.counter = &counters.Add(counter_labels);
+    it->second.histogram = &histograms.Add(histogram_labels, LatencyBuckets());
+  }
+  return it->second;
+}
+
+void Metrics::RecordRequest(std::string_view route, std::string_view method, std::string_view tool,
+                            std::string_view outcome, double seconds) {
+  const std::string key = Key({route, method, tool, outcome});
+  Pair& p = Lookup(request_cache_, requests_, request_seconds_, key,
+                   {{"route", std::string(route)}, {"method", std::string(method)}, {"tool", std::string(tool)},
+                    {"outcome", std::string(outcome)}},
+                   {{"route", std::string(route)}, {"method", std::string(method)}, {"tool", std::string(tool)}});
+  p.counter->Increment();
+  p.histogram->Observe(seconds);
+}
+
+void Metrics::RecordPluginCall(std::string_view plugin, std::string_view operation, std::string_view outcome,
+                               double seconds) {
+  const std::string key = Key({plugin, operation, outcome});
+  Pair& p = Lookup(plugin_cache_, plugin_calls_, plugin_seconds_, key,
+                   {{"plugin", std::string(plugin)}, {"operation", std::string(operation)}, {"outcome", std::string(outcome)}},
+                   {{"plugin", std::string(plugin)}, {"operation", std::string(operation)}});
+  p.counter->Increment();
+  p.histogram->Observe(seconds);
+}
+
+void Metrics::RecordRejected(std::string_view reason) {
+  const std::string key(reason);
+  {
+    std::shared_lock lock(mu_);
+    if (auto it = rejected_cache_.find(key); it != rejected_cache_.end()) return it->second->Increment();
+  }
+  std::unique_lock lock(mu_);
+  auto [it, inserted] = rejected_cache_.try_emplace(key, nullptr);
+  if (inserted) it->second = &rejected_.Add({{"reason", key}});
+  it->second->Increment();
+}
+
+prometheus::Gauge& Metrics::plugin_queue_depth(std::string_view plugin) {
+  std::unique_lock lock(mu_);
+  return queue_depth_.Add({{"plugin", std::string(plugin)}});
+}
+
+std::string Metrics::Serialize() const {
+  prometheus::TextSerializer serializer;
+  return serializer.Serialize(registry_->Collect());
+}
+
+}  // namespace mcpgw::metrics

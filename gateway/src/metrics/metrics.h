@@ -1,0 +1,68 @@
+// Prometheus metrics of every stage, served as text on the metrics listener.
+//
+// Label values are bounded by construction: routes, methods, tools and
+// plugins come from configuration and plugin lists, outcomes and reasons
+// from fixed enums. No subject, token or client-chosen string is a label.
+#pragma once
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace mcpgw::metrics {
+
+class Metrics {
+ public:
+  explicit Metrics(std::string_view version);
+
+  // One MCP request finished at the core (route, method, tool or "", outcome).
+  void RecordRequest(std::string_view route, std::string_view method, std::string_view tool,
+                     std::string_view outcome, double seconds);
+  // One plugin function call finished.
+  void RecordPluginCall(std::string_view plugin, std::string_view operation, std::string_view outcome,
+                        double seconds);
+  // A request refused before it reached the core (limits, origin, framing).
+  void RecordRejected(std::string_view reason);
+
+  prometheus::Gauge& sessions_open() { return *sessions_open_; }
+  prometheus::Gauge& sse_streams_open() { return *sse_streams_open_; }
+  prometheus::Gauge& plugin_queue_depth(std::string_view plugin);
+
+  // The text exposition format of everything registered.
+  std::string Serialize() const;
+
+ private:
+  struct Pair {
+    prometheus::Counter* counter;
+    prometheus::Histogram* histogram;
+  };
+  Pair& Lookup(std::unordered_map<std::string, Pair>& cache, prometheus::Family<prometheus::Counter>& counters,
+               prometheus::Family<prometheus::Histogram>& histograms, const std::string& key,
+               const std::map<std::string, std::string>& counter_labels,
+               const std::map<std::string, std::string>& histogram_labels);
+
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Counter>& requests_;
+  prometheus::Family<prometheus::Histogram>& request_seconds_;
+  prometheus::Family<prometheus::Counter>& plugin_calls_;
+  prometheus::Family<prometheus::Histogram>& plugin_seconds_;
+  prometheus::Family<prometheus::Counter>& rejected_;
+  prometheus::Family<prometheus::Gauge>& queue_depth_;
+  prometheus::Gauge* sessions_open_;
+  prometheus::Gauge* sse_streams_open_;
+
+  mutable std::shared_mutex mu_;
+  std::unordered_map<std::string, Pair> request_cache_;
+  std::unordered_map<std::string, Pair> plugin_cache_;
+  std::unordered_map<std::string, prometheus::Counter*> rejected_cache_;
+};
+
+}  // namespace mcpgw::metrics
