@@ -1,0 +1,101 @@
+#include "mcp/backend.h"
+
+#include "jsonrpc/message.h"
+#include "log/log.h"
+
+namespace mcpgw::mcp {
+
+void Listener::Notify(const std::string& method, json params) const {
+  params["_meta"]["io.modelcontextprotocol/subscriptionId"] = subscription_id_;
+  send_(jsonrpc::MakeNotification(method, std::move(params)));
+}
+
+Backend::Backend(const config::Route& route, plugin::PluginInstance* plugin,
+                 std::shared_ptr<const session::SessionIdCodec> codec, metrics::Metrics* metrics)
+    : route_(route), plugin_(plugin), sessions_(std::move(codec), route.name, metrics) {}
+
+std::optional<std::string> Backend::LoadTools() {
+  plugin::PluginRequest request;
+  request.op = plugin::Operation::kListTools;
+  const plugin::PluginReply reply = plugin_->Invoke(request);
+  if (reply.status != MCPGW_OK) return "list_tools failed: " + reply.body;
+  const json result = json::parse(reply.body, nullptr, false);
+  auto built = ToolSet::FromListResult(result);
+  if (auto* why = std::get_if<std::string>(&built)) return *why;
+  tools_.Replace(std::get<std::shared_ptr<const ToolSet>>(built));
+  return std::nullopt;
+}
+
+json Backend::Capabilities() const {
+  json caps{{"tools", {{"listChanged", true}}}, {"logging", json::object()}};
+  if (plugin_->Offers(plugin::Operation::kListResources)) {
+    caps["resources"] = {{"subscribe", true}, {"listChanged", true}};
+  }
+  if (plugin_->Offers(plugin::Operation::kListPrompts)) caps["prompts"] = {{"listChanged", true}};
+  if (plugin_->Offers(plugin::Operation::kComplete)) caps["completions"] = json::object();
+  return caps;
+}
+
+void Backend::OnListChanged(mcpgw_list_kind kind) {
+  if (kind != MCPGW_LIST_TOOLS) return Broadcast(kind);
+  // Refresh the catalog on a plugin worker (never inline: the plugin may be
+  // inside a serialised call right now), then tell clients.
+  plugin::PluginRequest request;
+  request.op = plugin::Operation::kListTools;
+  const bool queued = plugin_->TrySubmit(request, [this](plugin::PluginReply reply) {
+    auto built = reply.status == MCPGW_OK ? ToolSet::FromListResult(json::parse(reply.body, nullptr, false))
+                                          : decltype(ToolSet::FromListResult(json()))(reply.body);
+    if (auto* why = std::get_if<std::string>(&built)) {
+      log::Warn("tool_list_refresh_failed", {{"route", name()}, {"reason", *why}});
+      return;
+    }
+    tools_.Replace(std::get<std::shared_ptr<const ToolSet>>(built));
+    Broadcast(MCPGW_LIST_TOOLS);
+  });
+  if (!queued) log::Warn("tool_list_refresh_dropped", {{"route", name()}, {"reason", "plugin queue full"}});
+}
+
+void Backend::Broadcast(mcpgw_list_kind kind) {
+  const char* method = kind == MCPGW_LIST_TOOLS       ? "notifications/tools/list_changed"
+                       : kind == MCPGW_LIST_PROMPTS   ? "notifications/prompts/list_changed"
+                                                      : "notifications/resources/list_changed";
+  const json message = jsonrpc::MakeNotification(method, json::object());
+  for (const auto& session : sessions_.All()) session->Emit(message);
+  for (const auto& listener : LiveListeners()) {
+    const auto& f = listener->filter();
+    if ((kind == MCPGW_LIST_TOOLS && f.tools) || (kind == MCPGW_LIST_PROMPTS && f.prompts) ||
+        (kind == MCPGW_LIST_RESOURCES && f.resources)) {
+      listener->Notify(method, json::object());
+    }
+  }
+}
+
+void Backend::OnResourceUpdated(const std::string& uri) {
+  const json message = jsonrpc::MakeNotification("notifications/resources/updated", {{"uri", uri}});
+  for (const auto& session : sessions_.All()) {
+    if (session->IsSubscribed(uri)) session->Emit(message);
+  }
+  for (const auto& listener : LiveListeners()) {
+    if (listener->filter().resource_uris.count(uri) > 0) {
+      listener->Notify("notifications/resources/updated", {{"uri", uri}});
+    }
+  }
+}
+
+void Backend::AddListener(const std::shared_ptr<Listener>& listener) {
+  std::lock_guard lock(mu_);
+  listeners_.push_back(listener);
+}
+
+std::vector<std::shared_ptr<Listener>> Backend::LiveListeners() {
+  std::vector<std::shared_ptr<Listener>> live;
+  std::lock_guard lock(mu_);
+  std::erase_if(listeners_, [&](const std::weak_ptr<Listener>& w) {
+    auto l = w.lock();
+    if (l) live.push_back(std::move(l));
+    return !l;
+  });
+  return live;
+}
+
+}  // namespace mcpgw::mcp

@@ -1,0 +1,95 @@
+// One route: a plugin instance served as its own MCP server, with its own
+// canonical resource URI, tool catalog, sessions and change listeners.
+#pragma once
+
+#include "config/config.h"
+#include "mcp/session_registry.h"
+#include "mcp/tool_catalog.h"
+#include "plugin/plugin_instance.h"
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace mcpgw::mcp {
+
+using json = nlohmann::json;
+
+// A stateless-era subscriptions/listen stream: what it asked for and where
+// its notifications go.
+class Listener {
+ public:
+  struct Filter {
+    bool tools = false, prompts = false, resources = false;
+    std::set<std::string> resource_uris;
+  };
+  Listener(Filter filter, json subscription_id, std::function<void(const json&)> send)
+      : filter_(std::move(filter)), subscription_id_(std::move(subscription_id)), send_(std::move(send)) {}
+  const Filter& filter() const { return filter_; }
+  // Sends `method` with `params`, tagged with this subscription's id.
+  void Notify(const std::string& method, json params) const;
+
+ private:
+  Filter filter_;
+  json subscription_id_;
+  std::function<void(const json&)> send_;
+};
+
+class Backend {
+ public:
+  Backend(const config::Route& route, plugin::PluginInstance* plugin,
+          std::shared_ptr<const session::SessionIdCodec> codec, metrics::Metrics* metrics);
+
+  const std::string& name() const { return route_.name; }
+  const std::string& path() const { return route_.path; }
+  const std::string& resource() const { return route_.resource; }
+  const std::string& instructions() const { return route_.instructions; }
+  plugin::PluginInstance& plugin() { return *plugin_; }
+  ToolCatalog& tools() { return tools_; }
+  SessionRegistry& sessions() { return sessions_; }
+
+  // Lists the plugin's tools on the calling thread (start-up).
+  std::optional<std::string> LoadTools();
+
+  // The server capabilities this backend advertises.
+  json Capabilities() const;
+
+  // Plugin events (any thread).
+  void OnListChanged(mcpgw_list_kind kind);
+  void OnResourceUpdated(const std::string& uri);
+
+  void AddListener(const std::shared_ptr<Listener>& listener);
+
+ private:
+  void Broadcast(mcpgw_list_kind kind);
+  std::vector<std::shared_ptr<Listener>> LiveListeners();
+
+  config::Route route_;
+  plugin::PluginInstance* plugin_;
+  ToolCatalog tools_;
+  SessionRegistry sessions_;
+  std::mutex mu_;
+  std::vector<std::weak_ptr<Listener>> listeners_;
+};
+
+// Fans one plugin instance's events out to every backend it serves.
+class PluginEventFanout final : public plugin::EventSink {
+ public:
+  void Add(Backend* backend) { backends_.push_back(backend); }
+  void ListChanged(mcpgw_list_kind kind) override {
+    for (Backend* b : backends_) b->OnListChanged(kind);
+  }
+  void ResourceUpdated(std::string uri) override {
+    for (Backend* b : backends_) b->OnResourceUpdated(uri);
+  }
+
+ private:
+  std::vector<Backend*> backends_;  // fixed after start-up
+};
+
+}  // namespace mcpgw::mcp

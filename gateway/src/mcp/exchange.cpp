@@ -1,0 +1,122 @@
+#include "mcp/exchange.h"
+
+#include "jsonrpc/message.h"
+#include "mcp/backend.h"
+#include "metrics/metrics.h"
+
+#include <array>
+
+namespace mcpgw::mcp {
+namespace {
+
+constexpr std::array<std::string_view, 8> kLevelNames = {"debug",    "info",  "notice", "warning",
+                                                         "error", "critical", "alert",  "emergency"};
+
+const char* kMetaLogLevel = "io.modelcontextprotocol/logLevel";
+
+}  // namespace
+
+std::optional<mcpgw_log_level> ParseLogLevel(std::string_view name) {
+  for (std::size_t i = 0; i < kLevelNames.size(); ++i) {
+    if (kLevelNames[i] == name) return static_cast<mcpgw_log_level>(i);
+  }
+  return std::nullopt;
+}
+
+std::string_view LogLevelName(mcpgw_log_level level) {
+  const auto i = static_cast<std::size_t>(level);
+  return i < kLevelNames.size() ? kLevelNames[i] : "info";
+}
+
+Exchange::Exchange(pipeline::Request request, std::shared_ptr<Responder> responder, metrics::Metrics* metrics)
+    : request_(std::move(request)), responder_(std::move(responder)), metrics_(metrics) {
+  const json& meta = request_.params.contains("_meta") ? request_.params["_meta"] : json();
+  if (meta.is_object()) {
+    if (auto t = meta.find("progressToken"); t != meta.end() && (t->is_string() || t->is_number_integer())) {
+      progress_token_ = *t;
+    }
+  }
+  if (request_.era == Era::kStateless) {
+    // Stateless era: log messages only when this request asked for them.
+    if (meta.is_object() && meta.contains(kMetaLogLevel) && meta[kMetaLogLevel].is_string()) {
+      log_threshold_ = ParseLogLevel(meta[kMetaLogLevel].get<std::string>());
+    }
+  } else if (request_.session) {
+    log_threshold_ = request_.session->log_level();
+  } else {
+    log_threshold_ = MCPGW_LOG_INFO;  // stdio before logging/setLevel
+  }
+}
+
+Exchange::~Exchange() = default;
+
+void Exchange::ArmDeadline(boost::asio::io_context& timers) {
+  if (request_.deadline == pipeline::Clock::time_point::max()) return;
+  deadline_timer_ = std::make_unique<boost::asio::steady_timer>(timers, request_.deadline);
+  std::weak_ptr<Exchange> weak = weak_from_this();
+  deadline_timer_->async_wait([weak](const boost::system::error_code& ec) {
+    if (ec) return;
+    auto self = weak.lock();
+    if (!self) return;
+    self->cancelled_.store(true);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(self->request_.deadline -
+                                                                          self->request_.received)
+                        .count();
+    self->Finish(Reply{jsonrpc::MakeError(self->request_.id, jsonrpc::code::kInternalError,
+                                          "Request timed out after " + std::to_string(ms) +
+                                              " ms; the backend did not answer in time")},
+                 "timeout");
+  });
+}
+
+void Exchange::Finish(Reply reply, std::string_view outcome) {
+  if (finished_.exchange(true)) return;
+  if (deadline_timer_) deadline_timer_->cancel();
+  if (request_.session && !request_.is_notification()) request_.session->Untrack(request_.id);
+  if (metrics_ != nullptr && !request_.is_notification()) {
+    const double seconds = std::chrono::duration<double>(pipeline::Clock::now() - request_.received).count();
+    metrics_->RecordRequest(request_.backend ? std::string_view(request_.backend->name()) : "", request_.method,
+                            tool_label, outcome, seconds);
+  }
+  held_.reset();
+  responder_->Finish(std::move(reply));
+  if (auto done = std::move(on_finish_)) done();
+}
+
+void Exchange::Notify(const nlohmann::json& notification) {
+  if (!finished_.load()) responder_->Notify(notification);
+}
+
+bool Exchange::Cancelled() const {
+  return cancelled_.load() || finished_.load() || pipeline::Clock::now() >= request_.deadline;
+}
+
+void Exchange::Progress(double progress, std::optional<double> total, std::string_view message) {
+  if (progress_token_.is_null()) return;
+  {
+    // Progress must increase with each notification (MCP progress spec).
+    std::lock_guard lock(progress_mu_);
+    if (last_progress_ && progress <= *last_progress_) return;
+    last_progress_ = progress;
+  }
+  json params{{"progressToken", progress_token_}, {"progress", progress}};
+  if (total) params["total"] = *total;
+  if (!message.empty()) params["message"] = message;
+  Notify(jsonrpc::MakeNotification("notifications/progress", std::move(params)));
+}
+
+void Exchange::Log(mcpgw_log_level level, std::string_view logger, std::string_view data_json) {
+  if (!log_threshold_ || level < *log_threshold_) return;
+  json data = json::parse(data_json, nullptr, false);
+  if (data.is_discarded()) data = std::string(data_json);
+  json params{{"level", LogLevelName(level)}, {"data", std::move(data)}};
+  if (!logger.empty()) params["logger"] = logger;
+  Notify(jsonrpc::MakeNotification("notifications/message", std::move(params)));
+}
+
+void Exchange::Cancel() {
+  cancelled_.store(true);
+  Finish(Reply{}, "cancelled");
+}
+
+}  // namespace mcpgw::mcp

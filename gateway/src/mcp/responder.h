@@ -1,0 +1,34 @@
+// The front door's side of one request: how the core answers it.
+#pragma once
+
+#include "mcp/session.h"
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mcpgw::mcp {
+
+struct Reply {
+  Reply() = default;
+  explicit Reply(nlohmann::json m, int status = 200) : message(std::move(m)), http_status(status) {}
+
+  nlohmann::json message;  // a JSON-RPC response; null: end without one (notification, cancelled)
+  int http_status = 200;   // for HTTP front doors; others ignore it
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::shared_ptr<Session> new_session;  // set by initialize
+};
+
+class Responder {
+ public:
+  virtual ~Responder() = default;
+  // A notification about this request (progress, log message), before Finish.
+  virtual void Notify(const nlohmann::json& notification) = 0;
+  // Ends the request. Called exactly once, from any thread.
+  virtual void Finish(Reply reply) = 0;
+};
+
+}  // namespace mcpgw::mcp

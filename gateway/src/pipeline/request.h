@@ -1,0 +1,52 @@
+// One MCP request as every front door hands it to the pipeline.
+//
+// Transports fill it from their wire format and never decide anything else;
+// the stages and the core read it. It carries no credential once the
+// authentication stage has turned the credential into a principal.
+#pragma once
+
+#include "mcp/protocol_version.h"
+#include "pipeline/principal.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace mcpgw::mcp {
+class Backend;
+class Session;
+struct Tool;
+}  // namespace mcpgw::mcp
+
+namespace mcpgw::pipeline {
+
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+struct Request {
+  // Where: the backend (route) this request addresses.
+  mcp::Backend* backend = nullptr;
+  // What: the JSON-RPC message.
+  json id;  // null for a notification
+  std::string method;
+  json params = json::object();
+  // How: protocol era and version in force for this request.
+  mcp::Era era = mcp::Era::kSession;
+  std::string protocol_version;
+  std::shared_ptr<mcp::Session> session;  // session era, after initialize
+  // Who.
+  Principal principal;
+  std::string source_address;
+  // Resolved by the core before the stages run.
+  const mcp::Tool* tool = nullptr;  // tools/call of a known tool
+  // When.
+  Clock::time_point received = Clock::now();
+  Clock::time_point deadline = Clock::time_point::max();
+
+  bool is_notification() const { return id.is_null(); }
+};
+
+}  // namespace mcpgw::pipeline

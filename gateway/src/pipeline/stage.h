@@ -1,0 +1,42 @@
+// A stage of the request pipeline: one decision about one request.
+//
+//   authenticate -> audience -> revocation -> authorize -> rate limit
+//   -> validate arguments -> dispatch
+//
+// Each stage is a small class that either lets the request continue or
+// returns a Denial. The front door maps a denial to its wire form (HTTP
+// status, JSON-RPC error, gRPC code), a metric and an audit line; no stage
+// knows which front door asked.
+#pragma once
+
+#include "pipeline/request.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mcpgw::pipeline {
+
+enum class DenialKind {
+  kUnauthenticated,   // 401
+  kForbidden,         // 403
+  kRateLimited,       // 429
+  kInvalidArguments,  // tool arguments do not match the tool's inputSchema
+  kUnavailable,       // 503
+};
+std::string_view DenialKindName(DenialKind kind);
+
+struct Denial {
+  DenialKind kind;
+  std::string message;  // safe to show the caller
+};
+
+class Stage {
+ public:
+  virtual ~Stage() = default;
+  virtual std::string_view name() const = 0;
+  // Returns nullopt to let the request continue.
+  virtual std::optional<Denial> Check(const Request& request) const = 0;
+};
+
+}  // namespace mcpgw::pipeline
