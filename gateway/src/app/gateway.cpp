@@ -1,0 +1,235 @@
+#include "app/gateway.h"
+
+#include "log/log.h"
+#include "pipeline/validate_arguments.h"
+#include "session/session_id.h"
+#include "transport/stdio/stdio_transport.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <thread>
+
+namespace mcpgw::app {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr auto kSweepEvery = std::chrono::seconds(60);
+constexpr auto kSessionIdle = std::chrono::hours(1);
+constexpr auto kDrainGrace = std::chrono::seconds(25);
+
+std::string EnsurePrivateDir(const std::string& path) {
+  std::error_code ec;
+  fs::create_directories(path, ec);
+  if (ec) return "cannot create directory " + path + ": " + ec.message();
+  ::chmod(path.c_str(), 0700);
+  return "";
+}
+
+std::string ResolvePluginFile(const std::string& file, const std::string& plugin_dir) {
+  if (fs::path(file).is_absolute()) return file;
+  return (fs::path(plugin_dir) / file).lexically_normal().string();
+}
+
+}  // namespace
+
+Gateway::Gateway(const config::Config& config) : config_(config) {}
+
+Gateway::~Gateway() {
+  // Plugins drain their workers before the backends they report to go away.
+  for (auto& p : plugins_) p->Drain();
+}
+
+std::variant<std::unique_ptr<Gateway>, std::string> Gateway::Create(const config::Config& config,
+                                                                     const StartOptions& options) {
+  std::unique_ptr<Gateway> gw(new Gateway(config));
+  if (std::string error = gw->Build(options); !error.empty()) return error;
+  return gw;
+}
+
+std::string Gateway::LoadPlugins(const std::string& plugin_dir) {
+  std::map<std::string, std::shared_ptr<plugin::PluginLibrary>> libraries;
+  for (const config::Plugin& p : config_.plugins) {
+    const std::string path = ResolvePluginFile(p.file, plugin_dir);
+    auto& lib = libraries[path];
+    if (!lib) {
+      auto loaded = plugin::PluginLibrary::Load(path);
+      if (auto* why = std::get_if<std::string>(&loaded)) return *why;
+      lib = std::get<std::shared_ptr<plugin::PluginLibrary>>(loaded);
+    }
+    const std::string data_dir = (fs::path(config_.server.data_dir) / "plugins" / p.name).string();
+    if (std::string error = EnsurePrivateDir(data_dir); !error.empty()) return error;
+    plugin::InstanceOptions o{p.name, data_dir, p.config.dump(), p.workers, p.queue_depth};
+    fanouts_.push_back(std::make_unique<mcp::PluginEventFanout>());
+    auto created = plugin::PluginInstance::Create(lib, o, fanouts_.back().get(), metrics_.get());
+    if (auto* why = std::get_if<std::string>(&created)) return *why;
+    plugins_.push_back(std::move(std::get<std::unique_ptr<plugin::PluginInstance>>(created)));
+    log::Info("plugin_loaded", {{"plugin", p.name},
+                                {"file", path},
+                                {"plugin_version", lib->descriptor().version},
+                                {"thread_safe", plugins_.back()->thread_safe()}});
+  }
+  return "";
+}
+
+std::string Gateway::Build(const StartOptions& options) {
+  log::SetLevel(config_.log_level);
+  metrics_ = std::make_unique<metrics::Metrics>(kVersion);
+  if (std::string error = EnsurePrivateDir(config_.server.data_dir); !error.empty()) return error;
+
+  const std::string key_path = config_.server.sessions.secret_file.empty()
+                                   ? (fs::path(config_.server.data_dir) / "session.key").string()
+                                   : config_.server.sessions.secret_file;
+  std::string key_error;
+  auto key = session::LoadOrCreateKey(key_path, &key_error);
+  if (!key) return key_error;
+  auto codec = std::make_shared<session::SessionIdCodec>(*key, std::chrono::seconds(config_.server.sessions.lifetime_s));
+
+  const std::string plugin_dir = config_.plugin_dir.empty() ? options.default_plugin_dir : config_.plugin_dir;
+  if (std::string error = LoadPlugins(plugin_dir); !error.empty()) return error;
+
+  std::map<std::string, mcp::Backend*> by_path;
+  for (const config::Route& route : config_.routes) {
+    std::size_t index = 0;
+    while (config_.plugins[index].name != route.plugin) ++index;
+    auto backend = std::make_unique<mcp::Backend>(route, plugins_[index].get(), codec, metrics_.get());
+    if (auto error = backend->LoadTools()) return "route " + route.name + ": plugin " + route.plugin + ": " + *error;
+    fanouts_[index]->Add(backend.get());
+    by_path[route.path] = backend.get();
+    backends_.push_back(std::move(backend));
+  }
+
+  pipeline::Pipeline pipeline;
+  pipeline.Append(std::make_unique<pipeline::ValidateArguments>());
+  mcp::CoreOptions core_options;
+  core_options.page_size = config_.server.page_size;
+  core_options.request_timeout = std::chrono::milliseconds(config_.server.limits.request_timeout_ms);
+  core_options.server_version = kVersion;
+  core_ = std::make_unique<mcp::Core>(std::move(pipeline), core_options, io_, metrics_.get());
+
+  if (!options.listen) return "";
+
+  http::StreamableHttpOptions http_options;
+  http_options.max_json_depth = config_.server.limits.max_json_depth;
+  http_options.sse_retry_ms = config_.server.sessions.sse_retry_ms;
+  http_options.event_buffer = config_.server.sessions.event_buffer;
+  http_options.poll_after = std::chrono::milliseconds(config_.server.sessions.poll_after_ms);
+  endpoint_ = std::make_unique<http::StreamableHttpEndpoint>(
+      *core_, by_path,
+      http::OriginPolicy(config_.server.allowed_origins, config_.server.public_url, config_.server.listen.IsLoopback()),
+      http_options, io_, metrics_.get());
+
+  http::ServerOptions server_options;
+  server_options.host = config_.server.listen.host;
+  server_options.port = config_.server.listen.port;
+  server_options.max_body_bytes = config_.server.limits.max_body_bytes;
+  server_options.max_header_bytes = config_.server.limits.max_header_bytes;
+  server_options.max_connections = config_.server.limits.max_connections;
+  server_options.name = "mcp";
+  http_ = std::make_unique<http::Server>(
+      io_, server_options, [this](std::shared_ptr<http::Exchange> ex) { endpoint_->Handle(ex); }, metrics_.get());
+  if (std::string error = http_->Listen(); !error.empty()) return error;
+
+  if (config_.metrics.enabled) {
+    ops_ = std::make_unique<http::OpsEndpoints>(*metrics_, ready_);
+    http::ServerOptions ops_options;
+    ops_options.host = config_.metrics.listen.host;
+    ops_options.port = config_.metrics.listen.port;
+    ops_options.max_body_bytes = 4096;
+    ops_options.name = "ops";
+    ops_server_ = std::make_unique<http::Server>(
+        io_, ops_options, [this](std::shared_ptr<http::Exchange> ex) { ops_->Handle(ex); }, metrics_.get());
+    if (std::string error = ops_server_->Listen(); !error.empty()) return error;
+  }
+  return "";
+}
+
+void Gateway::ScheduleSweep() {
+  sweep_timer_ = std::make_unique<boost::asio::steady_timer>(io_, kSweepEvery);
+  sweep_timer_->async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopping_) return;
+    for (auto& b : backends_) b->sessions().Sweep(kSessionIdle);
+    ScheduleSweep();
+  });
+}
+
+void Gateway::BeginShutdown(const std::string& signal) {
+  if (stopping_.exchange(true)) return;
+  ready_ = false;
+  log::Info("draining", {{"signal", signal}, {"in_flight", core_->in_flight()}});
+  http_->StopAccepting();
+  if (ops_server_) ops_server_->StopAccepting();
+  if (sweep_timer_) sweep_timer_->cancel();
+  core_->CloseListenStreams();
+  const auto deadline = std::chrono::steady_clock::now() + kDrainGrace;
+  drain_timer_ = std::make_unique<boost::asio::steady_timer>(io_);
+  std::function<void()> poll = [this, deadline, poll]() mutable {
+    if (core_->in_flight() == 0 || std::chrono::steady_clock::now() >= deadline) {
+      if (core_->in_flight() > 0) log::Warn("drain_timeout", {{"in_flight", core_->in_flight()}});
+      // Let the last responses flush, then stop.
+      drain_timer_->expires_after(std::chrono::milliseconds(50));
+      drain_timer_->async_wait([this](const boost::system::error_code&) { io_.stop(); });
+      return;
+    }
+    drain_timer_->expires_after(std::chrono::milliseconds(20));
+    drain_timer_->async_wait([poll](const boost::system::error_code& ec) mutable {
+      if (!ec) poll();
+    });
+  };
+  poll();
+}
+
+int Gateway::RunHttp() {
+  http_->Start();
+  if (ops_server_) ops_server_->Start();
+  signals_ = std::make_unique<boost::asio::signal_set>(io_, SIGTERM, SIGINT);
+  signals_->async_wait([this](const boost::system::error_code& ec, int signo) {
+    if (!ec) BeginShutdown(signo == SIGTERM ? "SIGTERM" : "SIGINT");
+  });
+  ScheduleSweep();
+  ready_ = true;
+  nlohmann::json routes = nlohmann::json::array();
+  for (const auto& b : backends_) {
+    routes.push_back({{"route", b->name()}, {"path", b->path()}, {"resource", b->resource()}});
+  }
+  log::Info("listening", {{"mcp", config_.server.listen.host + ":" + std::to_string(http_->port())},
+                          {"metrics", ops_server_ ? config_.metrics.listen.host + ":" + std::to_string(ops_server_->port())
+                                                  : std::string("disabled")},
+                          {"routes", routes}});
+
+  unsigned threads = config_.server.io_threads ? config_.server.io_threads : std::thread::hardware_concurrency();
+  if (threads == 0) threads = 1;
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([this] { io_.run(); });
+  io_.run();
+  for (auto& t : pool) t.join();
+  for (auto& p : plugins_) p->Drain();
+  log::Info("stopped", {});
+  return 0;
+}
+
+int Gateway::RunStdio(const std::string& route) {
+  mcp::Backend* backend = nullptr;
+  for (auto& b : backends_) {
+    if (b->name() == route) backend = b.get();
+  }
+  if (backend == nullptr) {
+    log::Error("unknown_route", {{"route", route}});
+    return 2;
+  }
+  // Timers (request deadlines) run on one background thread.
+  auto guard = boost::asio::make_work_guard(io_);
+  std::thread timers([this] { io_.run(); });
+  stdio::StdioTransport transport(*core_, *backend, config_.server.limits.max_json_depth, LocalUserPrincipal());
+  transport.Run(std::cin, std::cout);
+  guard.reset();
+  io_.stop();
+  timers.join();
+  for (auto& p : plugins_) p->Drain();
+  return 0;
+}
+
+}  // namespace mcpgw::app

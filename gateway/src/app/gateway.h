@@ -1,0 +1,75 @@
+// The assembled gateway: plugins loaded, routes built, pipeline and core in
+// place, front doors listening. Owns every long-lived object and the order
+// in which they start and stop.
+#pragma once
+
+#include "config/config.h"
+#include "mcp/backend.h"
+#include "mcp/core.h"
+#include "metrics/metrics.h"
+#include "plugin/plugin_instance.h"
+#include "transport/http/http_server.h"
+#include "transport/http/ops_endpoints.h"
+#include "transport/http/streamable_http.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace mcpgw::app {
+
+inline constexpr const char* kVersion = "0.1.0";
+
+struct StartOptions {
+  std::string default_plugin_dir;  // where to look when the config names none
+  bool listen = true;              // false for stdio: no network listener at all
+};
+
+class Gateway {
+ public:
+  static std::variant<std::unique_ptr<Gateway>, std::string> Create(const config::Config& config,
+                                                                     const StartOptions& options);
+  ~Gateway();
+
+  // Serves HTTP until SIGTERM or SIGINT, then drains. Returns the exit code.
+  int RunHttp();
+
+  // Serves one route over stdin/stdout until EOF. Returns the exit code.
+  int RunStdio(const std::string& route);
+
+  const config::Config& config() const { return config_; }
+  uint16_t http_port() const { return http_ ? http_->port() : 0; }
+  uint16_t metrics_port() const { return ops_server_ ? ops_server_->port() : 0; }
+
+ private:
+  explicit Gateway(const config::Config& config);
+  std::string Build(const StartOptions& options);
+  std::string LoadPlugins(const std::string& plugin_dir);
+  void ScheduleSweep();
+  void BeginShutdown(const std::string& signal);
+
+  config::Config config_;
+  boost::asio::io_context io_;
+  std::unique_ptr<metrics::Metrics> metrics_;
+  std::vector<std::unique_ptr<mcp::PluginEventFanout>> fanouts_;
+  std::vector<std::unique_ptr<plugin::PluginInstance>> plugins_;
+  std::vector<std::unique_ptr<mcp::Backend>> backends_;
+  std::unique_ptr<mcp::Core> core_;
+  std::unique_ptr<http::StreamableHttpEndpoint> endpoint_;
+  std::unique_ptr<http::OpsEndpoints> ops_;
+  std::unique_ptr<http::Server> http_;
+  std::unique_ptr<http::Server> ops_server_;
+  std::unique_ptr<boost::asio::signal_set> signals_;
+  std::unique_ptr<boost::asio::steady_timer> sweep_timer_;
+  std::unique_ptr<boost::asio::steady_timer> drain_timer_;
+  std::atomic<bool> ready_{false};
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace mcpgw::app

@@ -1,0 +1,130 @@
+// mcp-gateway: the command line. Subcommands only parse arguments and call
+// into the gateway library.
+#include "app/gateway.h"
+#include "config/config.h"
+#include "log/log.h"
+
+#include <CLI/CLI.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+namespace {
+
+namespace fs = std::filesystem;
+using mcpgw::config::Config;
+
+std::string ExecutableDir() {
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string(".") : exe.parent_path().string();
+}
+
+// The plugins next to the binary: <bin>/../plugins (build tree) or
+// <bin>/../lib/mcp-gateway/plugins (installed).
+std::string DefaultPluginDir() {
+  const fs::path bin = ExecutableDir();
+  for (const fs::path& candidate : {bin / ".." / "plugins", bin / ".." / "lib" / "mcp-gateway" / "plugins"}) {
+    if (fs::is_directory(candidate)) return fs::weakly_canonical(candidate).string();
+  }
+  return (bin / ".." / "plugins").string();
+}
+
+bool LoadConfig(const std::string& path, Config* out) {
+  auto loaded = path.empty() ? mcpgw::config::Parse(mcpgw::config::EmbeddedDefaultYaml(), fs::current_path().string())
+                             : mcpgw::config::LoadFile(path);
+  if (auto* errors = std::get_if<std::vector<std::string>>(&loaded)) {
+    std::cerr << "mcp-gateway: the configuration is invalid:\n";
+    for (const auto& e : *errors) std::cerr << "  - " << e << "\n";
+    return false;
+  }
+  *out = std::get<Config>(std::move(loaded));
+  return true;
+}
+
+void PrintConnectInfo(const Config& c, uint16_t port, const std::string& config_path) {
+  std::cout << "\nMCP gateway " << mcpgw::app::kVersion << " is listening.\n\n";
+  for (const auto& r : c.routes) {
+    std::cout << "  route " << r.name << ": http://" << c.server.listen.ToString().substr(0, c.server.listen.ToString().rfind(':'))
+              << ":" << port << r.path << "\n";
+  }
+  const auto& first = c.routes.front();
+  std::cout << "\nConnect an MCP client (Streamable HTTP), for example in VS Code's mcp.json:\n"
+            << "  {\"servers\": {\"" << first.name << "\": {\"type\": \"http\", \"url\": \"http://"
+            << c.server.listen.ToString().substr(0, c.server.listen.ToString().rfind(':')) << ":" << port << first.path
+            << "\"}}}\n"
+            << "\nOr run it over stdio, for example in Claude Desktop's claude_desktop_config.json:\n"
+            << "  {\"mcpServers\": {\"" << first.name << "\": {\"command\": \"" << ExecutableDir()
+            << "/mcp-gateway\", \"args\": [\"serve\", \"--stdio\", \"--route\", \"" << first.name << "\""
+            << (config_path.empty() ? "" : ", \"--config\", \"" + fs::absolute(config_path).string() + "\"") << "]}}}\n\n"
+            << "Metrics: http://" << c.metrics.listen.ToString() << "/metrics   (Ctrl-C drains and stops)\n\n"
+            << std::flush;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"MCP gateway: one process that serves MCP backends (plugins) over Streamable HTTP and stdio"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", mcpgw::app::kVersion);
+
+  std::string config_path, route;
+  bool use_stdio = false;
+  auto* serve = app.add_subcommand("serve", "Serve the configured routes (HTTP, or one route over stdio)");
+  serve->add_option("-c,--config", config_path, "YAML configuration file (default: the embedded default)")
+      ->check(CLI::ExistingFile);
+  serve->add_flag("--stdio", use_stdio, "Serve one route on stdin/stdout instead of listening on the network");
+  serve->add_option("--route", route, "With --stdio: the route to serve (default: the only route)");
+
+  auto* check = app.add_subcommand("check-config", "Validate a configuration file and exit");
+  check->add_option("-c,--config", config_path, "YAML configuration file (default: the embedded default)")
+      ->check(CLI::ExistingFile);
+
+  auto* show_default = app.add_subcommand("default-config", "Print the embedded default configuration");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (show_default->parsed()) {
+    std::cout << mcpgw::config::EmbeddedDefaultYaml();
+    return 0;
+  }
+  Config config;
+  if (!LoadConfig(config_path, &config)) return 2;
+  if (check->parsed()) {
+    std::cout << "configuration OK: " << config.routes.size() << " route(s), " << config.plugins.size()
+              << " plugin instance(s)\n";
+    return 0;
+  }
+
+  mcpgw::app::StartOptions options;
+  options.default_plugin_dir = DefaultPluginDir();
+  options.listen = !use_stdio;
+  if (use_stdio) {
+    if (route.empty()) {
+      if (config.routes.size() != 1) {
+        std::cerr << "mcp-gateway: --stdio serves one route; pass --route with one of:";
+        for (const auto& r : config.routes) std::cerr << " " << r.name;
+        std::cerr << "\n";
+        return 2;
+      }
+      route = config.routes.front().name;
+    }
+    if (config.FindRoute(route) == nullptr) {
+      std::cerr << "mcp-gateway: no route named \"" << route << "\"\n";
+      return 2;
+    }
+  }
+  auto created = mcpgw::app::Gateway::Create(config, options);
+  if (auto* error = std::get_if<std::string>(&created)) {
+    std::cerr << "mcp-gateway: cannot start: " << *error << "\n";
+    return 1;
+  }
+  auto& gateway = *std::get<std::unique_ptr<mcpgw::app::Gateway>>(created);
+  if (use_stdio) return gateway.RunStdio(route);
+  if (isatty(STDOUT_FILENO) || std::getenv("MCPGW_PRINT_CONNECT_INFO")) {
+    PrintConnectInfo(config, gateway.http_port(), config_path);
+  }
+  return gateway.RunHttp();
+}

@@ -1,0 +1,143 @@
+#include "transport/http/header_validation.h"
+
+#include "crypto/base64.h"
+#include "mcp/tool_catalog.h"
+
+#include <cmath>
+
+namespace mcpgw::http {
+namespace {
+
+using json = nlohmann::json;
+
+std::optional<std::string_view> Find(const Request& req, std::string_view name) {
+  auto it = req.find(beast::string_view(name.data(), name.size()));
+  if (it == req.end()) return std::nullopt;
+  return std::string_view(it->value().data(), it->value().size());
+}
+
+HeaderProblem Mismatch(std::string message) { return {jsonrpc::code::kHeaderMismatch, "Header mismatch: " + message}; }
+
+bool IsSafeHeaderChar(unsigned char c) { return c == '\t' || (c >= 0x20 && c <= 0x7E); }
+
+// The value an x-mcp-header parameter carries, as the header must spell it.
+std::optional<std::string> HeaderForm(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
+  if (v.is_number_unsigned()) return std::to_string(v.get<uint64_t>());
+  if (v.is_number_float()) {
+    const double d = v.get<double>();
+    if (std::floor(d) == d && std::fabs(d) < 9e15) return std::to_string(static_cast<int64_t>(d));
+  }
+  return std::nullopt;
+}
+
+// Header and body agree; integers compare numerically (42 and 42.0).
+bool SameValue(const std::string& header, const json& body) {
+  if (body.is_number()) {
+    try {
+      std::size_t used = 0;
+      const double h = std::stod(header, &used);
+      return used == header.size() && h == body.get<double>();
+    } catch (...) {
+      return false;
+    }
+  }
+  const auto form = HeaderForm(body);
+  return form && *form == header;
+}
+
+// Collects (header name, property path) for every x-mcp-header annotation
+// along chains of `properties`.
+void CollectParams(const json& schema, std::vector<std::string>& path,
+                   std::vector<std::pair<std::string, std::vector<std::string>>>& out) {
+  const auto props = schema.find("properties");
+  if (props == schema.end() || !props->is_object()) return;
+  for (const auto& [key, sub] : props->items()) {
+    if (!sub.is_object()) continue;
+    path.push_back(key);
+    if (auto h = sub.find("x-mcp-header"); h != sub.end() && h->is_string()) out.emplace_back(h->get<std::string>(), path);
+    CollectParams(sub, path, out);
+    path.pop_back();
+  }
+}
+
+const json* At(const json& root, const std::vector<std::string>& path) {
+  const json* cur = &root;
+  for (const auto& key : path) {
+    if (!cur->is_object()) return nullptr;
+    auto it = cur->find(key);
+    if (it == cur->end()) return nullptr;
+    cur = &*it;
+  }
+  return cur;
+}
+
+}  // namespace
+
+std::optional<std::string> DecodeHeaderValue(std::string_view value) {
+  for (unsigned char c : value) {
+    if (!IsSafeHeaderChar(c)) return std::nullopt;
+  }
+  constexpr std::string_view kPrefix = "=?base64?", kSuffix = "?=";
+  if (value.size() >= kPrefix.size() + kSuffix.size() && value.substr(0, kPrefix.size()) == kPrefix &&
+      value.substr(value.size() - kSuffix.size()) == kSuffix) {
+    return crypto::Base64Decode(value.substr(kPrefix.size(), value.size() - kPrefix.size() - kSuffix.size()));
+  }
+  return std::string(value);
+}
+
+std::optional<HeaderProblem> ValidateMirroredHeaders(const Request& req, const jsonrpc::Message& msg,
+                                                     const mcp::Tool* tool) {
+  const json& meta = msg.params.contains("_meta") ? msg.params["_meta"] : json();
+  const auto version = Find(req, "MCP-Protocol-Version");
+  if (!version) return Mismatch("the MCP-Protocol-Version header is required");
+  if (meta.is_object() && meta.contains("io.modelcontextprotocol/protocolVersion") &&
+      meta["io.modelcontextprotocol/protocolVersion"] != std::string(*version)) {
+    return Mismatch("MCP-Protocol-Version header value '" + std::string(*version) +
+                    "' does not match params._meta protocolVersion " +
+                    meta["io.modelcontextprotocol/protocolVersion"].dump());
+  }
+  const auto method = Find(req, "Mcp-Method");
+  if (!method) return Mismatch("the Mcp-Method header is required");
+  if (*method != msg.method) {
+    return Mismatch("Mcp-Method header value '" + std::string(*method) + "' does not match body method '" +
+                    msg.method + "'");
+  }
+  const char* name_field = msg.method == "tools/call" || msg.method == "prompts/get" ? "name"
+                           : msg.method == "resources/read"                          ? "uri"
+                                                                                     : nullptr;
+  if (name_field != nullptr) {
+    const auto raw = Find(req, "Mcp-Name");
+    if (!raw) return Mismatch(std::string("the Mcp-Name header is required for ") + msg.method);
+    const auto decoded = DecodeHeaderValue(*raw);
+    if (!decoded) return Mismatch("the Mcp-Name header holds invalid characters or invalid base64");
+    const auto body = msg.params.find(name_field);
+    if (body == msg.params.end() || !body->is_string() || body->get<std::string>() != *decoded) {
+      return Mismatch("Mcp-Name header value '" + *decoded + "' does not match body value " +
+                      (body == msg.params.end() ? std::string("(absent)") : body->dump()));
+    }
+  }
+  if (tool != nullptr) {
+    std::vector<std::string> path;
+    std::vector<std::pair<std::string, std::vector<std::string>>> params;
+    CollectParams(tool->definition.value("inputSchema", json::object()), path, params);
+    const json args = msg.params.value("arguments", json::object());
+    for (const auto& [name, where] : params) {
+      const json* value = At(args, where);
+      const auto header = Find(req, "Mcp-Param-" + name);
+      if (value == nullptr || value->is_null()) continue;  // the header is not expected
+      if (!header) return Mismatch("the Mcp-Param-" + name + " header is required: the body carries that parameter");
+      const auto decoded = DecodeHeaderValue(*header);
+      if (!decoded) return Mismatch("the Mcp-Param-" + name + " header holds invalid characters or invalid base64");
+      if (!SameValue(*decoded, *value)) {
+        return Mismatch("Mcp-Param-" + name + " header value '" + *decoded + "' does not match body value " +
+                        value->dump());
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace mcpgw::http

@@ -1,0 +1,102 @@
+// An HTTP/1.1 server on Boost.Beast: accepts connections, reads one request
+// at a time with size limits, and hands each to a handler as an Exchange
+// that can answer with one response or a chunked stream (SSE).
+//
+// Knows nothing about MCP. Every Exchange method may be called from any
+// thread; work is posted to the connection's strand.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace mcpgw::metrics {
+class Metrics;
+}
+
+namespace mcpgw::http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+using Request = bhttp::request<bhttp::string_body>;
+using Response = bhttp::response<bhttp::string_body>;
+using StreamHeader = bhttp::response<bhttp::empty_body>;
+
+class Connection;
+
+// One request and its answer.
+class Exchange {
+ public:
+  Exchange(std::shared_ptr<Connection> connection, Request request);
+  ~Exchange();
+
+  const Request& request() const { return request_; }
+  const std::string& remote_address() const;
+
+  // Sends one complete response. Ignored after the exchange has answered.
+  void Respond(Response response);
+
+  // Starts a chunked stream with `header`; then Write events, then End.
+  void BeginStream(StreamHeader header);
+  void Write(std::string chunk);
+  void End();
+
+  // Called once if the client closes the connection before the answer ends.
+  void OnClientGone(std::function<void()> callback);
+
+  // True once the client is known to be gone.
+  bool client_gone() const;
+
+ private:
+  std::shared_ptr<Connection> connection_;
+  Request request_;
+  std::atomic<bool> answered_{false};
+};
+
+using Handler = std::function<void(std::shared_ptr<Exchange>)>;
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;
+  uint64_t max_body_bytes = 4 * 1024 * 1024;
+  uint32_t max_header_bytes = 16 * 1024;
+  uint32_t max_connections = 4096;
+  std::chrono::seconds idle_timeout{60};
+  std::string name = "http";  // for logs
+};
+
+class Server {
+ public:
+  Server(net::io_context& io, ServerOptions options, Handler handler, metrics::Metrics* metrics);
+  ~Server();
+
+  // Binds and listens. Returns an error message on failure.
+  std::string Listen();
+  void Start();
+  // Stops accepting; open connections finish their current exchange.
+  void StopAccepting();
+  uint16_t port() const;
+  std::size_t open_connections() const { return *connections_; }
+
+ private:
+  void Accept();
+
+  net::io_context& io_;
+  ServerOptions options_;
+  Handler handler_;
+  metrics::Metrics* metrics_;
+  tcp::acceptor acceptor_;
+  std::shared_ptr<std::atomic<std::size_t>> connections_;
+};
+
+}  // namespace mcpgw::http

@@ -1,0 +1,387 @@
+#include "transport/http/streamable_http.h"
+
+#include "jsonrpc/message.h"
+#include "log/log.h"
+#include "mcp/backend.h"
+#include "metrics/metrics.h"
+#include "transport/http/header_validation.h"
+#include "transport/http/session_streams.h"
+#include "transport/http/sse.h"
+
+#include <boost/asio/steady_timer.hpp>
+
+#include <mutex>
+
+namespace mcpgw::http {
+namespace {
+
+using json = nlohmann::json;
+namespace code = jsonrpc::code;
+
+constexpr std::string_view kSessionHeader = "Mcp-Session-Id";
+constexpr std::string_view kVersionHeader = "MCP-Protocol-Version";
+
+std::string_view Header(const Request& req, std::string_view name) {
+  auto it = req.find(beast::string_view(name.data(), name.size()));
+  return it == req.end() ? std::string_view() : std::string_view(it->value().data(), it->value().size());
+}
+
+Response JsonResponse(bhttp::status status, const json& body, unsigned version = 11) {
+  Response res{status, version};
+  res.set(bhttp::field::content_type, "application/json");
+  res.set(bhttp::field::cache_control, "no-store");
+  res.body() = body.dump();
+  res.prepare_payload();
+  return res;
+}
+
+Response ErrorResponse(bhttp::status status, int error_code, const std::string& message, const json& id = nullptr) {
+  return JsonResponse(status, jsonrpc::MakeError(id, error_code, message));
+}
+
+StreamHeader SseHeader() {
+  StreamHeader header{bhttp::status::ok, 11};
+  header.set(bhttp::field::content_type, "text/event-stream");
+  header.set(bhttp::field::cache_control, "no-cache, no-store");
+  header.set("X-Accel-Buffering", "no");
+  return header;
+}
+
+// What the client's Accept header allows.
+struct Accepts {
+  bool json = false;
+  bool sse = false;
+};
+Accepts ParseAccept(std::string_view accept) {
+  if (accept.empty()) return {true, true};
+  const auto has = [&](std::string_view t) { return accept.find(t) != std::string_view::npos; };
+  const bool any = has("*/*");
+  return {any || has("application/json") || has("application/*"), any || has("text/event-stream") || has("text/*")};
+}
+
+bool IsJsonContentType(std::string_view ct) {
+  const auto semi = ct.find(';');
+  std::string_view base = ct.substr(0, semi);
+  while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
+  return base.size() == 16 && strncasecmp(base.data(), "application/json", 16) == 0;
+}
+
+// Versions from 2025-11-25 on understand priming events and polling.
+bool SupportsPolling(std::string_view version) { return version >= "2025-11-25"; }
+
+std::shared_ptr<SessionStreams> MakeStreams(const StreamableHttpOptions& o, std::string_view version) {
+  return std::make_shared<SessionStreams>(o.event_buffer, o.sse_retry_ms, SupportsPolling(version));
+}
+
+// The SSE state of a session, created on first use on this replica.
+std::shared_ptr<SessionStreams> StreamsOf(mcp::Session& session, const StreamableHttpOptions& o) {
+  auto channel = session.EnsureChannel([&] { return MakeStreams(o, session.protocol_version()); });
+  return std::static_pointer_cast<SessionStreams>(channel);
+}
+
+// Answers one POSTed request: JSON when the result comes first, SSE as soon
+// as a notification must go out before it (or the server asks to poll).
+class PostResponder final : public mcp::Responder, public std::enable_shared_from_this<PostResponder> {
+ public:
+  PostResponder(std::shared_ptr<Exchange> exchange, Accepts accepts, std::shared_ptr<SessionStreams> streams,
+                bool is_request, const StreamableHttpOptions& options)
+      : exchange_(std::move(exchange)),
+        accepts_(accepts),
+        streams_(std::move(streams)),
+        is_request_(is_request),
+        options_(options) {}
+
+  void Notify(const json& notification) override {
+    std::lock_guard lock(mu_);
+    if (state_ == State::kDone || !accepts_.sse) return;
+    if (state_ == State::kPending) StartStream();
+    Write(notification, false);
+  }
+
+  void Finish(mcp::Reply reply) override {
+    std::lock_guard lock(mu_);
+    if (state_ == State::kDone) return;
+    const State was = state_;
+    state_ = State::kDone;
+    if (was == State::kStreaming) {
+      if (reply.message.is_null()) {
+        if (streams_) {
+          streams_->Detach(stream_id_);
+        } else {
+          exchange_->End();
+        }
+        return;
+      }
+      return Write(reply.message, true);
+    }
+    if (reply.message.is_null()) {
+      Response res{is_request_ ? bhttp::status::no_content : bhttp::status::accepted, 11};
+      res.prepare_payload();
+      return exchange_->Respond(std::move(res));
+    }
+    Response res = JsonResponse(static_cast<bhttp::status>(reply.http_status), reply.message);
+    for (const auto& [name, value] : reply.headers) res.set(name, value);
+    if (reply.new_session) {
+      res.set(kSessionHeader, reply.new_session->id());
+      reply.new_session->set_channel(MakeStreams(options_, reply.new_session->protocol_version()));
+    }
+    exchange_->Respond(std::move(res));
+  }
+
+  // SEP-1699: end the POST stream early; the client resumes with GET.
+  void Poll() {
+    std::lock_guard lock(mu_);
+    if (state_ == State::kDone || !streams_ || !accepts_.sse || !streams_->priming()) return;
+    if (state_ == State::kPending) StartStream();
+    streams_->Detach(stream_id_);
+  }
+
+ private:
+  enum class State { kPending, kStreaming, kDone };
+
+  void StartStream() {
+    exchange_->BeginStream(SseHeader());
+    if (streams_) stream_id_ = streams_->Open(exchange_);
+    state_ = State::kStreaming;
+  }
+
+  void Write(const json& message, bool final) {
+    if (streams_) return streams_->Append(stream_id_, message, final);
+    exchange_->Write(SseEvent("", message.dump()));
+    if (final) exchange_->End();
+  }
+
+  std::mutex mu_;
+  State state_ = State::kPending;
+  std::shared_ptr<Exchange> exchange_;
+  Accepts accepts_;
+  std::shared_ptr<SessionStreams> streams_;
+  uint64_t stream_id_ = 0;
+  bool is_request_;
+  const StreamableHttpOptions& options_;
+};
+
+}  // namespace
+
+StreamableHttpEndpoint::StreamableHttpEndpoint(mcp::Core& core, std::map<std::string, mcp::Backend*> backends_by_path,
+                                               OriginPolicy origin_policy, StreamableHttpOptions options,
+                                               net::io_context& io, metrics::Metrics* metrics)
+    : core_(core),
+      backends_(std::move(backends_by_path)),
+      origin_policy_(std::move(origin_policy)),
+      options_(options),
+      io_(io),
+      metrics_(metrics) {}
+
+void StreamableHttpEndpoint::Handle(const std::shared_ptr<Exchange>& exchange) {
+  const Request& req = exchange->request();
+  const std::string_view target(req.target().data(), req.target().size());
+  const std::string path(target.substr(0, target.find('?')));
+  auto it = backends_.find(path);
+  if (it == backends_.end()) {
+    if (metrics_) metrics_->RecordRejected("unknown_path");
+    return exchange->Respond(ErrorResponse(bhttp::status::not_found, code::kInvalidRequest,
+                                           "No MCP route at " + path + "; see the gateway's configured routes"));
+  }
+  if (auto refused = origin_policy_.Check(Header(req, "Origin"), Header(req, "Host"))) {
+    if (metrics_) metrics_->RecordRejected("origin");
+    log::Warn("origin_refused", {{"route", it->second->name()}, {"reason", *refused}});
+    return exchange->Respond(ErrorResponse(bhttp::status::forbidden, code::kInvalidRequest, "Forbidden: " + *refused));
+  }
+  switch (req.method()) {
+    case bhttp::verb::post: return Post(*it->second, exchange);
+    case bhttp::verb::get: return Get(*it->second, exchange);
+    case bhttp::verb::delete_: return Delete(*it->second, exchange);
+    default: {
+      Response res = ErrorResponse(bhttp::status::method_not_allowed, code::kInvalidRequest,
+                                   "Method not allowed: use POST (or GET/DELETE with an Mcp-Session-Id)");
+      res.set(bhttp::field::allow, "GET, POST, DELETE");
+      return exchange->Respond(std::move(res));
+    }
+  }
+}
+
+}  // namespace mcpgw::http
+
+namespace mcpgw::http {
+namespace {
+
+// Maps a framing failure to the metric reason and the HTTP answer.
+Response FramingError(const jsonrpc::Failure& f, metrics::Metrics* metrics) {
+  const bool too_deep = f.message.find("nesting") != std::string::npos;
+  if (metrics) {
+    metrics->RecordRejected(f.code == code::kParseError ? "parse_error" : too_deep ? "json_too_deep" : "invalid_request");
+  }
+  return JsonResponse(bhttp::status::bad_request, jsonrpc::MakeError(f.id, f.code, f.message));
+}
+
+bool HasModernMeta(const json& params) {
+  const auto meta = params.find("_meta");
+  return meta != params.end() && meta->is_object() && meta->contains("io.modelcontextprotocol/protocolVersion");
+}
+
+}  // namespace
+
+void StreamableHttpEndpoint::Post(mcp::Backend& backend, const std::shared_ptr<Exchange>& exchange) {
+  const Request& req = exchange->request();
+  if (!IsJsonContentType(Header(req, "Content-Type"))) {
+    if (metrics_) metrics_->RecordRejected("content_type");
+    return exchange->Respond(ErrorResponse(bhttp::status::unsupported_media_type, code::kInvalidRequest,
+                                           "Content-Type must be application/json"));
+  }
+  const Accepts accepts = ParseAccept(Header(req, "Accept"));
+  if (!accepts.json && !accepts.sse) {
+    if (metrics_) metrics_->RecordRejected("not_acceptable");
+    return exchange->Respond(ErrorResponse(bhttp::status::not_acceptable, code::kInvalidRequest,
+                                           "Accept must list application/json and text/event-stream"));
+  }
+  auto parsed = jsonrpc::Parse(req.body(), {options_.max_json_depth});
+  if (auto* failure = std::get_if<jsonrpc::Failure>(&parsed)) return exchange->Respond(FramingError(*failure, metrics_));
+  jsonrpc::Message& msg = std::get<jsonrpc::Message>(parsed);
+
+  const std::string_view session_id = Header(req, kSessionHeader);
+  const std::string_view version_header = Header(req, kVersionHeader);
+  const bool modern = msg.method != "initialize" &&
+                      (HasModernMeta(msg.params) || mcp::EraOf(version_header) == mcp::Era::kStateless);
+
+  pipeline::Request request;
+  request.backend = &backend;
+  request.principal = LocalUserPrincipal();
+  request.source_address = exchange->remote_address();
+  std::shared_ptr<SessionStreams> streams;
+
+  if (modern) {
+    // Stateless era: headers mirror the body and must agree with it.
+    if (msg.kind == jsonrpc::Message::Kind::kResponse) {
+      return exchange->Respond(ErrorResponse(bhttp::status::bad_request, code::kInvalidRequest,
+                                             "Clients must not send JSON-RPC responses in protocol 2026-07-28"));
+    }
+    const auto tools = backend.tools().Current();
+    const mcp::Tool* tool = nullptr;
+    if (msg.method == "tools/call" && msg.params.contains("name") && msg.params["name"].is_string()) {
+      tool = tools->Find(msg.params["name"].get<std::string>());
+    }
+    if (auto problem = ValidateMirroredHeaders(req, msg, tool)) {
+      if (metrics_) metrics_->RecordRejected("header_mismatch");
+      return exchange->Respond(JsonResponse(bhttp::status::bad_request,
+                                            jsonrpc::MakeError(msg.id, problem->code, problem->message)));
+    }
+    request.era = mcp::Era::kStateless;
+    const json& meta = msg.params["_meta"];
+    request.protocol_version = meta.value("io.modelcontextprotocol/protocolVersion", std::string(version_header));
+  } else {
+    request.era = mcp::Era::kSession;
+    if (!version_header.empty() && mcp::EraOf(version_header) != mcp::Era::kSession) {
+      if (metrics_) metrics_->RecordRejected("unsupported_version");
+      return exchange->Respond(ErrorResponse(bhttp::status::bad_request, code::kInvalidRequest,
+                                             "Unsupported MCP-Protocol-Version \"" + std::string(version_header) +
+                                                 "\"; supported: 2025-03-26, 2025-06-18, 2025-11-25, 2026-07-28",
+                                             msg.id));
+    }
+    if (msg.method == "initialize") {
+      request.protocol_version = std::string(version_header.empty() ? mcp::kDefaultHeaderlessVersion : version_header);
+    } else if (session_id.empty()) {
+      if (metrics_) metrics_->RecordRejected("missing_session");
+      return exchange->Respond(ErrorResponse(
+          bhttp::status::bad_request, code::kInvalidRequest,
+          "Missing Mcp-Session-Id header: send initialize first (protocol 2025-11-25 and earlier), or carry "
+          "params._meta[\"io.modelcontextprotocol/protocolVersion\"] and the MCP-Protocol-Version header "
+          "(protocol 2026-07-28)",
+          msg.id));
+    } else {
+      auto found = backend.sessions().Find(session_id, request.principal);
+      if (!found.session) {
+        if (metrics_) metrics_->RecordRejected("unknown_session");
+        log::Info("session_refused", {{"route", backend.name()},
+                                      {"reason", found.ended ? "ended" : std::string(session::CheckName(found.check))}});
+        return exchange->Respond(ErrorResponse(bhttp::status::not_found, -32001,
+                                               "Session not found: it ended or expired; send initialize again",
+                                               msg.id));
+      }
+      request.session = std::move(found.session);
+      request.protocol_version = request.session->protocol_version();
+      streams = StreamsOf(*request.session, options_);
+    }
+    if (msg.kind == jsonrpc::Message::Kind::kResponse) {
+      // Answers to server-initiated requests; ABI v1 sends none, so there is
+      // nothing to route them to.
+      Response res{bhttp::status::accepted, 11};
+      res.prepare_payload();
+      return exchange->Respond(std::move(res));
+    }
+  }
+
+  request.id = std::move(msg.id);
+  request.method = std::move(msg.method);
+  request.params = std::move(msg.params);
+  const bool is_request = !request.is_notification();
+  const bool pollable = is_request && streams && streams->priming() && options_.poll_after.count() > 0 &&
+                        accepts.sse && request.method == "tools/call";
+  const bool stateless = request.era == mcp::Era::kStateless;
+  auto responder = std::make_shared<PostResponder>(exchange, accepts, streams, is_request, options_);
+  auto cancellable = core_.Handle(std::move(request), responder);
+
+  if (is_request && stateless) {
+    // Closing the response stream cancels the request (2026-07-28).
+    exchange->OnClientGone([weak = std::weak_ptr<mcp::Cancellable>(cancellable)] {
+      if (auto c = weak.lock()) c->Cancel();
+    });
+  }
+  if (pollable) {
+    auto timer = std::make_shared<net::steady_timer>(io_, options_.poll_after);
+    timer->async_wait([timer, weak = std::weak_ptr<PostResponder>(responder)](const boost::system::error_code& ec) {
+      if (ec) return;
+      if (auto r = weak.lock()) r->Poll();
+    });
+  }
+}
+
+void StreamableHttpEndpoint::Get(mcp::Backend& backend, const std::shared_ptr<Exchange>& exchange) {
+  const Request& req = exchange->request();
+  const std::string_view session_id = Header(req, kSessionHeader);
+  if (mcp::EraOf(Header(req, kVersionHeader)) == mcp::Era::kStateless || session_id.empty()) {
+    Response res = ErrorResponse(bhttp::status::method_not_allowed, code::kInvalidRequest,
+                                 "GET opens the stream of a session-era session (Mcp-Session-Id); protocol "
+                                 "2026-07-28 uses POST subscriptions/listen instead");
+    res.set(bhttp::field::allow, "POST");
+    return exchange->Respond(std::move(res));
+  }
+  if (!ParseAccept(Header(req, "Accept")).sse) {
+    return exchange->Respond(ErrorResponse(bhttp::status::not_acceptable, code::kInvalidRequest,
+                                           "GET needs Accept: text/event-stream"));
+  }
+  auto found = backend.sessions().Find(session_id, LocalUserPrincipal());
+  if (!found.session) {
+    return exchange->Respond(ErrorResponse(bhttp::status::not_found, -32001,
+                                           "Session not found: it ended or expired; send initialize again"));
+  }
+  auto streams = StreamsOf(*found.session, options_);
+  exchange->BeginStream(SseHeader());
+  const std::string_view last = Header(req, "Last-Event-ID");
+  if (!last.empty()) {
+    if (auto position = ParseEventId(last); position && streams->Resume(*position, exchange)) return;
+  }
+  streams->AttachStandalone(exchange);
+}
+
+void StreamableHttpEndpoint::Delete(mcp::Backend& backend, const std::shared_ptr<Exchange>& exchange) {
+  const Request& req = exchange->request();
+  const std::string_view session_id = Header(req, kSessionHeader);
+  if (mcp::EraOf(Header(req, kVersionHeader)) == mcp::Era::kStateless || session_id.empty()) {
+    Response res = ErrorResponse(bhttp::status::method_not_allowed, code::kInvalidRequest,
+                                 "DELETE ends a session-era session and needs its Mcp-Session-Id");
+    res.set(bhttp::field::allow, "POST");
+    return exchange->Respond(std::move(res));
+  }
+  auto found = backend.sessions().Find(session_id, LocalUserPrincipal());
+  if (!found.session || !backend.sessions().End(session_id, LocalUserPrincipal())) {
+    return exchange->Respond(ErrorResponse(bhttp::status::not_found, -32001, "Session not found"));
+  }
+  if (auto channel = found.session->channel()) std::static_pointer_cast<SessionStreams>(channel)->CloseAll();
+  log::Info("session_ended", {{"route", backend.name()}});
+  Response res{bhttp::status::no_content, 11};
+  res.prepare_payload();
+  exchange->Respond(std::move(res));
+}
+
+}  // namespace mcpgw::http

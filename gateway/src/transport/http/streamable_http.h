@@ -1,0 +1,60 @@
+// The MCP Streamable HTTP front door, both protocol eras on one endpoint
+// per route.
+//
+// Translates HTTP to pipeline::Request and core replies back to HTTP: picks
+// the era of each request, checks the transport's own rules (Origin,
+// headers, session ids, Accept, content type), and chooses per request
+// between a JSON answer and an SSE stream. It makes no authorization,
+// limiting or routing decision of its own.
+#pragma once
+
+#include "mcp/core.h"
+#include "transport/http/http_server.h"
+#include "transport/http/origin_policy.h"
+
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace mcpgw::mcp {
+class Backend;
+}
+
+namespace mcpgw::http {
+
+struct StreamableHttpOptions {
+  std::size_t max_json_depth = 64;
+  uint32_t sse_retry_ms = 1'000;
+  std::size_t event_buffer = 1'024;
+  // A session-era request still running after this long has its POST stream
+  // closed after a priming event; the client resumes with Last-Event-ID
+  // (SEP-1699 polling). 0 disables.
+  std::chrono::milliseconds poll_after{55'000};
+};
+
+class StreamableHttpEndpoint {
+ public:
+  StreamableHttpEndpoint(mcp::Core& core, std::map<std::string, mcp::Backend*> backends_by_path,
+                         OriginPolicy origin_policy, StreamableHttpOptions options, net::io_context& io,
+                         metrics::Metrics* metrics);
+
+  // The http::Handler for the main listener.
+  void Handle(const std::shared_ptr<Exchange>& exchange);
+
+ private:
+  void Post(mcp::Backend& backend, const std::shared_ptr<Exchange>& exchange);
+  void Get(mcp::Backend& backend, const std::shared_ptr<Exchange>& exchange);
+  void Delete(mcp::Backend& backend, const std::shared_ptr<Exchange>& exchange);
+
+  mcp::Core& core_;
+  std::map<std::string, mcp::Backend*> backends_;
+  OriginPolicy origin_policy_;
+  StreamableHttpOptions options_;
+  net::io_context& io_;
+  metrics::Metrics* metrics_;
+};
+
+}  // namespace mcpgw::http

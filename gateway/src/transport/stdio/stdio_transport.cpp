@@ -1,0 +1,123 @@
+#include "transport/stdio/stdio_transport.h"
+
+#include "jsonrpc/message.h"
+#include "mcp/backend.h"
+
+#include <condition_variable>
+#include <string>
+
+namespace mcpgw::stdio {
+
+// Writes whole lines to the output; shared by every responder, and the
+// channel of the session for server-initiated messages.
+class StdioTransport::LineWriter final : public mcp::ServerChannel {
+ public:
+  explicit LineWriter(std::ostream& out) : out_(out) {}
+  void Send(const nlohmann::json& message) override {
+    const std::string line = message.dump();
+    std::lock_guard lock(mu_);
+    out_ << line << '\n';
+    out_.flush();
+  }
+  void Begin() {
+    std::lock_guard lock(mu_);
+    ++pending_;
+  }
+  void Done() {
+    std::lock_guard lock(mu_);
+    --pending_;
+    drained_.notify_all();
+  }
+  void WaitDrained() {
+    std::unique_lock lock(mu_);
+    drained_.wait(lock, [this] { return pending_ == 0; });
+  }
+
+ private:
+  std::ostream& out_;
+  std::mutex mu_;
+  std::condition_variable drained_;
+  int pending_ = 0;
+};
+
+namespace {
+
+class LineResponder final : public mcp::Responder {
+ public:
+  LineResponder(std::shared_ptr<mcp::ServerChannel> out, std::function<void(mcp::Reply&)> on_finish)
+      : out_(std::move(out)), on_finish_(std::move(on_finish)) {}
+  void Notify(const nlohmann::json& notification) override { out_->Send(notification); }
+  void Finish(mcp::Reply reply) override {
+    on_finish_(reply);
+    if (!reply.message.is_null()) out_->Send(reply.message);
+  }
+
+ private:
+  std::shared_ptr<mcp::ServerChannel> out_;
+  std::function<void(mcp::Reply&)> on_finish_;
+};
+
+}  // namespace
+
+StdioTransport::StdioTransport(mcp::Core& core, mcp::Backend& backend, std::size_t max_json_depth,
+                               Principal principal)
+    : core_(core), backend_(backend), max_json_depth_(max_json_depth), principal_(std::move(principal)) {}
+
+void StdioTransport::Run(std::istream& in, std::ostream& out) {
+  auto writer = std::make_shared<LineWriter>(out);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    HandleLine(line, writer);
+  }
+  writer->WaitDrained();
+}
+
+void StdioTransport::HandleLine(const std::string& line, const std::shared_ptr<LineWriter>& out) {
+  auto parsed = jsonrpc::Parse(line, {max_json_depth_});
+  if (auto* failure = std::get_if<jsonrpc::Failure>(&parsed)) {
+    return out->Send(jsonrpc::MakeError(failure->id, failure->code, failure->message));
+  }
+  jsonrpc::Message& msg = std::get<jsonrpc::Message>(parsed);
+  if (msg.kind == jsonrpc::Message::Kind::kResponse) return;  // no server-initiated requests in ABI v1
+
+  pipeline::Request request;
+  request.backend = &backend_;
+  request.principal = principal_;
+  request.source_address = "stdio";
+  const auto meta = msg.params.find("_meta");
+  const bool modern = msg.method != "initialize" && meta != msg.params.end() && meta->is_object() &&
+                      meta->contains("io.modelcontextprotocol/protocolVersion");
+  if (modern) {
+    request.era = mcp::Era::kStateless;
+    request.protocol_version = (*meta)["io.modelcontextprotocol/protocolVersion"].is_string()
+                                   ? (*meta)["io.modelcontextprotocol/protocolVersion"].get<std::string>()
+                                   : std::string();
+  } else {
+    request.era = mcp::Era::kSession;
+    request.session = session_;
+    request.protocol_version = session_ ? session_->protocol_version() : std::string(mcp::kDefaultHeaderlessVersion);
+    if (!session_ && msg.method != "initialize" && msg.kind == jsonrpc::Message::Kind::kRequest) {
+      return out->Send(jsonrpc::MakeError(msg.id, jsonrpc::code::kInvalidRequest,
+                                          "Send initialize first (protocol 2025-11-25 and earlier), or carry "
+                                          "params._meta[\"io.modelcontextprotocol/protocolVersion\"] (2026-07-28)"));
+    }
+  }
+  request.id = std::move(msg.id);
+  request.method = std::move(msg.method);
+  request.params = std::move(msg.params);
+
+  out->Begin();
+  auto responder = std::make_shared<LineResponder>(out, [this, out](mcp::Reply& reply) {
+    if (reply.new_session) {
+      // One client per process: the latest initialize defines the session.
+      reply.new_session->set_channel(out);
+      session_ = reply.new_session;
+    }
+    out->Done();
+  });
+  core_.Handle(std::move(request), std::move(responder));
+}
+
+}  // namespace mcpgw::stdio

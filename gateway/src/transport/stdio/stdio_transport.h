@@ -1,0 +1,41 @@
+// The stdio front door: newline-delimited JSON-RPC on stdin/stdout for one
+// local client, hosting one route's plugin with no network listener.
+//
+// Like every transport it only frames messages; the core answers them.
+// Credentials, when authentication exists, come from the environment.
+#pragma once
+
+#include "mcp/core.h"
+
+#include <cstdio>
+#include <istream>
+#include <memory>
+#include <mutex>
+#include <ostream>
+
+namespace mcpgw::mcp {
+class Backend;
+}
+
+namespace mcpgw::stdio {
+
+class StdioTransport {
+ public:
+  StdioTransport(mcp::Core& core, mcp::Backend& backend, std::size_t max_json_depth, Principal principal);
+
+  // Reads stdin until EOF, answering on stdout. Returns after every request
+  // in flight has been answered.
+  void Run(std::istream& in, std::ostream& out);
+
+ private:
+  class LineWriter;
+  void HandleLine(const std::string& line, const std::shared_ptr<LineWriter>& out);
+
+  mcp::Core& core_;
+  mcp::Backend& backend_;
+  std::size_t max_json_depth_;
+  Principal principal_;
+  std::shared_ptr<mcp::Session> session_;
+};
+
+}  // namespace mcpgw::stdio
