@@ -2,11 +2,12 @@
 
 #include "jsonrpc/message.h"
 #include "log/log.h"
+#include "mcp/request_meta.h"
 
 namespace mcpgw::mcp {
 
 void Listener::Notify(const std::string& method, json params) const {
-  params["_meta"]["io.modelcontextprotocol/subscriptionId"] = subscription_id_;
+  params["_meta"][kMetaSubscriptionId] = subscription_id_;
   send_(jsonrpc::MakeNotification(method, std::move(params)));
 }
 

@@ -4,6 +4,7 @@
 #include "log/log.h"
 #include "mcp/backend.h"
 #include "mcp/pagination.h"
+#include "mcp/request_meta.h"
 #include "metrics/metrics.h"
 
 namespace mcpgw::mcp {
@@ -12,9 +13,6 @@ namespace {
 using json = nlohmann::json;
 namespace code = jsonrpc::code;
 
-const char* kMetaVersion = "io.modelcontextprotocol/protocolVersion";
-const char* kMetaCapabilities = "io.modelcontextprotocol/clientCapabilities";
-const char* kMetaServerInfo = "io.modelcontextprotocol/serverInfo";
 
 // How long clients may cache list results (stateless era). The lists are
 // also invalidated by list_changed notifications.
@@ -50,15 +48,6 @@ Core::Core(pipeline::Pipeline pipeline, CoreOptions options, boost::asio::io_con
            metrics::Metrics* metrics)
     : pipeline_(std::move(pipeline)), options_(std::move(options)), timers_(timers), metrics_(metrics) {}
 
-json Core::UnsupportedVersionError(const json& id, const std::string& requested) {
-  json supported = json::array();
-  for (std::string_view v : SupportedVersions()) supported.push_back(v);
-  return jsonrpc::MakeError(id, code::kUnsupportedProtocolVersion,
-                            "Unsupported protocol version \"" + requested + "\": this gateway speaks " +
-                                supported.dump(),
-                            {{"supported", supported}, {"requested", requested}});
-}
-
 json Core::ServerInfo(const Backend& backend) const {
   return {{"name", options_.server_name + "/" + backend.name()},
           {"title", "MCP gateway: " + backend.name()},
@@ -82,22 +71,12 @@ std::shared_ptr<Cancellable> Core::Handle(pipeline::Request request, std::shared
 
   if (r.era == Era::kStateless) {
     // Every stateless request carries its version and capabilities.
-    const json meta = r.params.value("_meta", json::object());
-    if (!meta.is_object() || !meta.contains(kMetaVersion) || !meta[kMetaVersion].is_string()) {
-      Fail(ex, code::kInvalidParams,
-           std::string("Missing params._meta[\"") + kMetaVersion + "\": every request must name its protocol version",
-           nullptr, 400);
+    if (auto missing = MissingMetaField(r.params)) {
+      Fail(ex, code::kInvalidParams, *missing, nullptr, 400);
       return ex;
     }
-    if (!IsSupported(meta[kMetaVersion].get<std::string>())) {
-      ex->Finish(Reply{UnsupportedVersionError(r.id, meta[kMetaVersion].get<std::string>()), 400}, "unsupported_version");
-      return ex;
-    }
-    if (!meta.contains(kMetaCapabilities) || !meta[kMetaCapabilities].is_object()) {
-      Fail(ex, code::kInvalidParams,
-           std::string("Missing params._meta[\"") + kMetaCapabilities +
-               "\": every request must carry the client's capabilities (an object, possibly empty)",
-           nullptr, 400);
+    if (const std::string version = MetaProtocolVersion(r.params); !IsSupported(version)) {
+      ex->Finish(Reply{UnsupportedVersionError(r.id, version), 400}, "unsupported_version");
       return ex;
     }
   }
@@ -392,7 +371,7 @@ void Core::CloseListenStreams() {
     listen_streams_.clear();
   }
   for (const auto& e : open) {
-    json result{{"resultType", "complete"}, {"_meta", {{"io.modelcontextprotocol/subscriptionId", e->request().id}}}};
+    json result{{"resultType", "complete"}, {"_meta", {{kMetaSubscriptionId, e->request().id}}}};
     e->Finish(Reply{jsonrpc::MakeResult(e->request().id, std::move(result))}, "ok");
   }
 }

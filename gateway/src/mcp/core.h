@@ -43,9 +43,6 @@ class Core {
   // uses to cancel it (stream closed); the Responder is finished exactly once.
   std::shared_ptr<Cancellable> Handle(pipeline::Request request, std::shared_ptr<Responder> responder);
 
-  // The error for a protocol version this gateway does not speak.
-  static nlohmann::json UnsupportedVersionError(const nlohmann::json& id, const std::string& requested);
-
   const CoreOptions& options() const { return options_; }
 
   // Requests handled but not yet answered.

@@ -2,6 +2,7 @@
 
 #include "jsonrpc/message.h"
 #include "mcp/backend.h"
+#include "mcp/request_meta.h"
 #include "metrics/metrics.h"
 
 #include <array>
@@ -12,7 +13,6 @@ namespace {
 constexpr std::array<std::string_view, 8> kLevelNames = {"debug",    "info",  "notice", "warning",
                                                          "error", "critical", "alert",  "emergency"};
 
-const char* kMetaLogLevel = "io.modelcontextprotocol/logLevel";
 
 }  // namespace
 

@@ -1,6 +1,8 @@
 #include "transport/http/header_validation.h"
 
 #include "crypto/base64.h"
+#include "mcp/protocol_version.h"
+#include "mcp/request_meta.h"
 #include "mcp/tool_catalog.h"
 
 #include <cmath>
@@ -10,13 +12,13 @@ namespace {
 
 using json = nlohmann::json;
 
-std::optional<std::string_view> Find(const Request& req, std::string_view name) {
-  auto it = req.find(beast::string_view(name.data(), name.size()));
-  if (it == req.end()) return std::nullopt;
-  return std::string_view(it->value().data(), it->value().size());
-}
+std::optional<std::string_view> Find(const Request& req, std::string_view name) { return HeaderValue(req, name); }
 
-HeaderProblem Mismatch(std::string message) { return {jsonrpc::code::kHeaderMismatch, "Header mismatch: " + message}; }
+// A -32020 problem; turned into a rejection carrying the request id below.
+struct HeaderProblem {
+  std::string message;
+};
+HeaderProblem Mismatch(std::string message) { return {"Header mismatch: " + message}; }
 
 bool IsSafeHeaderChar(unsigned char c) { return c == '\t' || (c >= 0x20 && c <= 0x7E); }
 
@@ -74,37 +76,8 @@ const json* At(const json& root, const std::vector<std::string>& path) {
   return cur;
 }
 
-}  // namespace
-
-std::optional<std::string> DecodeHeaderValue(std::string_view value) {
-  for (unsigned char c : value) {
-    if (!IsSafeHeaderChar(c)) return std::nullopt;
-  }
-  constexpr std::string_view kPrefix = "=?base64?", kSuffix = "?=";
-  if (value.size() >= kPrefix.size() + kSuffix.size() && value.substr(0, kPrefix.size()) == kPrefix &&
-      value.substr(value.size() - kSuffix.size()) == kSuffix) {
-    return crypto::Base64Decode(value.substr(kPrefix.size(), value.size() - kPrefix.size() - kSuffix.size()));
-  }
-  return std::string(value);
-}
-
-std::optional<HeaderProblem> ValidateMirroredHeaders(const Request& req, const jsonrpc::Message& msg,
-                                                     const mcp::Tool* tool) {
-  const json& meta = msg.params.contains("_meta") ? msg.params["_meta"] : json();
-  const auto version = Find(req, "MCP-Protocol-Version");
-  if (!version) return Mismatch("the MCP-Protocol-Version header is required");
-  if (meta.is_object() && meta.contains("io.modelcontextprotocol/protocolVersion") &&
-      meta["io.modelcontextprotocol/protocolVersion"] != std::string(*version)) {
-    return Mismatch("MCP-Protocol-Version header value '" + std::string(*version) +
-                    "' does not match params._meta protocolVersion " +
-                    meta["io.modelcontextprotocol/protocolVersion"].dump());
-  }
-  const auto method = Find(req, "Mcp-Method");
-  if (!method) return Mismatch("the Mcp-Method header is required");
-  if (*method != msg.method) {
-    return Mismatch("Mcp-Method header value '" + std::string(*method) + "' does not match body method '" +
-                    msg.method + "'");
-  }
+// Mcp-Name and Mcp-Param-* against the body.
+std::optional<HeaderProblem> CheckNames(const Request& req, const jsonrpc::Message& msg, const mcp::Tool* tool) {
   const char* name_field = msg.method == "tools/call" || msg.method == "prompts/get" ? "name"
                            : msg.method == "resources/read"                          ? "uri"
                                                                                      : nullptr;
@@ -119,24 +92,74 @@ std::optional<HeaderProblem> ValidateMirroredHeaders(const Request& req, const j
                       (body == msg.params.end() ? std::string("(absent)") : body->dump()));
     }
   }
-  if (tool != nullptr) {
-    std::vector<std::string> path;
-    std::vector<std::pair<std::string, std::vector<std::string>>> params;
-    CollectParams(tool->definition.value("inputSchema", json::object()), path, params);
-    const json args = msg.params.value("arguments", json::object());
-    for (const auto& [name, where] : params) {
-      const json* value = At(args, where);
-      const auto header = Find(req, "Mcp-Param-" + name);
-      if (value == nullptr || value->is_null()) continue;  // the header is not expected
-      if (!header) return Mismatch("the Mcp-Param-" + name + " header is required: the body carries that parameter");
-      const auto decoded = DecodeHeaderValue(*header);
-      if (!decoded) return Mismatch("the Mcp-Param-" + name + " header holds invalid characters or invalid base64");
-      if (!SameValue(*decoded, *value)) {
-        return Mismatch("Mcp-Param-" + name + " header value '" + *decoded + "' does not match body value " +
-                        value->dump());
-      }
+  if (tool == nullptr) return std::nullopt;
+  std::vector<std::string> path;
+  std::vector<std::pair<std::string, std::vector<std::string>>> params;
+  CollectParams(tool->definition.value("inputSchema", json::object()), path, params);
+  const json args = msg.params.value("arguments", json::object());
+  for (const auto& [name, where] : params) {
+    const json* value = At(args, where);
+    if (value == nullptr || value->is_null()) continue;  // the header is not expected
+    const auto header = Find(req, "Mcp-Param-" + name);
+    if (!header) return Mismatch("the Mcp-Param-" + name + " header is required: the body carries that parameter");
+    const auto decoded = DecodeHeaderValue(*header);
+    if (!decoded) return Mismatch("the Mcp-Param-" + name + " header holds invalid characters or invalid base64");
+    if (!SameValue(*decoded, *value)) {
+      return Mismatch("Mcp-Param-" + name + " header value '" + *decoded + "' does not match body value " +
+                      value->dump());
     }
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> DecodeHeaderValue(std::string_view value) {
+  for (unsigned char c : value) {
+    if (!IsSafeHeaderChar(c)) return std::nullopt;
+  }
+  constexpr std::string_view kPrefix = "=?base64?", kSuffix = "?=";
+  if (value.size() >= kPrefix.size() + kSuffix.size() && value.substr(0, kPrefix.size()) == kPrefix &&
+      value.substr(value.size() - kSuffix.size()) == kSuffix) {
+    return crypto::Base64Decode(value.substr(kPrefix.size(), value.size() - kPrefix.size() - kSuffix.size()));
+  }
+  return std::string(value);
+}
+
+std::optional<std::string_view> HeaderValue(const Request& req, std::string_view name) {
+  auto it = req.find(beast::string_view(name.data(), name.size()));
+  if (it == req.end()) return std::nullopt;
+  std::string_view v(it->value().data(), it->value().size());
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
+}
+
+std::optional<StatelessRejection> ValidateStatelessRequest(const Request& req, const jsonrpc::Message& msg,
+                                                           const mcp::Tool* tool) {
+  auto reject = [&](std::string reason, const HeaderProblem& p) {
+    return StatelessRejection{std::move(reason), jsonrpc::MakeError(msg.id, jsonrpc::code::kHeaderMismatch, p.message)};
+  };
+  const auto version = Find(req, "MCP-Protocol-Version");
+  if (!version) return reject("header_mismatch", Mismatch("the MCP-Protocol-Version header is required"));
+  const auto method = Find(req, "Mcp-Method");
+  if (!method) return reject("header_mismatch", Mismatch("the Mcp-Method header is required"));
+  if (*method != msg.method) {
+    return reject("header_mismatch", Mismatch("Mcp-Method header value '" + std::string(*method) +
+                                              "' does not match body method '" + msg.method + "'"));
+  }
+  if (auto missing = mcp::MissingMetaField(msg.params)) {
+    return StatelessRejection{"invalid_meta", jsonrpc::MakeError(msg.id, jsonrpc::code::kInvalidParams, *missing)};
+  }
+  const std::string meta_version = mcp::MetaProtocolVersion(msg.params);
+  if (*version != meta_version) {
+    return reject("header_mismatch", Mismatch("MCP-Protocol-Version header value '" + std::string(*version) +
+                                              "' does not match params._meta protocolVersion '" + meta_version + "'"));
+  }
+  if (!mcp::IsSupported(meta_version)) {
+    return StatelessRejection{"unsupported_version", mcp::UnsupportedVersionError(msg.id, meta_version)};
+  }
+  if (auto problem = CheckNames(req, msg, tool)) return reject("header_mismatch", *problem);
   return std::nullopt;
 }
 

@@ -1,12 +1,16 @@
-// Stateless-era (2026-07-28) rule: the headers that mirror the body
-// (MCP-Protocol-Version, Mcp-Method, Mcp-Name, Mcp-Param-*) must be present
-// where required and agree with the body, so that an intermediary routing
-// or limiting on a header can never be told one thing while the server
-// executes another.
+// The stateless era's (2026-07-28) request checks that belong to HTTP: the
+// headers that mirror the body (MCP-Protocol-Version, Mcp-Method, Mcp-Name,
+// Mcp-Param-*) must be present where required and agree with the body, so an
+// intermediary routing or limiting on a header is never told one thing while
+// the server executes another. Runs the checks in the order the spec's
+// errors imply: method header, _meta fields (-32602), header against _meta
+// (-32020), version support (-32022), then names and parameters (-32020).
 #pragma once
 
 #include "jsonrpc/message.h"
 #include "transport/http/http_server.h"
+
+#include <nlohmann/json.hpp>
 
 #include <optional>
 #include <string>
@@ -18,18 +22,20 @@ struct Tool;
 
 namespace mcpgw::http {
 
-struct HeaderProblem {
-  int code;  // -32020 HeaderMismatch
-  std::string message;
+struct StatelessRejection {
+  std::string reason;     // metric label
+  nlohmann::json error;   // the JSON-RPC error response (HTTP 400)
 };
 
-// Checks the mirrored headers of a stateless-era POST. `tool` is the tool a
-// tools/call names, when known (for its x-mcp-header parameters).
-std::optional<HeaderProblem> ValidateMirroredHeaders(const Request& request, const jsonrpc::Message& message,
-                                                     const mcp::Tool* tool);
+// `tool` is the tool a tools/call names, when known (for x-mcp-header).
+std::optional<StatelessRejection> ValidateStatelessRequest(const Request& request, const jsonrpc::Message& message,
+                                                           const mcp::Tool* tool);
+
+// A header's value with optional whitespace trimmed, or nullopt if absent.
+std::optional<std::string_view> HeaderValue(const Request& request, std::string_view name);
 
 // Decodes a header value that may use the "=?base64?...?=" sentinel.
-// Returns nullopt for invalid characters or invalid base64.
+// Returns nullopt for invalid characters or invalid (non-strict) base64.
 std::optional<std::string> DecodeHeaderValue(std::string_view value);
 
 }  // namespace mcpgw::http

@@ -21,10 +21,8 @@ namespace code = jsonrpc::code;
 constexpr std::string_view kSessionHeader = "Mcp-Session-Id";
 constexpr std::string_view kVersionHeader = "MCP-Protocol-Version";
 
-std::string_view Header(const Request& req, std::string_view name) {
-  auto it = req.find(beast::string_view(name.data(), name.size()));
-  return it == req.end() ? std::string_view() : std::string_view(it->value().data(), it->value().size());
-}
+// A header's value, whitespace-trimmed; empty when absent.
+std::string_view Header(const Request& req, std::string_view name) { return HeaderValue(req, name).value_or(""); }
 
 Response JsonResponse(bhttp::status status, const json& body, unsigned version = 11) {
   Response res{status, version};
@@ -241,8 +239,10 @@ void StreamableHttpEndpoint::Post(mcp::Backend& backend, const std::shared_ptr<E
 
   const std::string_view session_id = Header(req, kSessionHeader);
   const std::string_view version_header = Header(req, kVersionHeader);
-  const bool modern = msg.method != "initialize" &&
-                      (HasModernMeta(msg.params) || mcp::EraOf(version_header) == mcp::Era::kStateless);
+  // Dual-era routing: a session id, or neither per-request _meta nor a
+  // modern version header, means the session era (initialize handshake).
+  const bool modern = session_id.empty() && (HasModernMeta(msg.params) ||
+                                             (!version_header.empty() && mcp::EraOf(version_header) != mcp::Era::kSession));
 
   pipeline::Request request;
   request.backend = &backend;
@@ -251,24 +251,28 @@ void StreamableHttpEndpoint::Post(mcp::Backend& backend, const std::shared_ptr<E
   std::shared_ptr<SessionStreams> streams;
 
   if (modern) {
-    // Stateless era: headers mirror the body and must agree with it.
     if (msg.kind == jsonrpc::Message::Kind::kResponse) {
       return exchange->Respond(ErrorResponse(bhttp::status::bad_request, code::kInvalidRequest,
                                              "Clients must not send JSON-RPC responses in protocol 2026-07-28"));
     }
-    const auto tools = backend.tools().Current();
-    const mcp::Tool* tool = nullptr;
-    if (msg.method == "tools/call" && msg.params.contains("name") && msg.params["name"].is_string()) {
-      tool = tools->Find(msg.params["name"].get<std::string>());
-    }
-    if (auto problem = ValidateMirroredHeaders(req, msg, tool)) {
-      if (metrics_) metrics_->RecordRejected("header_mismatch");
-      return exchange->Respond(JsonResponse(bhttp::status::bad_request,
-                                            jsonrpc::MakeError(msg.id, problem->code, problem->message)));
+    if (msg.kind == jsonrpc::Message::Kind::kRequest) {
+      // The order is the spec's: mirrored method, then _meta, then the
+      // version header against _meta, then version support, then names.
+      const auto tools = backend.tools().Current();
+      const mcp::Tool* tool = nullptr;
+      if (msg.method == "tools/call" && msg.params.contains("name") && msg.params["name"].is_string()) {
+        tool = tools->Find(msg.params["name"].get<std::string>());
+      }
+      if (auto problem = ValidateStatelessRequest(req, msg, tool)) {
+        if (metrics_) metrics_->RecordRejected(problem->reason);
+        return exchange->Respond(JsonResponse(bhttp::status::bad_request, problem->error));
+      }
     }
     request.era = mcp::Era::kStateless;
-    const json& meta = msg.params["_meta"];
-    request.protocol_version = meta.value("io.modelcontextprotocol/protocolVersion", std::string(version_header));
+    const json meta = msg.params.value("_meta", json::object());
+    request.protocol_version =
+        meta.is_object() ? meta.value("io.modelcontextprotocol/protocolVersion", std::string(version_header))
+                         : std::string(version_header);
   } else {
     request.era = mcp::Era::kSession;
     if (!version_header.empty() && mcp::EraOf(version_header) != mcp::Era::kSession) {
