@@ -1,0 +1,238 @@
+// The MCP core, driven directly (no transport) against the real example
+// plugin: lifecycle, version rules, error codes per protocol era, tool
+// input errors, pagination, progress ordering.
+#include "mcp/backend.h"
+#include "mcp/core.h"
+#include "pipeline/validate_arguments.h"
+#include "plugin/plugin_library.h"
+
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <thread>
+
+namespace mcpgw::mcp {
+namespace {
+
+using json = nlohmann::json;
+
+// Records what the core sends back for one request (a test double for a
+// transport, not a fake of a real component).
+class RecordingResponder final : public Responder {
+ public:
+  void Notify(const json& n) override {
+    std::lock_guard lock(mu_);
+    messages_.push_back(n);
+  }
+  void Finish(Reply reply) override {
+    std::lock_guard lock(mu_);
+    if (!reply.message.is_null()) messages_.push_back(reply.message);
+    reply_ = std::move(reply);
+    done_ = true;
+    cv_.notify_all();
+  }
+  Reply Wait() {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, std::chrono::seconds(10), [this] { return done_; });
+    EXPECT_TRUE(done_) << "no reply within 10 s";
+    return reply_;
+  }
+  std::vector<json> messages() {
+    std::lock_guard lock(mu_);
+    return messages_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  Reply reply_;
+  std::vector<json> messages_;
+};
+
+class CoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto lib = std::get<std::shared_ptr<plugin::PluginLibrary>>(
+        plugin::PluginLibrary::Load(std::string(MCPGW_PLUGIN_DIR) + "/example.so"));
+    plugin::InstanceOptions options{"example", std::filesystem::temp_directory_path().string(), "{}", 2, 4};
+    plugin_ = std::move(std::get<std::unique_ptr<plugin::PluginInstance>>(
+        plugin::PluginInstance::Create(lib, options, &events_, nullptr)));
+    config::Route route{"example", "/mcp/example", "http://127.0.0.1/mcp/example", "example", ""};
+    auto codec = std::make_shared<session::SessionIdCodec>(std::string(32, 'k'), std::chrono::hours(1));
+    backend_ = std::make_unique<Backend>(route, plugin_.get(), codec, nullptr);
+    ASSERT_FALSE(backend_->LoadTools());
+    events_.Add(backend_.get());
+    pipeline::Pipeline pipeline;
+    pipeline.Append(std::make_unique<pipeline::ValidateArguments>());
+    CoreOptions options_core;
+    options_core.page_size = 1;
+    core_ = std::make_unique<Core>(std::move(pipeline), options_core, io_, nullptr);
+    timers_ = std::thread([this] {
+      auto guard = boost::asio::make_work_guard(io_);
+      io_.run();
+    });
+  }
+  void TearDown() override {
+    io_.stop();
+    timers_.join();
+    plugin_->Drain();
+  }
+
+  // Sends one message and waits for the reply.
+  Reply Send(const std::string& method, json params, Era era = Era::kSession,
+             std::shared_ptr<Session> session = nullptr, std::shared_ptr<RecordingResponder>* out = nullptr) {
+    pipeline::Request r;
+    r.backend = backend_.get();
+    r.id = 1;
+    r.method = method;
+    r.params = std::move(params);
+    r.era = era;
+    r.session = session;
+    r.protocol_version = era == Era::kStateless ? "2026-07-28" : (session ? session->protocol_version() : "2025-11-25");
+    r.principal = LocalUserPrincipal();
+    auto responder = std::make_shared<RecordingResponder>();
+    core_->Handle(std::move(r), responder);
+    if (out) *out = responder;
+    return responder->Wait();
+  }
+
+  static json Modern(json params = json::object()) {
+    params["_meta"] = {{"io.modelcontextprotocol/protocolVersion", "2026-07-28"},
+                       {"io.modelcontextprotocol/clientCapabilities", json::object()}};
+    return params;
+  }
+
+  std::shared_ptr<Session> NewSession() {
+    return Send("initialize", {{"protocolVersion", "2025-11-25"}, {"capabilities", json::object()},
+                               {"clientInfo", {{"name", "t"}, {"version", "1"}}}})
+        .new_session;
+  }
+
+  boost::asio::io_context io_;
+  std::thread timers_;
+  PluginEventFanout events_;
+  std::unique_ptr<plugin::PluginInstance> plugin_;
+  std::unique_ptr<Backend> backend_;
+  std::unique_ptr<Core> core_;
+};
+
+TEST_F(CoreTest, InitializeAgreesToASupportedVersionAndStartsASession) {
+  const Reply reply = Send("initialize", {{"protocolVersion", "2025-06-18"}, {"capabilities", json::object()}});
+  ASSERT_TRUE(reply.new_session);
+  EXPECT_EQ(reply.message["result"]["protocolVersion"], "2025-06-18");
+  EXPECT_EQ(reply.new_session->protocol_version(), "2025-06-18");
+  EXPECT_TRUE(reply.message["result"]["capabilities"].contains("tools"));
+  EXPECT_TRUE(reply.message["result"]["capabilities"].contains("resources"));
+}
+
+TEST_F(CoreTest, InitializeOffersItsLatestSessionVersionForAnUnknownOne) {
+  const Reply reply = Send("initialize", {{"protocolVersion", "1999-01-01"}});
+  EXPECT_EQ(reply.message["result"]["protocolVersion"], "2025-11-25");
+}
+
+TEST_F(CoreTest, PingAndSetLevelAnswerExactlyAnEmptyObject) {
+  auto session = NewSession();
+  EXPECT_EQ(Send("ping", json::object(), Era::kSession, session).message["result"], json::object());
+  EXPECT_EQ(Send("logging/setLevel", {{"level", "debug"}}, Era::kSession, session).message["result"], json::object());
+  EXPECT_EQ(session->log_level(), MCPGW_LOG_DEBUG);
+  EXPECT_EQ(Send("logging/setLevel", {{"level", "loud"}}, Era::kSession, session).message["error"]["code"], -32602);
+}
+
+TEST_F(CoreTest, AnswersToolInputErrorsAsToolResultsTheModelCanRead) {
+  auto session = NewSession();
+  const Reply reply = Send("tools/call", {{"name", "divide"}, {"arguments", {{"a", "x"}, {"b", 1}}}}, Era::kSession, session);
+  ASSERT_TRUE(reply.message.contains("result")) << reply.message;
+  EXPECT_EQ(reply.message["result"]["isError"], true);
+  EXPECT_NE(reply.message["result"]["content"][0]["text"].get<std::string>().find("/a"), std::string::npos);
+}
+
+TEST_F(CoreTest, AnswersAnUnknownToolWithInvalidParams) {
+  const Reply reply = Send("tools/call", {{"name", "nope"}}, Era::kSession, NewSession());
+  EXPECT_EQ(reply.message["error"]["code"], -32602);
+  EXPECT_EQ(reply.message["id"], 1);
+}
+
+TEST_F(CoreTest, DecoratesStatelessResultsWithResultTypeCacheHintsAndServerInfo) {
+  const Reply reply = Send("tools/list", Modern(), Era::kStateless);
+  const json& result = reply.message["result"];
+  EXPECT_EQ(result["resultType"], "complete");
+  EXPECT_TRUE(result["ttlMs"].is_number_integer());
+  EXPECT_EQ(result["cacheScope"], "public");
+  EXPECT_EQ(result["_meta"]["io.modelcontextprotocol/serverInfo"]["version"], "0.1.0");
+  // The session era gets none of these.
+  EXPECT_FALSE(Send("tools/list", json::object(), Era::kSession, NewSession()).message["result"].contains("resultType"));
+}
+
+TEST_F(CoreTest, RefusesStatelessRequestsWithoutRequiredMetaWithInvalidParams) {
+  const Reply reply = Send("tools/list", json::object(), Era::kStateless);
+  EXPECT_EQ(reply.http_status, 400);
+  EXPECT_EQ(reply.message["error"]["code"], -32602);
+  json no_caps = Modern();
+  no_caps["_meta"].erase("io.modelcontextprotocol/clientCapabilities");
+  EXPECT_EQ(Send("tools/list", no_caps, Era::kStateless).message["error"]["code"], -32602);
+}
+
+TEST_F(CoreTest, ListsSupportedVersionsWhenTheRequestedOneIsUnknown) {
+  json params = Modern();
+  params["_meta"]["io.modelcontextprotocol/protocolVersion"] = "v999";
+  const Reply reply = Send("server/discover", params, Era::kStateless);
+  EXPECT_EQ(reply.http_status, 400);
+  EXPECT_EQ(reply.message["error"]["code"], -32022);
+  EXPECT_EQ(reply.message["error"]["data"]["requested"], "v999");
+  EXPECT_EQ(reply.message["error"]["data"]["supported"][0], "2026-07-28");
+}
+
+TEST_F(CoreTest, AnswersUnknownAndRemovedMethodsPerEra) {
+  EXPECT_EQ(Send("nope", json::object(), Era::kSession, NewSession()).http_status, 200);
+  for (const char* removed : {"initialize", "ping", "logging/setLevel", "resources/subscribe", "nope"}) {
+    const Reply reply = Send(removed, Modern(), Era::kStateless);
+    EXPECT_EQ(reply.http_status, 404) << removed;
+    EXPECT_EQ(reply.message["error"]["code"], -32601) << removed;
+  }
+}
+
+TEST_F(CoreTest, ReportsAMissingResourceWithTheCodeOfTheProtocolVersion) {
+  const Reply legacy = Send("resources/read", {{"uri", "example://nope"}}, Era::kSession, NewSession());
+  EXPECT_EQ(legacy.message["error"]["code"], -32002);
+  const Reply modern = Send("resources/read", Modern({{"uri", "example://nope"}}), Era::kStateless);
+  EXPECT_EQ(modern.message["error"]["code"], -32602);
+  EXPECT_EQ(modern.message["error"]["data"]["uri"], "example://nope");
+}
+
+TEST_F(CoreTest, PaginatesEveryToolExactlyOnceAndRefusesForeignCursors) {
+  auto session = NewSession();
+  std::vector<std::string> names;
+  json params = json::object();
+  for (int page = 0; page < 10; ++page) {
+    const json result = Send("tools/list", params, Era::kSession, session).message["result"];
+    for (const auto& t : result["tools"]) names.push_back(t["name"]);
+    if (!result.contains("nextCursor")) break;
+    params["cursor"] = result["nextCursor"];
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"echo", "divide"}));
+  EXPECT_EQ(Send("tools/list", {{"cursor", "not-ours"}}, Era::kSession, session).message["error"]["code"], -32602);
+}
+
+TEST_F(CoreTest, SendsProgressBeforeTheResultOnlyWhenAskedFor) {
+  auto session = NewSession();
+  std::shared_ptr<RecordingResponder> rec;
+  Send("tools/call", {{"name", "divide"}, {"arguments", {{"a", 1}, {"b", 2}}}, {"_meta", {{"progressToken", "t1"}}}},
+       Era::kSession, session, &rec);
+  auto messages = rec->messages();
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_EQ(messages[0]["method"], "notifications/progress");
+  EXPECT_EQ(messages[0]["params"]["progressToken"], "t1");
+  EXPECT_EQ(messages[1]["result"]["structuredContent"]["quotient"], 0.5);
+  Send("tools/call", {{"name", "divide"}, {"arguments", {{"a", 1}, {"b", 2}}}}, Era::kSession, session, &rec);
+  EXPECT_EQ(rec->messages().size(), 1u);
+}
+
+TEST_F(CoreTest, ReportsAToolFailureAsIsErrorNotAsAProtocolError) {
+  const Reply reply = Send("tools/call", {{"name", "divide"}, {"arguments", {{"a", 1}, {"b", 0}}}}, Era::kSession, NewSession());
+  EXPECT_EQ(reply.message["result"]["isError"], true);
+}
+
+}  // namespace
+}  // namespace mcpgw::mcp
