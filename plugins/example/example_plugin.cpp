@@ -41,7 +41,7 @@ class ExamplePlugin : public mcpgw::Plugin {
               const double a = args.at("a"), b = args.at("b");
               if (b == 0) return mcpgw::ToolError("Cannot divide by zero: pass a non-zero b.");
               call.Progress(1, 1, "divided");
-              json result = mcpgw::ToolResult(std::to_string(a / b));
+              json result = mcpgw::ToolResult(json(a / b).dump());
               result["structuredContent"] = {{"quotient", a / b}};
               return result;
             });

@@ -234,7 +234,7 @@ void CheckCrossFields(const Config& c, std::vector<std::string>* errors) {
     errors->push_back("server.listen: must be a loopback address (127.0.0.1, ::1 or localhost): this build has no "
                       "authentication, so it refuses to serve other hosts");
   }
-  if (c.metrics.enabled && c.metrics.listen.ToString() == c.server.listen.ToString()) {
+  if (c.metrics.enabled && c.server.listen.port != 0 && c.metrics.listen.ToString() == c.server.listen.ToString()) {
     errors->push_back("metrics.listen: must differ from server.listen");
   }
   if (!IsAbsoluteHttpUri(c.server.public_url)) errors->push_back("server.public_url: must be an absolute http(s) URI");

@@ -239,10 +239,13 @@ void StreamableHttpEndpoint::Post(mcp::Backend& backend, const std::shared_ptr<E
 
   const std::string_view session_id = Header(req, kSessionHeader);
   const std::string_view version_header = Header(req, kVersionHeader);
-  // Dual-era routing: a session id, or neither per-request _meta nor a
-  // modern version header, means the session era (initialize handshake).
-  const bool modern = session_id.empty() && (HasModernMeta(msg.params) ||
-                                             (!version_header.empty() && mcp::EraOf(version_header) != mcp::Era::kSession));
+  // Dual-era routing: per-request _meta means the stateless era (where an
+  // Mcp-Session-Id is ignored); so does a version header that is not a
+  // session-era version on a request without a session. Everything else is
+  // the session era and its initialize handshake.
+  const bool modern = HasModernMeta(msg.params) ||
+                      (session_id.empty() && !version_header.empty() &&
+                       mcp::EraOf(version_header) != mcp::Era::kSession);
 
   pipeline::Request request;
   request.backend = &backend;

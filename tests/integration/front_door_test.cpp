@@ -1,0 +1,111 @@
+// What the HTTP front door refuses before the core: foreign origins and
+// hosts, wrong media types, oversize or malformed input. Each gets the
+// right status and a JSON-RPC error a person can act on, and is counted.
+#include "integration/example_gateway.h"
+
+namespace mcpgw::testing {
+namespace {
+
+using json = nlohmann::json;
+
+class FrontDoor : public ExampleGatewayTest {
+ protected:
+  std::string ServerExtra() const override {
+    return "  limits:\n    max_body_bytes: 2048\n    max_header_bytes: 2048\n    max_json_depth: 8\n";
+  }
+  std::string Metrics() { return Request(gateway_->metrics_port(), "GET", "/metrics", "", {}).body; }
+};
+
+TEST_F(FrontDoor, RefusesAForeignOriginWith403) {
+  Headers h = McpHeaders();
+  h.emplace_back("Origin", "http://evil.example.com");
+  const HttpResponse r = Post(InitializeBody(), h);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_NE(r.Json()["error"]["message"].get<std::string>().find("Origin"), std::string::npos);
+  EXPECT_NE(Metrics().find("mcpgw_rejected_requests_total{reason=\"origin\"} 1"), std::string::npos);
+}
+
+TEST_F(FrontDoor, RefusesAForeignHostOnTheLoopbackListener) {
+  Headers h = McpHeaders();
+  h.emplace_back("Host", "evil.example.com");
+  EXPECT_EQ(Post(InitializeBody(), h).status, 403);
+}
+
+TEST_F(FrontDoor, AcceptsALoopbackOrigin) {
+  Headers h = McpHeaders();
+  h.emplace_back("Origin", "http://localhost:5173");
+  EXPECT_EQ(Post(InitializeBody(), h).status, 200);
+}
+
+TEST_F(FrontDoor, RefusesABodyOverTheLimitWith413) {
+  const std::string big = R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":")" + std::string(4096, 'x') + "\"}}";
+  const HttpResponse r = Post(big, McpHeaders());
+  EXPECT_EQ(r.status, 413);
+  EXPECT_NE(Metrics().find("reason=\"body_too_large\""), std::string::npos);
+}
+
+TEST_F(FrontDoor, RefusesHeadersOverTheLimitWith431) {
+  Headers h = McpHeaders();
+  h.emplace_back("X-Padding", std::string(4096, 'x'));
+  EXPECT_EQ(Post(InitializeBody(), h).status, 431);
+}
+
+TEST_F(FrontDoor, RefusesJsonNestedDeeperThanTheLimit) {
+  const HttpResponse r = Post(R"({"jsonrpc":"2.0","id":1,"method":"x","params":{"a":[[[[[[[[[[1]]]]]]]]]]}})", McpHeaders());
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.Json()["error"]["code"], -32600);
+  EXPECT_NE(Metrics().find("reason=\"json_too_deep\""), std::string::npos);
+}
+
+TEST_F(FrontDoor, AnswersMalformedJsonWithParseError) {
+  const HttpResponse r = Post("{not json", McpHeaders());
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.Json()["error"]["code"], -32700);
+  EXPECT_FALSE(r.Json().contains("id"));
+}
+
+TEST_F(FrontDoor, RefusesBatches) {
+  const HttpResponse r = Post(R"([{"jsonrpc":"2.0","id":1,"method":"ping"}])", McpHeaders());
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.Json()["error"]["code"], -32600);
+}
+
+TEST_F(FrontDoor, RefusesAWrongContentTypeWith415AndNoAcceptableTypeWith406) {
+  EXPECT_EQ(Post(InitializeBody(), {{"Content-Type", "text/plain"}, {"Accept", "application/json"}}).status, 415);
+  EXPECT_EQ(Post(InitializeBody(), {{"Content-Type", "application/json"}, {"Accept", "text/html"}}).status, 406);
+}
+
+TEST_F(FrontDoor, AnswersAnUnknownPathWith404AndAnUnsupportedMethodWith405) {
+  EXPECT_EQ(Post(InitializeBody(), McpHeaders(), "/mcp/nope").status, 404);
+  const HttpResponse r = Request(port(), "PUT", "/mcp/example", "{}", McpHeaders());
+  EXPECT_EQ(r.status, 405);
+  EXPECT_FALSE(r.Header("allow").empty());
+}
+
+TEST_F(FrontDoor, AnswersGarbageThatIsNotHttpWith400AndStaysUp) {
+  const std::string reply = RawExchange(port(), "THIS IS NOT HTTP\r\n\r\n");
+  EXPECT_EQ(reply.rfind("HTTP/1.1 400", 0), 0u) << reply;
+  EXPECT_EQ(Post(InitializeBody(), McpHeaders()).status, 200);
+}
+
+TEST_F(FrontDoor, CountsRequestsByRouteMethodToolAndOutcome) {
+  const std::string sid = OpenSession();
+  Post(R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"text":"x"}}})",
+       McpHeaders(sid, "2025-11-25"));
+  const std::string m = Metrics();
+  EXPECT_NE(m.find(R"(mcpgw_requests_total{method="tools/call",outcome="ok",route="example",tool="echo"} 1)"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find(R"(mcpgw_plugin_calls_total{operation="call_tool",outcome="ok",plugin="example"} 1)"), std::string::npos);
+  EXPECT_NE(m.find("mcpgw_request_duration_seconds_bucket"), std::string::npos);
+}
+
+TEST_F(FrontDoor, ServesHealthAndReadiness) {
+  EXPECT_EQ(Request(gateway_->metrics_port(), "GET", "/healthz", "", {}).status, 200);
+  const HttpResponse ready = Request(gateway_->metrics_port(), "GET", "/readyz", "", {});
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_EQ(ready.body, "ready\n");
+}
+
+}  // namespace
+}  // namespace mcpgw::testing
