@@ -355,9 +355,13 @@ void Core::Listen(const Ptr& ex) {
   r.backend->AddListener(listener);
   {
     std::lock_guard lock(listen_mu_);
-    std::erase_if(listen_streams_, [](const auto& w) { return w.expired(); });
-    listen_streams_.push_back(ex);
+    listen_streams_[ex.get()] = ex;
   }
+  ex->set_on_finish([this, key = ex.get()] {
+    --in_flight_;
+    std::lock_guard lock(listen_mu_);
+    listen_streams_.erase(key);
+  });
   // The stream stays open until the client closes it (Cancel) or shutdown.
 }
 
@@ -365,10 +369,7 @@ void Core::CloseListenStreams() {
   std::vector<std::shared_ptr<Exchange>> open;
   {
     std::lock_guard lock(listen_mu_);
-    for (const auto& w : listen_streams_) {
-      if (auto e = w.lock()) open.push_back(std::move(e));
-    }
-    listen_streams_.clear();
+    for (const auto& [key, e] : listen_streams_) open.push_back(e);
   }
   for (const auto& e : open) {
     json result{{"resultType", "complete"}, {"_meta", {{kMetaSubscriptionId, e->request().id}}}};

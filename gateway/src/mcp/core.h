@@ -18,6 +18,7 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <unordered_map>
 #include <vector>
 #include <memory>
 #include <string>
@@ -88,7 +89,9 @@ class Core {
   metrics::Metrics* metrics_;
   std::atomic<std::size_t> in_flight_{0};
   std::mutex listen_mu_;
-  std::vector<std::weak_ptr<Exchange>> listen_streams_;
+  // Open subscriptions/listen streams. Nothing else holds them between
+  // notifications, so the core does until each one ends.
+  std::unordered_map<const Exchange*, std::shared_ptr<Exchange>> listen_streams_;
 };
 
 }  // namespace mcpgw::mcp

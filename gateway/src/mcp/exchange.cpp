@@ -71,6 +71,7 @@ void Exchange::ArmDeadline(boost::asio::io_context& timers) {
 
 void Exchange::Finish(Reply reply, std::string_view outcome) {
   if (finished_.exchange(true)) return;
+  const auto self = shared_from_this();  // on_finish_ may drop the last owner
   if (deadline_timer_) deadline_timer_->cancel();
   if (request_.session && !request_.is_notification()) request_.session->Untrack(request_.id);
   if (metrics_ != nullptr && !request_.is_notification()) {
