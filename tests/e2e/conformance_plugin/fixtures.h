@@ -1,0 +1,27 @@
+// Constants the MCP conformance suite's server scenarios expect.
+#pragma once
+
+namespace conformance {
+
+// A 1x1 PNG and a tiny WAV, base64.
+inline constexpr const char* kPng =
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
+inline constexpr const char* kWav = "UklGRiYAAABXQVZFZm10IBAAAAABAAEAQB8AAAB9AAACABAAZGF0YQIAAAA=";
+
+// The input schema the json-schema-2020-12 scenario expects verbatim.
+inline constexpr const char* kJsonSchema202012 = R"({
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "type": "object",
+  "$defs": {"address": {"$anchor": "addressDef", "type": "object",
+                        "properties": {"street": {"type": "string"}, "city": {"type": "string"}}}},
+  "properties": {"name": {"type": "string"}, "address": {"$ref": "#/$defs/address"},
+                 "contactMethod": {"type": "string", "enum": ["phone", "email"]},
+                 "phone": {"type": "string"}, "email": {"type": "string"}},
+  "allOf": [{"anyOf": [{"required": ["phone"]}, {"required": ["email"]}]}],
+  "if": {"properties": {"contactMethod": {"const": "phone"}}, "required": ["contactMethod"]},
+  "then": {"required": ["phone"]},
+  "else": {"required": ["email"]},
+  "additionalProperties": false
+})";
+
+}  // namespace conformance
