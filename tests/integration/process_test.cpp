@@ -63,6 +63,12 @@ TEST(GatewayProcessLifecycle, ChecksAValidConfigWithoutStarting) {
   EXPECT_NE(r.stdout_text.find("configuration OK: 1 route(s)"), std::string::npos);
 }
 
+TEST(GatewayProcessLifecycle, TheAnnotatedExampleConfigurationIsValid) {
+  const ProcessResult r =
+      RunGateway({"check-config", "-c", std::string(MCPGW_TEST_SOURCE_DIR) + "/deploy/gateway.example.yaml"});
+  EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
+}
+
 TEST(GatewayProcessLifecycle, ServesOneRouteOverStdioWithNoNetworkListener) {
   TempDir dir;
   const std::string config = WriteConfig(dir, ExampleConfig());
