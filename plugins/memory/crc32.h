@@ -1,0 +1,12 @@
+// CRC-32 (IEEE 802.3, the polynomial of zlib and gzip), used to tell a
+// complete write-ahead log record from a torn or damaged one.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace mcpgw::memory {
+
+uint32_t Crc32(std::string_view bytes);
+
+}  // namespace mcpgw::memory

@@ -1,0 +1,40 @@
+// The memory tools and resource, from JSON arguments to MCP results.
+//
+// Results have the reference server's shapes: the text content is the
+// result as JSON.stringify(x, null, 2) and structuredContent carries the
+// same value. A refused request (unknown entity, a limit) is a tool result
+// with isError, as the reference's thrown errors become; only failures of
+// the store itself are returned as a Failure for a protocol error.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "graph_store.h"
+#include "result.h"
+
+namespace mcpgw::memory {
+
+struct ToolAnswer {
+  nlohmann::json result;       // a CallToolResult
+  bool changed_graph = false;  // a mutating tool succeeded: resources/updated is due
+};
+
+class MemoryTools {
+ public:
+  explicit MemoryTools(GraphStore& store) : store_(store) {}
+
+  // `arguments` were validated against the tool's inputSchema by the
+  // gateway; a wrong shape still throws nlohmann::json::exception, which the
+  // plugin layer turns into invalid params.
+  Result<ToolAnswer> Call(const std::string& tool, const std::string& tenant, const nlohmann::json& arguments);
+
+  // resources/read of memory://knowledge-graph: {"contents":[...]}.
+  Result<nlohmann::json> ReadGraphResource(const std::string& tenant);
+
+ private:
+  GraphStore& store_;
+};
+
+}  // namespace mcpgw::memory
