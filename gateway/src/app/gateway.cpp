@@ -164,22 +164,22 @@ void Gateway::BeginShutdown(const std::string& signal) {
   if (ops_server_) ops_server_->StopAccepting();
   if (sweep_timer_) sweep_timer_->cancel();
   core_->CloseListenStreams();
-  const auto deadline = std::chrono::steady_clock::now() + kDrainGrace;
   drain_timer_ = std::make_unique<boost::asio::steady_timer>(io_);
-  std::function<void()> poll = [this, deadline, poll]() mutable {
-    if (core_->in_flight() == 0 || std::chrono::steady_clock::now() >= deadline) {
-      if (core_->in_flight() > 0) log::Warn("drain_timeout", {{"in_flight", core_->in_flight()}});
-      // Let the last responses flush, then stop.
-      drain_timer_->expires_after(std::chrono::milliseconds(50));
-      drain_timer_->async_wait([this](const boost::system::error_code&) { io_.stop(); });
-      return;
-    }
-    drain_timer_->expires_after(std::chrono::milliseconds(20));
-    drain_timer_->async_wait([poll](const boost::system::error_code& ec) mutable {
-      if (!ec) poll();
-    });
-  };
-  poll();
+  PollDrain(std::chrono::steady_clock::now() + kDrainGrace);
+}
+
+void Gateway::PollDrain(std::chrono::steady_clock::time_point deadline) {
+  if (core_->in_flight() == 0 || std::chrono::steady_clock::now() >= deadline) {
+    if (core_->in_flight() > 0) log::Warn("drain_timeout", {{"in_flight", core_->in_flight()}});
+    // Let the last responses flush, then stop.
+    drain_timer_->expires_after(std::chrono::milliseconds(50));
+    drain_timer_->async_wait([this](const boost::system::error_code&) { io_.stop(); });
+    return;
+  }
+  drain_timer_->expires_after(std::chrono::milliseconds(20));
+  drain_timer_->async_wait([this, deadline](const boost::system::error_code& ec) {
+    if (!ec) PollDrain(deadline);
+  });
 }
 
 int Gateway::RunHttp() {

@@ -53,6 +53,8 @@ class Gateway {
   std::string LoadPlugins(const std::string& plugin_dir);
   void ScheduleSweep();
   void BeginShutdown(const std::string& signal);
+  // Stops the event loop once nothing is in flight or `deadline` passed.
+  void PollDrain(std::chrono::steady_clock::time_point deadline);
 
   config::Config config_;
   boost::asio::io_context io_;
