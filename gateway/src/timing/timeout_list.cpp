@@ -1,0 +1,70 @@
+#include "timing/timeout_list.h"
+
+#include <pthread.h>
+
+namespace mcpgw::timing {
+
+TimeoutList::TimeoutList() {
+  thread_ = std::thread([this] { Run(); });
+  pthread_setname_np(thread_.native_handle(), "timeouts");
+}
+
+TimeoutList::~TimeoutList() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+}
+
+TimeoutList::Handle TimeoutList::Add(Clock::time_point deadline, std::function<void()> fire) {
+  auto node = std::make_shared<Node>();
+  node->deadline = deadline;
+  node->fire = std::move(fire);
+  bool earliest = false;
+  {
+    std::lock_guard lock(mu_);
+    node->position = nodes_.emplace(deadline, node);
+    earliest = node->position == nodes_.begin();
+    node->listed = true;
+  }
+  if (earliest) changed_.notify_one();
+  return node;
+}
+
+void TimeoutList::Cancel(const Handle& handle) {
+  if (!handle) return;
+  std::lock_guard lock(mu_);
+  if (!handle->listed) return;
+  nodes_.erase(handle->position);
+  handle->listed = false;
+}
+
+std::size_t TimeoutList::size() const {
+  std::lock_guard lock(mu_);
+  return nodes_.size();
+}
+
+void TimeoutList::Run() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    if (nodes_.empty()) {
+      changed_.wait(lock);
+      continue;
+    }
+    const Clock::time_point next = nodes_.begin()->first;
+    if (Clock::now() < next) {
+      changed_.wait_until(lock, next);
+      continue;
+    }
+    Handle due = std::move(nodes_.begin()->second);
+    nodes_.erase(nodes_.begin());
+    due->listed = false;
+    lock.unlock();
+    due->fire();
+    lock.lock();
+  }
+}
+
+}  // namespace mcpgw::timing

@@ -1,0 +1,37 @@
+#include "transport/io_pool.h"
+
+#include <pthread.h>
+
+#include <string>
+#include <thread>
+
+namespace mcpgw::transport {
+
+IoPool::IoPool(unsigned threads) {
+  if (threads == 0) threads = 1;
+  for (unsigned i = 0; i < threads; ++i) {
+    // Each context is run by exactly one thread: tell Asio so it can skip
+    // its internal locking.
+    contexts_.push_back(std::make_unique<boost::asio::io_context>(1));
+    guards_.emplace_back(contexts_.back()->get_executor());
+  }
+}
+
+boost::asio::io_context& IoPool::Next() { return *contexts_[next_.fetch_add(1) % contexts_.size()]; }
+
+void IoPool::Run() {
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < contexts_.size(); ++i) {
+    threads.emplace_back([this, i] { contexts_[i]->run(); });
+    pthread_setname_np(threads.back().native_handle(), ("io-" + std::to_string(i)).c_str());
+  }
+  contexts_[0]->run();
+  for (auto& t : threads) t.join();
+}
+
+void IoPool::Stop() {
+  for (auto& g : guards_) g.reset();
+  for (auto& c : contexts_) c->stop();
+}
+
+}  // namespace mcpgw::transport

@@ -1,0 +1,35 @@
+// One io_context per I/O thread. A connection lives on one context for its
+// whole life, so its handlers never contend with another thread's and need
+// no strand; the listener hands new connections out round-robin. Context 0
+// also carries the acceptors, signals and housekeeping timers.
+#pragma once
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+namespace mcpgw::transport {
+
+class IoPool {
+ public:
+  explicit IoPool(unsigned threads);
+
+  boost::asio::io_context& control() { return *contexts_[0]; }
+  // The context for the next connection.
+  boost::asio::io_context& Next();
+
+  // Runs every context (context 0 on the calling thread) until Stop.
+  void Run();
+  void Stop();
+
+ private:
+  using Guard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
+  std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
+  std::vector<Guard> guards_;
+  std::atomic<std::size_t> next_{0};
+};
+
+}  // namespace mcpgw::transport
