@@ -100,6 +100,17 @@ TEST_F(FrontDoor, CountsRequestsByRouteMethodToolAndOutcome) {
   EXPECT_NE(m.find("mcpgw_request_duration_seconds_bucket"), std::string::npos);
 }
 
+TEST_F(FrontDoor, LeavesNoTimerArmedOnceFastCallsAreAnswered) {
+  // Regression: a polling timer armed after a fast answer was never
+  // cancelled, and the pile of stale timers slowed every later request.
+  const std::string sid = OpenSession();
+  for (int i = 0; i < 20; ++i) {
+    Post(R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"text":"x"}}})",
+         McpHeaders(sid, "2025-11-25"));
+  }
+  EXPECT_NE(Metrics().find("mcpgw_pending_timeouts 0\n"), std::string::npos) << Metrics();
+}
+
 TEST_F(FrontDoor, ServesHealthAndReadiness) {
   EXPECT_EQ(Request(gateway_->metrics_port(), "GET", "/healthz", "", {}).status, 200);
   const HttpResponse ready = Request(gateway_->metrics_port(), "GET", "/readyz", "", {});

@@ -36,7 +36,9 @@ std::string ResolvePluginFile(const std::string& file, const std::string& plugin
 
 }  // namespace
 
-Gateway::Gateway(const config::Config& config) : config_(config) {}
+Gateway::Gateway(const config::Config& config)
+    : config_(config),
+      io_(config.server.io_threads ? config.server.io_threads : std::max(1u, std::thread::hardware_concurrency())) {}
 
 Gateway::~Gateway() {
   // Plugins drain their workers before the backends they report to go away.
@@ -108,7 +110,7 @@ std::string Gateway::Build(const StartOptions& options) {
   core_options.page_size = config_.server.page_size;
   core_options.request_timeout = std::chrono::milliseconds(config_.server.limits.request_timeout_ms);
   core_options.server_version = kVersion;
-  core_ = std::make_unique<mcp::Core>(std::move(pipeline), core_options, io_, metrics_.get());
+  core_ = std::make_unique<mcp::Core>(std::move(pipeline), core_options, timeouts_, metrics_.get());
 
   if (!options.listen) return "";
 
@@ -120,7 +122,7 @@ std::string Gateway::Build(const StartOptions& options) {
   endpoint_ = std::make_unique<http::StreamableHttpEndpoint>(
       *core_, by_path,
       http::OriginPolicy(config_.server.allowed_origins, config_.server.public_url, config_.server.listen.IsLoopback()),
-      http_options, io_, metrics_.get());
+      http_options, timeouts_, metrics_.get());
 
   http::ServerOptions server_options;
   server_options.host = config_.server.listen.host;
@@ -134,7 +136,10 @@ std::string Gateway::Build(const StartOptions& options) {
   if (std::string error = http_->Listen(); !error.empty()) return error;
 
   if (config_.metrics.enabled) {
-    ops_ = std::make_unique<http::OpsEndpoints>(*metrics_, ready_);
+    ops_ = std::make_unique<http::OpsEndpoints>(*metrics_, ready_, [this] {
+      metrics_->pending_timeouts().Set(static_cast<double>(timeouts_.size()));
+      for (const auto& p : plugins_) metrics_->plugin_queue_depth(p->name()).Set(static_cast<double>(p->queue_depth()));
+    });
     http::ServerOptions ops_options;
     ops_options.host = config_.metrics.listen.host;
     ops_options.port = config_.metrics.listen.port;
@@ -148,7 +153,7 @@ std::string Gateway::Build(const StartOptions& options) {
 }
 
 void Gateway::ScheduleSweep() {
-  sweep_timer_ = std::make_unique<boost::asio::steady_timer>(io_, kSweepEvery);
+  sweep_timer_ = std::make_unique<boost::asio::steady_timer>(io_.control(), kSweepEvery);
   sweep_timer_->async_wait([this](const boost::system::error_code& ec) {
     if (ec || stopping_) return;
     for (auto& b : backends_) b->sessions().Sweep(kSessionIdle);
@@ -164,7 +169,7 @@ void Gateway::BeginShutdown(const std::string& signal) {
   if (ops_server_) ops_server_->StopAccepting();
   if (sweep_timer_) sweep_timer_->cancel();
   core_->CloseListenStreams();
-  drain_timer_ = std::make_unique<boost::asio::steady_timer>(io_);
+  drain_timer_ = std::make_unique<boost::asio::steady_timer>(io_.control());
   PollDrain(std::chrono::steady_clock::now() + kDrainGrace);
 }
 
@@ -173,7 +178,7 @@ void Gateway::PollDrain(std::chrono::steady_clock::time_point deadline) {
     if (core_->in_flight() > 0) log::Warn("drain_timeout", {{"in_flight", core_->in_flight()}});
     // Let the last responses flush, then stop.
     drain_timer_->expires_after(std::chrono::milliseconds(50));
-    drain_timer_->async_wait([this](const boost::system::error_code&) { io_.stop(); });
+    drain_timer_->async_wait([this](const boost::system::error_code&) { io_.Stop(); });
     return;
   }
   drain_timer_->expires_after(std::chrono::milliseconds(20));
@@ -185,7 +190,7 @@ void Gateway::PollDrain(std::chrono::steady_clock::time_point deadline) {
 int Gateway::RunHttp() {
   http_->Start();
   if (ops_server_) ops_server_->Start();
-  signals_ = std::make_unique<boost::asio::signal_set>(io_, SIGTERM, SIGINT);
+  signals_ = std::make_unique<boost::asio::signal_set>(io_.control(), SIGTERM, SIGINT);
   signals_->async_wait([this](const boost::system::error_code& ec, int signo) {
     if (!ec) BeginShutdown(signo == SIGTERM ? "SIGTERM" : "SIGINT");
   });
@@ -200,12 +205,7 @@ int Gateway::RunHttp() {
                                                   : std::string("disabled")},
                           {"routes", routes}});
 
-  unsigned threads = config_.server.io_threads ? config_.server.io_threads : std::thread::hardware_concurrency();
-  if (threads == 0) threads = 1;
-  std::vector<std::thread> pool;
-  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([this] { io_.run(); });
-  io_.run();
-  for (auto& t : pool) t.join();
+  io_.Run();
   for (auto& p : plugins_) p->Drain();
   log::Info("stopped", {});
   return 0;
@@ -220,14 +220,8 @@ int Gateway::RunStdio(const std::string& route) {
     log::Error("unknown_route", {{"route", route}});
     return 2;
   }
-  // Timers (request deadlines) run on one background thread.
-  auto guard = boost::asio::make_work_guard(io_);
-  std::thread timers([this] { io_.run(); });
   stdio::StdioTransport transport(*core_, *backend, config_.server.limits.max_json_depth, LocalUserPrincipal());
   transport.Run(std::cin, std::cout);
-  guard.reset();
-  io_.stop();
-  timers.join();
   for (auto& p : plugins_) p->Drain();
   return 0;
 }

@@ -12,7 +12,9 @@
 #include "transport/http/ops_endpoints.h"
 #include "transport/http/streamable_http.h"
 
-#include <boost/asio/io_context.hpp>
+#include "timing/timeout_list.h"
+#include "transport/io_pool.h"
+
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -57,7 +59,8 @@ class Gateway {
   void PollDrain(std::chrono::steady_clock::time_point deadline);
 
   config::Config config_;
-  boost::asio::io_context io_;
+  transport::IoPool io_;
+  timing::TimeoutList timeouts_;
   std::unique_ptr<metrics::Metrics> metrics_;
   std::vector<std::unique_ptr<mcp::PluginEventFanout>> fanouts_;
   std::vector<std::unique_ptr<plugin::PluginInstance>> plugins_;

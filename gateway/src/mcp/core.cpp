@@ -44,9 +44,9 @@ std::optional<json> ParseResult(const std::string& body) {
 
 }  // namespace
 
-Core::Core(pipeline::Pipeline pipeline, CoreOptions options, boost::asio::io_context& timers,
+Core::Core(pipeline::Pipeline pipeline, CoreOptions options, timing::TimeoutList& timeouts,
            metrics::Metrics* metrics)
-    : pipeline_(std::move(pipeline)), options_(std::move(options)), timers_(timers), metrics_(metrics) {}
+    : pipeline_(std::move(pipeline)), options_(std::move(options)), timeouts_(timeouts), metrics_(metrics) {}
 
 json Core::ServerInfo(const Backend& backend) const {
   return {{"name", options_.server_name + "/" + backend.name()},
@@ -108,7 +108,7 @@ std::shared_ptr<Cancellable> Core::Handle(pipeline::Request request, std::shared
   if (r.method == "subscriptions/listen") {
     r.deadline = pipeline::Clock::time_point::max();  // open until the client leaves
   } else {
-    ex->ArmDeadline(timers_);
+    ex->ArmDeadline(timeouts_);
   }
   Dispatch(ex);
   return ex;

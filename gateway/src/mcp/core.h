@@ -11,7 +11,7 @@
 #include "mcp/responder.h"
 #include "pipeline/pipeline.h"
 
-#include <boost/asio/io_context.hpp>
+#include "timing/timeout_list.h"
 
 #include <nlohmann/json.hpp>
 
@@ -38,7 +38,7 @@ struct CoreOptions {
 
 class Core {
  public:
-  Core(pipeline::Pipeline pipeline, CoreOptions options, boost::asio::io_context& timers, metrics::Metrics* metrics);
+  Core(pipeline::Pipeline pipeline, CoreOptions options, timing::TimeoutList& timeouts, metrics::Metrics* metrics);
 
   // Handles one request or notification. Returns the handle a transport
   // uses to cancel it (stream closed); the Responder is finished exactly once.
@@ -85,7 +85,7 @@ class Core {
 
   pipeline::Pipeline pipeline_;
   CoreOptions options_;
-  boost::asio::io_context& timers_;
+  timing::TimeoutList& timeouts_;
   metrics::Metrics* metrics_;
   std::atomic<std::size_t> in_flight_{0};
   std::mutex listen_mu_;

@@ -50,18 +50,15 @@ Exchange::Exchange(pipeline::Request request, std::shared_ptr<Responder> respond
 
 Exchange::~Exchange() = default;
 
-void Exchange::ArmDeadline(boost::asio::io_context& timers) {
+void Exchange::ArmDeadline(timing::TimeoutList& timeouts) {
   if (request_.deadline == pipeline::Clock::time_point::max()) return;
-  deadline_timer_ = std::make_unique<boost::asio::steady_timer>(timers, request_.deadline);
-  std::weak_ptr<Exchange> weak = weak_from_this();
-  deadline_timer_->async_wait([weak](const boost::system::error_code& ec) {
-    if (ec) return;
+  timeouts_ = &timeouts;
+  deadline_ = timeouts.Add(request_.deadline, [weak = weak_from_this()] {
     auto self = weak.lock();
     if (!self) return;
     self->cancelled_.store(true);
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(self->request_.deadline -
-                                                                          self->request_.received)
-                        .count();
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(self->request_.deadline - self->request_.received).count();
     self->Finish(Reply{jsonrpc::MakeError(self->request_.id, jsonrpc::code::kInternalError,
                                           "Request timed out after " + std::to_string(ms) +
                                               " ms; the backend did not answer in time")},
@@ -72,7 +69,7 @@ void Exchange::ArmDeadline(boost::asio::io_context& timers) {
 void Exchange::Finish(Reply reply, std::string_view outcome) {
   if (finished_.exchange(true)) return;
   const auto self = shared_from_this();  // on_finish_ may drop the last owner
-  if (deadline_timer_) deadline_timer_->cancel();
+  if (timeouts_ != nullptr) timeouts_->Cancel(deadline_);
   if (request_.session && !request_.is_notification()) request_.session->Untrack(request_.id);
   if (metrics_ != nullptr && !request_.is_notification()) {
     const double seconds = std::chrono::duration<double>(pipeline::Clock::now() - request_.received).count();

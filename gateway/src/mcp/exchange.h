@@ -9,7 +9,7 @@
 #include "pipeline/request.h"
 #include "plugin/plugin_instance.h"
 
-#include <boost/asio/steady_timer.hpp>
+#include "timing/timeout_list.h"
 
 #include <atomic>
 #include <functional>
@@ -33,9 +33,9 @@ class Exchange final : public plugin::CallObserver,
   const pipeline::Request& request() const { return request_; }
   pipeline::Request& request() { return request_; }
 
-  // Arms the deadline on `timers`; on expiry the request is answered with a
-  // timeout error and marked cancelled for the plugin.
-  void ArmDeadline(boost::asio::io_context& timers);
+  // Arms the deadline on `timeouts`; on expiry the request is answered with
+  // a timeout error and marked cancelled for the plugin.
+  void ArmDeadline(timing::TimeoutList& timeouts);
 
   // Answers the request unless it was answered already. `outcome` is the
   // metric label ("ok", "error", "tool_error", ...).
@@ -71,7 +71,8 @@ class Exchange final : public plugin::CallObserver,
   std::optional<double> last_progress_;
   nlohmann::json progress_token_;
   std::optional<mcpgw_log_level> log_threshold_;
-  std::unique_ptr<boost::asio::steady_timer> deadline_timer_;
+  timing::TimeoutList* timeouts_ = nullptr;
+  timing::TimeoutList::Handle deadline_;
   std::shared_ptr<const void> held_;
   std::function<void()> on_finish_;
 };

@@ -55,6 +55,11 @@ Metrics::Metrics(std::string_view version)
   sessions_open_ = &sessions.Add({});
   auto& streams = prometheus::BuildGauge().Name("mcpgw_sse_streams_open").Help("Open SSE response streams").Register(*registry_);
   sse_streams_open_ = &streams.Add({});
+  auto& timeouts = prometheus::BuildGauge()
+                       .Name("mcpgw_pending_timeouts")
+                       .Help("Request deadlines and SSE polling timers armed and not yet due")
+                       .Register(*registry_);
+  pending_timeouts_ = &timeouts.Add({});
   auto& info = prometheus::BuildGauge().Name("mcpgw_build_info").Help("Build information; the value is always 1").Register(*registry_);
   info.Add({{"version", std::string(version)}}).Set(1);
 }

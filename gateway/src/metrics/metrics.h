@@ -35,6 +35,7 @@ class Metrics {
   prometheus::Gauge& sessions_open() { return *sessions_open_; }
   prometheus::Gauge& sse_streams_open() { return *sse_streams_open_; }
   prometheus::Gauge& plugin_queue_depth(std::string_view plugin);
+  prometheus::Gauge& pending_timeouts() { return *pending_timeouts_; }
 
   // The text exposition format of everything registered.
   std::string Serialize() const;
@@ -58,6 +59,7 @@ class Metrics {
   prometheus::Family<prometheus::Gauge>& queue_depth_;
   prometheus::Gauge* sessions_open_;
   prometheus::Gauge* sse_streams_open_;
+  prometheus::Gauge* pending_timeouts_;
 
   mutable std::shared_mutex mu_;
   std::unordered_map<std::string, Pair> request_cache_;

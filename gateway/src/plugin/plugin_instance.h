@@ -99,6 +99,7 @@ class PluginInstance {
   void Drain();
 
   const std::string& name() const { return options_.name; }
+  std::size_t queue_depth() const { return pool_ ? pool_->depth() : 0; }
   const mcpgw_plugin& descriptor() const { return library_->descriptor(); }
   bool thread_safe() const { return (descriptor().flags & MCPGW_PLUGIN_THREAD_SAFE) != 0; }
   EventSink* events() const { return events_; }

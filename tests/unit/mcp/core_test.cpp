@@ -68,17 +68,9 @@ class CoreTest : public ::testing::Test {
     pipeline.Append(std::make_unique<pipeline::ValidateArguments>());
     CoreOptions options_core;
     options_core.page_size = 1;
-    core_ = std::make_unique<Core>(std::move(pipeline), options_core, io_, nullptr);
-    timers_ = std::thread([this] {
-      auto guard = boost::asio::make_work_guard(io_);
-      io_.run();
-    });
+    core_ = std::make_unique<Core>(std::move(pipeline), options_core, timeouts_, nullptr);
   }
-  void TearDown() override {
-    io_.stop();
-    timers_.join();
-    plugin_->Drain();
-  }
+  void TearDown() override { plugin_->Drain(); }
 
   // Sends one message and waits for the reply.
   Reply Send(const std::string& method, json params, Era era = Era::kSession,
@@ -110,8 +102,7 @@ class CoreTest : public ::testing::Test {
         .new_session;
   }
 
-  boost::asio::io_context io_;
-  std::thread timers_;
+  timing::TimeoutList timeouts_;
   PluginEventFanout events_;
   std::unique_ptr<plugin::PluginInstance> plugin_;
   std::unique_ptr<Backend> backend_;

@@ -5,7 +5,6 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 
 #include <sys/socket.h>
 
@@ -15,7 +14,8 @@
 namespace mcpgw::http {
 
 // One accepted socket. Reads a request, waits for its exchange to answer,
-// then reads the next (keep-alive). All members are touched on the strand.
+// then reads the next (keep-alive). All members are touched on the one
+// thread that runs the connection's io_context.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(tcp::socket socket, const ServerOptions& options, const Handler& handler, metrics::Metrics* metrics,
@@ -47,7 +47,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   const std::string& remote() const { return remote_; }
   auto executor() { return stream_.get_executor(); }
 
-  // --- Called through Exchange, always posted onto the strand. ---
+  // --- Called through Exchange, always posted onto that thread. ---
   void Respond(std::shared_ptr<Response> res) {
     res->keep_alive(keep_alive_);
     if (!res->has_content_length() && !res->chunked()) res->prepare_payload();
@@ -288,12 +288,12 @@ bool Exchange::client_gone() const { return connection_->gone(); }
 
 // --- Server ---
 
-Server::Server(net::io_context& io, ServerOptions options, Handler handler, metrics::Metrics* metrics)
-    : io_(io),
+Server::Server(transport::IoPool& pool, ServerOptions options, Handler handler, metrics::Metrics* metrics)
+    : pool_(pool),
       options_(std::move(options)),
       handler_(std::move(handler)),
       metrics_(metrics),
-      acceptor_(net::make_strand(io)),
+      acceptor_(pool.control()),
       connections_(std::make_shared<std::atomic<std::size_t>>(0)) {}
 
 Server::~Server() = default;
@@ -328,7 +328,7 @@ uint16_t Server::port() const {
 }
 
 void Server::Accept() {
-  acceptor_.async_accept(net::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
+  acceptor_.async_accept(pool_.Next(), [this](beast::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
     if (!ec) {
       socket.set_option(tcp::no_delay(true), ec);

@@ -3,8 +3,10 @@
 // that can answer with one response or a chunked stream (SSE).
 //
 // Knows nothing about MCP. Every Exchange method may be called from any
-// thread; work is posted to the connection's strand.
+// thread; work is posted to the connection's I/O thread.
 #pragma once
+
+#include "transport/io_pool.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -77,7 +79,7 @@ struct ServerOptions {
 
 class Server {
  public:
-  Server(net::io_context& io, ServerOptions options, Handler handler, metrics::Metrics* metrics);
+  Server(transport::IoPool& pool, ServerOptions options, Handler handler, metrics::Metrics* metrics);
   ~Server();
 
   // Binds and listens. Returns an error message on failure.
@@ -91,7 +93,7 @@ class Server {
  private:
   void Accept();
 
-  net::io_context& io_;
+  transport::IoPool& pool_;
   ServerOptions options_;
   Handler handler_;
   metrics::Metrics* metrics_;

@@ -15,6 +15,7 @@ void OpsEndpoints::Handle(const std::shared_ptr<Exchange>& exchange) const {
     res.set(bhttp::field::allow, "GET, HEAD");
   } else if (path == "/metrics") {
     res.set(bhttp::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+    if (refresh_) refresh_();
     res.body() = metrics_.Serialize();
   } else if (path == "/healthz") {
     res.set(bhttp::field::content_type, "text/plain");

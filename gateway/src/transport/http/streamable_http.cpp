@@ -8,8 +8,6 @@
 #include "transport/http/session_streams.h"
 #include "transport/http/sse.h"
 
-#include <boost/asio/steady_timer.hpp>
-
 #include <mutex>
 
 namespace mcpgw::http {
@@ -97,6 +95,7 @@ class PostResponder final : public mcp::Responder, public std::enable_shared_fro
   }
 
   void Finish(mcp::Reply reply) override {
+    if (timeouts_ != nullptr) timeouts_->Cancel(poll_);
     std::lock_guard lock(mu_);
     if (state_ == State::kDone) return;
     const State was = state_;
@@ -124,6 +123,14 @@ class PostResponder final : public mcp::Responder, public std::enable_shared_fro
       reply.new_session->set_channel(MakeStreams(options_, reply.new_session->protocol_version()));
     }
     exchange_->Respond(std::move(res));
+  }
+
+  // Polls after `delay` unless the request ends first.
+  void ArmPoll(timing::TimeoutList& timeouts, std::chrono::milliseconds delay) {
+    timeouts_ = &timeouts;
+    poll_ = timeouts.Add(timing::TimeoutList::Clock::now() + delay, [weak = weak_from_this()] {
+      if (auto self = weak.lock()) self->Poll();
+    });
   }
 
   // SEP-1699: end the POST stream early; the client resumes with GET.
@@ -157,18 +164,20 @@ class PostResponder final : public mcp::Responder, public std::enable_shared_fro
   uint64_t stream_id_ = 0;
   bool is_request_;
   const StreamableHttpOptions& options_;
+  timing::TimeoutList* timeouts_ = nullptr;
+  timing::TimeoutList::Handle poll_;
 };
 
 }  // namespace
 
 StreamableHttpEndpoint::StreamableHttpEndpoint(mcp::Core& core, std::map<std::string, mcp::Backend*> backends_by_path,
                                                OriginPolicy origin_policy, StreamableHttpOptions options,
-                                               net::io_context& io, metrics::Metrics* metrics)
+                                               timing::TimeoutList& timeouts, metrics::Metrics* metrics)
     : core_(core),
       backends_(std::move(backends_by_path)),
       origin_policy_(std::move(origin_policy)),
       options_(options),
-      io_(io),
+      timeouts_(timeouts),
       metrics_(metrics) {}
 
 void StreamableHttpEndpoint::Handle(const std::shared_ptr<Exchange>& exchange) {
@@ -326,19 +335,14 @@ void StreamableHttpEndpoint::Post(mcp::Backend& backend, const std::shared_ptr<E
                         accepts.sse && request.method == "tools/call";
   const bool stateless = request.era == mcp::Era::kStateless;
   auto responder = std::make_shared<PostResponder>(exchange, accepts, streams, is_request, options_);
+  // Armed before dispatch so that the answer, however fast, cancels it.
+  if (pollable) responder->ArmPoll(timeouts_, options_.poll_after);
   auto cancellable = core_.Handle(std::move(request), responder);
 
   if (is_request && stateless) {
     // Closing the response stream cancels the request (2026-07-28).
     exchange->OnClientGone([weak = std::weak_ptr<mcp::Cancellable>(cancellable)] {
       if (auto c = weak.lock()) c->Cancel();
-    });
-  }
-  if (pollable) {
-    auto timer = std::make_shared<net::steady_timer>(io_, options_.poll_after);
-    timer->async_wait([timer, weak = std::weak_ptr<PostResponder>(responder)](const boost::system::error_code& ec) {
-      if (ec) return;
-      if (auto r = weak.lock()) r->Poll();
     });
   }
 }

@@ -10,6 +10,7 @@
 
 #include "mcp/core.h"
 #include "transport/http/http_server.h"
+#include "timing/timeout_list.h"
 #include "transport/http/origin_policy.h"
 
 #include <boost/asio/io_context.hpp>
@@ -38,7 +39,7 @@ struct StreamableHttpOptions {
 class StreamableHttpEndpoint {
  public:
   StreamableHttpEndpoint(mcp::Core& core, std::map<std::string, mcp::Backend*> backends_by_path,
-                         OriginPolicy origin_policy, StreamableHttpOptions options, net::io_context& io,
+                         OriginPolicy origin_policy, StreamableHttpOptions options, timing::TimeoutList& timeouts,
                          metrics::Metrics* metrics);
 
   // The http::Handler for the main listener.
@@ -53,7 +54,7 @@ class StreamableHttpEndpoint {
   std::map<std::string, mcp::Backend*> backends_;
   OriginPolicy origin_policy_;
   StreamableHttpOptions options_;
-  net::io_context& io_;
+  timing::TimeoutList& timeouts_;
   metrics::Metrics* metrics_;
 };
 
