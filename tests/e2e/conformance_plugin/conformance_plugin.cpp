@@ -1,15 +1,20 @@
 // Test-only plugin: the server fixtures of the official MCP conformance
-// suite (tools of every content type, logging, progress, errors, list-change
-// triggers, resources and a template, prompts, completions), offered through
-// the plugin ABI so the suite exercises the gateway end to end. Fixtures that
-// need server-to-client requests (sampling, elicitation, MRTR) are absent:
-// plugin ABI v1 has none (docs/adr/0002).
+// suite (tools of every content type, logging, progress, errors, resources
+// and a template, prompts, completions), offered through the plugin ABI so
+// the suite exercises the gateway end to end, plus list-change triggers for
+// the gateway's own notification tests. Fixtures that need server-to-client
+// requests (test_sampling, test_elicitation*, the 2026-07-28 input_required
+// tools) are absent: plugin ABI v1 has no host service for them
+// (docs/adr/0002); tests/e2e/conformance-baseline.yml lists those scenarios.
+//
+// The plugin keeps no mutable state, so it is declared thread-safe.
 #include "fixtures.h"
 
 #include <mcpgw/plugin.hpp>
 
 #include <chrono>
-#include <regex>
+#include <string>
+#include <string_view>
 #include <thread>
 
 namespace {
@@ -23,6 +28,24 @@ json Image() { return {{"type", "image"}, {"data", conformance::kPng}, {"mimeTyp
 json Embedded(const std::string& uri, const std::string& mime, const std::string& text) {
   return {{"type", "resource"}, {"resource", {{"uri", uri}, {"mimeType", mime}, {"text", text}}}};
 }
+json UserMessage(json content) { return {{"role", "user"}, {"content", std::move(content)}}; }
+
+// The string argument `name` of a prompt, or INVALID_PARAMS when absent.
+std::string RequiredArgument(const json& args, const char* name) {
+  const auto it = args.find(name);
+  if (it == args.end() || !it->is_string()) {
+    throw mcpgw::Error(MCPGW_INVALID_PARAMS, std::string("Missing required argument: ") + name);
+  }
+  return it->get<std::string>();
+}
+
+// The <id> of test://template/<id>/data; empty when `uri` has another form.
+std::string_view TemplateId(std::string_view uri) {
+  constexpr std::string_view kPrefix = "test://template/", kSuffix = "/data";
+  if (uri.size() <= kPrefix.size() + kSuffix.size() || !uri.starts_with(kPrefix) || !uri.ends_with(kSuffix)) return {};
+  const std::string_view id = uri.substr(kPrefix.size(), uri.size() - kPrefix.size() - kSuffix.size());
+  return id.find('/') == std::string_view::npos ? id : std::string_view();
+}
 
 class ConformancePlugin : public mcpgw::Plugin {
  public:
@@ -31,30 +54,34 @@ class ConformancePlugin : public mcpgw::Plugin {
   explicit ConformancePlugin(const mcpgw_plugin_init* init) : Plugin(init) {
     AddContentTools();
     AddBehaviourTools();
+    AddTriggerTools();
     AddResources();
     AddPrompts();
   }
 
+  // Serves the registered resources and every URI of the template.
   json ReadResource(mcpgw::Call& call, const std::string& uri) override {
-    static const std::regex kTemplate("^test://template/([^/]+)/data$");
-    std::smatch m;
-    if (!std::regex_match(uri, m, kTemplate)) return Plugin::ReadResource(call, uri);
-    const std::string id = m[1];
-    const json data{{"id", id}, {"templateTest", true}, {"data", "Data for ID: " + id}};
+    const std::string id(TemplateId(uri));
+    if (id.empty()) return Plugin::ReadResource(call, uri);
+    // ordered_json keeps the reference server's key order in the text.
+    const nlohmann::ordered_json data{{"id", id}, {"templateTest", true}, {"data", "Data for ID: " + id}};
     return {{"contents", {{{"uri", uri}, {"mimeType", "application/json"}, {"text", data.dump()}}}}};
   }
 
+  // Completes arg1 of test_prompt_with_arguments by prefix; nothing else.
   json Complete(mcpgw::Call&, const json& request) override {
     json values = json::array();
     const json ref = request.value("ref", json::object());
     const json arg = request.value("argument", json::object());
-    if (ref.value("name", "") == "test_prompt_with_arguments" && arg.value("name", "") == "arg1") {
+    if (ref.value("type", "") == "ref/prompt" && ref.value("name", "") == "test_prompt_with_arguments" &&
+        arg.value("name", "") == "arg1") {
       const std::string prefix = arg.value("value", "");
-      for (const char* v : {"test1", "test2", "test3", "other"}) {
-        if (std::string(v).rfind(prefix, 0) == 0) values.push_back(v);
+      for (const std::string_view v : {"test1", "test2", "test3", "other"}) {
+        if (v.starts_with(prefix)) values.push_back(v);
       }
     }
-    return {{"completion", {{"values", values}, {"total", values.size()}, {"hasMore", false}}}};
+    const size_t total = values.size();
+    return {{"completion", {{"values", std::move(values)}, {"total", total}, {"hasMore", false}}}};
   }
 
  private:
@@ -80,12 +107,13 @@ class ConformancePlugin : public mcpgw::Plugin {
                         {Text("Multiple content types test:"), Image(),
                          Embedded("test://mixed-content-resource", "application/json", R"({"test":"data","value":123})")}}};
          });
-    Tool("test_error_handling", "Always fails, as a tool error", NoArgs(), [](mcpgw::Call&, const json&) {
+    Tool("test_error_handling", "Always fails, as a tool error (isError: true)", NoArgs(), [](mcpgw::Call&, const json&) {
       return mcpgw::ToolError("This tool intentionally returns an error for testing");
     });
-    Tool("json_schema_2020_12_tool", "Has a JSON Schema 2020-12 input schema",
+    Tool("json_schema_2020_12_tool", "Has a JSON Schema 2020-12 input schema; echoes its arguments",
          json::parse(conformance::kJsonSchema202012),
          [](mcpgw::Call&, const json& args) { return mcpgw::ToolResult(args.dump()); });
+    // 2026-07-28: the suite checks the Mcp-Param-Region header against `region`.
     Tool("test_custom_header", "Mirrors its region parameter into the Mcp-Param-Region header",
          {{"type", "object"},
           {"properties", {{"region", {{"type", "string"}, {"description", "Region"}, {"x-mcp-header", "Region"}}}}}},
@@ -93,105 +121,113 @@ class ConformancePlugin : public mcpgw::Plugin {
   }
 
   void AddBehaviourTools() {
-    Tool("test_tool_with_logging", "Sends three log messages while it runs", NoArgs(), [](mcpgw::Call& call, const json&) {
-      for (const char* m : {"Tool execution started", "Tool processing data", "Tool execution completed"}) {
-        call.Log(MCPGW_LOG_INFO, m);
-        std::this_thread::sleep_for(50ms);
-      }
-      return mcpgw::ToolResult("Tool with logging executed successfully");
-    });
-    Tool("test_logging_tool", "Logs only when the request asks for log messages", NoArgs(),
+    Tool("test_tool_with_logging", "Sends three info log messages while it runs", NoArgs(),
+         [](mcpgw::Call& call, const json&) {
+           bool first = true;
+           for (const char* m : {"Tool execution started", "Tool processing data", "Tool execution completed"}) {
+             if (!first) std::this_thread::sleep_for(50ms);
+             first = false;
+             call.Log(MCPGW_LOG_INFO, m);
+           }
+           return mcpgw::ToolResult("Tool with logging executed successfully");
+         });
+    // 2026-07-28: logs only when the request's _meta asks for a log level.
+    Tool("test_logging_tool", "Logs one info message (sent only when the request asks for logs)", NoArgs(),
          [](mcpgw::Call& call, const json&) {
            call.Log(MCPGW_LOG_INFO, "logging tool ran");
            return mcpgw::ToolResult("Logging tool executed");
          });
-    Tool("test_tool_with_progress", "Reports progress 0, 50, 100", NoArgs(), [](mcpgw::Call& call, const json&) {
-      for (int step : {0, 50, 100}) {
-        call.Progress(step, 100, "Completed step " + std::to_string(step) + " of 100");
-        std::this_thread::sleep_for(50ms);
-      }
-      return mcpgw::ToolResult("Progress test completed");
-    });
-    Tool("test_reconnection", "Runs for about 400 ms so a long-call stream can be polled", NoArgs(),
+    // The result text cannot be the progress token: the ABI does not expose it.
+    Tool("test_tool_with_progress", "Reports progress 0, 50 and 100 of 100", NoArgs(),
+         [](mcpgw::Call& call, const json&) {
+           for (int step : {0, 50, 100}) {
+             if (step != 0) std::this_thread::sleep_for(50ms);
+             call.Progress(step, 100, "Completed step " + std::to_string(step) + " of 100");
+           }
+           return mcpgw::ToolResult("Progress test completed");
+         });
+    Tool("test_reconnection", "Runs for about 400 ms so its response stream can be closed and resumed", NoArgs(),
          [](mcpgw::Call& call, const json&) {
            for (int i = 0; i < 40; ++i) {
              if (call.Cancelled()) throw mcpgw::Error(MCPGW_CANCELLED, "cancelled");
              std::this_thread::sleep_for(10ms);
            }
-           return mcpgw::ToolResult(
-               "Reconnection test completed successfully. If you received this, the client properly reconnected "
-               "after stream closure.");
-         });
-    Tool("test_trigger_tool_change", "Reports that the tool list changed", NoArgs(), [this](mcpgw::Call&, const json&) {
-      NotifyListChanged(MCPGW_LIST_TOOLS);
-      return mcpgw::ToolResult("tools list change triggered");
-    });
-    Tool("test_trigger_prompt_change", "Reports that the prompt list changed", NoArgs(),
-         [this](mcpgw::Call&, const json&) {
-           NotifyListChanged(MCPGW_LIST_PROMPTS);
-           return mcpgw::ToolResult("prompts list change triggered");
-         });
-    Tool("test_trigger_resource_updated", "Reports that a resource changed",
-         {{"type", "object"}, {"properties", {{"uri", {{"type", "string"}}}}}, {"required", {"uri"}}},
-         [this](mcpgw::Call&, const json& args) {
-           NotifyResourceUpdated(args.at("uri").get<std::string>());
-           return mcpgw::ToolResult("resource update triggered");
+           return mcpgw::ToolResult(conformance::kReconnectionText);
          });
   }
 
+  // Tools that make the host send notifications. test_trigger_* are the
+  // suite's 2026-07-28 fixtures; the others serve the gateway's own tests.
+  void AddTriggerTools() {
+    ListChangedTool("trigger_list_changed", "Test helper: reports that the tool list changed", MCPGW_LIST_TOOLS);
+    ListChangedTool("test_trigger_tool_change", "Reports that the tool list changed", MCPGW_LIST_TOOLS);
+    ListChangedTool("test_trigger_prompt_change", "Reports that the prompt list changed", MCPGW_LIST_PROMPTS);
+    Tool("trigger_resource_updated", "Test helper: reports that the resource `uri` changed",
+         {{"type", "object"},
+          {"properties", {{"uri", {{"type", "string"}, {"description", "The resource that changed"}}}}},
+          {"required", {"uri"}}},
+         [this](mcpgw::Call&, const json& args) {
+           NotifyResourceUpdated(args.at("uri").get<std::string>());
+           return mcpgw::ToolResult("ok");
+         });
+  }
+
+  void ListChangedTool(const std::string& name, const std::string& description, mcpgw_list_kind kind) {
+    Tool(name, description, NoArgs(), [this, kind](mcpgw::Call&, const json&) {
+      NotifyListChanged(kind);
+      return mcpgw::ToolResult("ok");
+    });
+  }
+
   void AddResources() {
-    auto text = [](const std::string& mime, const std::string& body) {
-      return [mime, body](mcpgw::Call&, const std::string& uri) {
-        return json{{"contents", {{{"uri", uri}, {"mimeType", mime}, {"text", body}}}}};
+    auto text = [](const std::string& body) {
+      return [body](mcpgw::Call&, const std::string& uri) {
+        return json{{"contents", {{{"uri", uri}, {"mimeType", "text/plain"}, {"text", body}}}}};
       };
     };
     AddResource({{"uri", "test://static-text"}, {"name", "static-text"}, {"title", "Static text"},
                  {"description", "A static text resource"}, {"mimeType", "text/plain"}},
-                text("text/plain", "This is the content of the static text resource."));
+                text("This is the content of the static text resource."));
     AddResource({{"uri", "test://static-binary"}, {"name", "static-binary"}, {"title", "Static binary"},
-                 {"description", "A static PNG"}, {"mimeType", "image/png"}},
+                 {"description", "A static 1x1 PNG"}, {"mimeType", "image/png"}},
                 [](mcpgw::Call&, const std::string& uri) {
                   return json{{"contents", {{{"uri", uri}, {"mimeType", "image/png"}, {"blob", conformance::kPng}}}}};
                 });
-    AddResource({{"uri", "test://watched-resource"}, {"name", "watched-resource"}, {"title", "Watched"},
+    AddResource({{"uri", "test://watched-resource"}, {"name", "watched-resource"}, {"title", "Watched resource"},
                  {"description", "A resource to subscribe to"}, {"mimeType", "text/plain"}},
-                text("text/plain", "Watched resource content"));
+                text("Watched resource content"));
     AddResourceTemplate({{"uriTemplate", "test://template/{id}/data"}, {"name", "template"},
-                         {"description", "Data for an id"}, {"mimeType", "application/json"}});
+                         {"title", "Template data"}, {"description", "JSON data for an id"},
+                         {"mimeType", "application/json"}});
   }
 
   void AddPrompts() {
-    auto user = [](json content) { return json{{"role", "user"}, {"content", std::move(content)}}; };
-    auto need = [](const json& args, const char* name) {
-      if (!args.contains(name) || !args[name].is_string()) {
-        throw mcpgw::Error(MCPGW_INVALID_PARAMS, std::string("Missing required argument: ") + name);
-      }
-      return args[name].get<std::string>();
-    };
     AddPrompt({{"name", "test_simple_prompt"}, {"description", "A prompt without arguments"}},
-              [user](mcpgw::Call&, const json&) {
-                return json{{"messages", {user(Text("This is a simple prompt for testing."))}}};
+              [](mcpgw::Call&, const json&) {
+                return json{{"messages", {UserMessage(Text("This is a simple prompt for testing."))}}};
               });
     AddPrompt({{"name", "test_prompt_with_arguments"},
                {"description", "A prompt with two required arguments"},
-               {"arguments", {{{"name", "arg1"}, {"description", "First"}, {"required", true}},
-                              {{"name", "arg2"}, {"description", "Second"}, {"required", true}}}}},
-              [user, need](mcpgw::Call&, const json& args) {
-                const std::string text =
-                    "Prompt with arguments: arg1='" + need(args, "arg1") + "', arg2='" + need(args, "arg2") + "'";
-                return json{{"messages", {user(Text(text))}}};
+               {"arguments", {{{"name", "arg1"}, {"description", "First argument"}, {"required", true}},
+                              {{"name", "arg2"}, {"description", "Second argument"}, {"required", true}}}}},
+              [](mcpgw::Call&, const json& args) {
+                const std::string text = "Prompt with arguments: arg1='" + RequiredArgument(args, "arg1") +
+                                         "', arg2='" + RequiredArgument(args, "arg2") + "'";
+                return json{{"messages", {UserMessage(Text(text))}}};
               });
     AddPrompt({{"name", "test_prompt_with_embedded_resource"},
                {"description", "A prompt that embeds a resource"},
-               {"arguments", {{{"name", "resourceUri"}, {"description", "The resource"}, {"required", true}}}}},
-              [user, need](mcpgw::Call&, const json& args) {
+               {"arguments", {{{"name", "resourceUri"}, {"description", "URI of the resource to embed"},
+                               {"required", true}}}}},
+              [](mcpgw::Call&, const json& args) {
+                const std::string uri = RequiredArgument(args, "resourceUri");
                 return json{{"messages",
-                             {user(Embedded(need(args, "resourceUri"), "text/plain", "Embedded resource content for testing.")),
-                              user(Text("Please process the embedded resource above."))}}};
+                             {UserMessage(Embedded(uri, "text/plain", "Embedded resource content for testing.")),
+                              UserMessage(Text("Please process the embedded resource above."))}}};
               });
     AddPrompt({{"name", "test_prompt_with_image"}, {"description", "A prompt with an image"}},
-              [user](mcpgw::Call&, const json&) {
-                return json{{"messages", {user(Image()), user(Text("Please analyze the image above."))}}};
+              [](mcpgw::Call&, const json&) {
+                return json{{"messages", {UserMessage(Image()), UserMessage(Text("Please analyze the image above."))}}};
               });
   }
 };

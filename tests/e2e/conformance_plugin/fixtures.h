@@ -1,4 +1,5 @@
-// Constants the MCP conformance suite's server scenarios expect.
+// Constants the MCP conformance suite's server scenarios expect, byte for
+// byte as the suite's reference server (everything-server) sends them.
 #pragma once
 
 namespace conformance {
@@ -7,6 +8,10 @@ namespace conformance {
 inline constexpr const char* kPng =
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
 inline constexpr const char* kWav = "UklGRiYAAABXQVZFZm10IBAAAAABAAEAQB8AAAB9AAACABAAZGF0YQIAAAA=";
+
+inline constexpr const char* kReconnectionText =
+    "Reconnection test completed successfully. If you received this, the client properly reconnected after "
+    "stream closure.";
 
 // The input schema the json-schema-2020-12 scenario expects verbatim.
 inline constexpr const char* kJsonSchema202012 = R"({
