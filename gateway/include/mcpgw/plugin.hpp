@@ -142,7 +142,7 @@ class Plugin {
   virtual json ListPrompts(Call&) { return json{{"prompts", prompts_}}; }
   virtual json GetPrompt(Call& call, const std::string& name, const json& arguments) {
     auto it = prompt_handlers_.find(name);
-    if (it == prompt_handlers_.end()) throw Error(MCPGW_INVALID_PARAMS, "Unknown prompt: " + name);
+    if (it == prompt_handlers_.end()) throw Error(MCPGW_NOT_FOUND, "Unknown prompt: " + name);
     return it->second(call, arguments);
   }
   virtual json Complete(Call&, const json& /*request*/) {
