@@ -5,6 +5,7 @@
 #include "mcp/backend.h"
 #include "mcp/pagination.h"
 #include "mcp/request_meta.h"
+#include "mcp/result_scan.h"
 #include "metrics/metrics.h"
 
 namespace mcpgw::mcp {
@@ -211,14 +212,11 @@ void Core::CallTool(const Ptr& ex) {
   request.arguments = args == r.params.end() || args->is_null() ? "{}" : args->dump();
   CallPlugin(ex, std::move(request), [this](const Ptr& e, plugin::PluginReply reply) {
     if (reply.status != MCPGW_OK) return FailFromPlugin(e, reply);
-    auto result = ParseResult(reply.body);
-    if (!result || !result->contains("content") || !(*result)["content"].is_array()) {
+    const ResultShape shape = ScanResult(reply.body);
+    if (!shape.object || !shape.content_array) {
       return Fail(e, code::kInternalError, "The backend returned a malformed tool result");
     }
-    e->tool_label = e->request().tool->name;
-    const bool is_error = result->value("isError", false);
-    Succeed(e, std::move(*result), false, "private");
-    (void)is_error;
+    SucceedRaw(e, std::move(reply.body), shape.is_error, shape.reserved_keys, false, "private");
   });
 }
 
@@ -420,6 +418,42 @@ void Core::Succeed(const Ptr& ex, json result, bool cacheable, std::string_view 
   }
   const bool tool_error = r.method == "tools/call" && result.value("isError", false);
   ex->Finish(Reply{jsonrpc::MakeResult(r.id, std::move(result))}, tool_error ? "tool_error" : "ok");
+}
+
+void Core::SucceedRaw(const Ptr& ex, std::string body, bool is_error, bool reserved_keys, bool cacheable,
+                      std::string_view cache_scope) {
+  const pipeline::Request& r = ex->request();
+  if (r.era == Era::kStateless && reserved_keys) {
+    return Succeed(ex, json::parse(body), cacheable, cache_scope);  // must merge into the plugin's keys
+  }
+  std::string text;
+  text.reserve(body.size() + 160);
+  text += R"({"jsonrpc":"2.0","id":)";
+  text += r.id.dump();
+  text += R"(,"result":)";
+  if (r.era == Era::kStateless) {
+    // Insert the protocol's fields right after the object's opening brace.
+    const std::size_t open = body.find('{');
+    const bool empty = body.find_first_not_of(" \t\r\n", open + 1) == body.find('}', open + 1);
+    text.append(body, 0, open + 1);
+    text += R"("resultType":"complete","_meta":{")";
+    text += kMetaServerInfo;
+    text += R"(":)";
+    text += ServerInfo(*r.backend).dump();
+    text += '}';
+    if (cacheable) {
+      text += R"(,"ttlMs":)" + std::to_string(r.method == "resources/read" ? 0 : kListTtlMs);
+      text += R"(,"cacheScope":")" + std::string(cache_scope) + '"';
+    }
+    if (!empty) text += ',';
+    text.append(body, open + 1, std::string::npos);
+  } else {
+    text += body;
+  }
+  text += '}';
+  Reply reply;
+  reply.text = std::move(text);
+  ex->Finish(std::move(reply), is_error ? "tool_error" : "ok");
 }
 
 void Core::Fail(const Ptr& ex, int error_code, const std::string& message, json data, int http_status) {

@@ -77,6 +77,11 @@ class Core {
 
   // Replies with `result`, decorated for the request's protocol version.
   void Succeed(const Ptr& ex, nlohmann::json result, bool cacheable, std::string_view cache_scope = "public");
+  // The same for a plugin's result text whose shape `ScanResult` checked:
+  // forwards the bytes, adding what the protocol version needs, without
+  // parsing them into a tree (falls back to Succeed when it must merge).
+  void SucceedRaw(const Ptr& ex, std::string body, bool is_error, bool reserved_keys, bool cacheable,
+                  std::string_view cache_scope);
   void Fail(const Ptr& ex, int code, const std::string& message, nlohmann::json data = nullptr, int http_status = 200);
   // Maps a non-OK plugin status to the protocol's error.
   void FailFromPlugin(const Ptr& ex, const plugin::PluginReply& reply);

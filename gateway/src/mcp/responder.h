@@ -17,9 +17,15 @@ struct Reply {
   explicit Reply(nlohmann::json m, int status = 200) : message(std::move(m)), http_status(status) {}
 
   nlohmann::json message;  // a JSON-RPC response; null: end without one (notification, cancelled)
+  std::string text;        // the same, already serialised; used instead of `message` when set
   int http_status = 200;   // for HTTP front doors; others ignore it
   std::vector<std::pair<std::string, std::string>> headers;
   std::shared_ptr<Session> new_session;  // set by initialize
+
+  bool has_message() const { return !text.empty() || !message.is_null(); }
+  std::string Serialize() const { return text.empty() ? message.dump() : text; }
+  // The response as JSON (parses `text`; for tests and rare paths).
+  nlohmann::json Json() const { return text.empty() ? message : nlohmann::json::parse(text); }
 };
 
 class Responder {

@@ -46,6 +46,15 @@ class Session {
   Session(std::string id, session::SessionClaims claims);
 
   const std::string& id() const { return id_; }
+  // Who the id was verified for on this replica (subject, tenant, client).
+  void set_owner(const Principal& p) {
+    std::lock_guard lock(mu_);
+    owner_ = {p.subject, p.tenant, p.client_id, {}};
+  }
+  bool OwnedBy(const Principal& p) const {
+    std::lock_guard lock(mu_);
+    return owner_.subject == p.subject && owner_.tenant == p.tenant && owner_.client_id == p.client_id;
+  }
   const std::string& protocol_version() const { return claims_.protocol_version; }
   const session::SessionClaims& claims() const { return claims_; }
 
@@ -86,6 +95,7 @@ class Session {
   std::set<std::string> subscriptions_;
   std::unordered_map<std::string, std::weak_ptr<Cancellable>> in_flight_;
   std::shared_ptr<ServerChannel> channel_;
+  Principal owner_;
 };
 
 }  // namespace mcpgw::mcp

@@ -13,6 +13,7 @@ std::shared_ptr<Session> SessionRegistry::Create(const std::string& protocol_ver
   session::SessionClaims claims{protocol_version, client_capabilities,
                                 std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now())};
   auto session = std::make_shared<Session>(codec_->Mint(claims, audience_, principal), claims);
+  session->set_owner(principal);
   std::lock_guard lock(mu_);
   sessions_[session->id()] = session;
   if (metrics_ != nullptr) metrics_->sessions_open().Increment();
@@ -21,6 +22,17 @@ std::shared_ptr<Session> SessionRegistry::Create(const std::string& protocol_ver
 
 SessionRegistry::Lookup SessionRegistry::Find(std::string_view id, const Principal& principal) {
   Lookup out;
+  {
+    std::lock_guard lock(mu_);
+    auto it = sessions_.find(std::string(id));
+    if (it != sessions_.end() && it->second->OwnedBy(principal) &&
+        std::chrono::system_clock::now() < it->second->claims().issued_at + lifetime_) {
+      it->second->Touch();
+      out.check = session::SessionIdCheck::kValid;
+      out.session = it->second;
+      return out;
+    }
+  }
   session::SessionClaims claims;
   out.check = codec_->Verify(id, audience_, principal, &claims);
   if (out.check != session::SessionIdCheck::kValid) return out;
@@ -34,6 +46,7 @@ SessionRegistry::Lookup SessionRegistry::Find(std::string_view id, const Princip
   if (!slot) {
     // Minted by another replica, or evicted here: rebuild from the claims.
     slot = std::make_shared<Session>(key, claims);
+    slot->set_owner(principal);
     if (metrics_ != nullptr) metrics_->sessions_open().Increment();
   }
   slot->Touch();

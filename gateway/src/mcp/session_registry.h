@@ -36,6 +36,8 @@ class SessionRegistry {
     session::SessionIdCheck check = session::SessionIdCheck::kMalformed;
     bool ended = false;
   };
+  // Verifies `id` for `principal`. An id this replica already verified for
+  // the same principal is recognised without repeating the HMAC.
   Lookup Find(std::string_view id, const Principal& principal);
 
   // Ends a session (DELETE). Returns false when the id is not usable.

@@ -27,7 +27,10 @@ class RecordingResponder final : public Responder {
   }
   void Finish(Reply reply) override {
     std::lock_guard lock(mu_);
-    if (!reply.message.is_null()) messages_.push_back(reply.message);
+    if (reply.has_message()) {
+      reply.message = reply.Json();  // the core may answer with serialised text
+      messages_.push_back(reply.message);
+    }
     reply_ = std::move(reply);
     done_ = true;
     cv_.notify_all();

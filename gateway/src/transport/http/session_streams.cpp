@@ -22,13 +22,13 @@ uint64_t SessionStreams::Open(const std::shared_ptr<Exchange>& sink) {
   return id;
 }
 
-void SessionStreams::Append(uint64_t stream, const nlohmann::json& message, bool final) {
+void SessionStreams::Append(uint64_t stream, const std::string& data, bool final) {
   std::lock_guard lock(mu_);
   auto it = streams_.find(stream);
   if (it == streams_.end()) return;
   Stream& s = it->second;
   const uint64_t seq = s.next_sequence++;
-  std::string event = SseEvent(EventId(stream, seq), message.dump());
+  std::string event = SseEvent(EventId(stream, seq), data);
   // Stream 0 sends each message on one connection only: the newest live one.
   std::erase_if(s.sinks, [](const auto& sink) { return sink->client_gone(); });
   if (stream == 0) {
@@ -84,7 +84,7 @@ void SessionStreams::CloseAll() {
   }
 }
 
-void SessionStreams::Send(const nlohmann::json& message) { Append(0, message, false); }
+void SessionStreams::Send(const nlohmann::json& message) { Append(0, message.dump(), false); }
 
 void SessionStreams::Trim() {
   std::size_t finished = 0;

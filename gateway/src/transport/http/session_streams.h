@@ -33,7 +33,7 @@ class SessionStreams final : public mcp::ServerChannel {
   // Appends `message` to `stream`: keeps it for resumption and writes it to
   // the attached connection, if any. `final` marks the request's response,
   // after which the attached connection's stream ends.
-  void Append(uint64_t stream, const nlohmann::json& message, bool final);
+  void Append(uint64_t stream, const std::string& data, bool final);
 
   // Ends the attached connection's stream without ending the logical stream:
   // the client will resume with Last-Event-ID (polling).

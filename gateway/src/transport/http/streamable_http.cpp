@@ -91,7 +91,7 @@ class PostResponder final : public mcp::Responder, public std::enable_shared_fro
     std::lock_guard lock(mu_);
     if (state_ == State::kDone || !accepts_.sse) return;
     if (state_ == State::kPending) StartStream();
-    Write(notification, false);
+    Write(notification.dump(), false);
   }
 
   void Finish(mcp::Reply reply) override {
@@ -101,7 +101,7 @@ class PostResponder final : public mcp::Responder, public std::enable_shared_fro
     const State was = state_;
     state_ = State::kDone;
     if (was == State::kStreaming) {
-      if (reply.message.is_null()) {
+      if (!reply.has_message()) {
         if (streams_) {
           streams_->Detach(stream_id_);
         } else {
@@ -109,14 +109,18 @@ class PostResponder final : public mcp::Responder, public std::enable_shared_fro
         }
         return;
       }
-      return Write(reply.message, true);
+      return Write(reply.Serialize(), true);
     }
-    if (reply.message.is_null()) {
+    if (!reply.has_message()) {
       Response res{is_request_ ? bhttp::status::no_content : bhttp::status::accepted, 11};
       res.prepare_payload();
       return exchange_->Respond(std::move(res));
     }
-    Response res = JsonResponse(static_cast<bhttp::status>(reply.http_status), reply.message);
+    Response res{static_cast<bhttp::status>(reply.http_status), 11};
+    res.set(bhttp::field::content_type, "application/json");
+    res.set(bhttp::field::cache_control, "no-store");
+    res.body() = reply.Serialize();
+    res.prepare_payload();
     for (const auto& [name, value] : reply.headers) res.set(name, value);
     if (reply.new_session) {
       res.set(kSessionHeader, reply.new_session->id());
@@ -150,9 +154,9 @@ class PostResponder final : public mcp::Responder, public std::enable_shared_fro
     state_ = State::kStreaming;
   }
 
-  void Write(const json& message, bool final) {
-    if (streams_) return streams_->Append(stream_id_, message, final);
-    exchange_->Write(SseEvent("", message.dump()));
+  void Write(const std::string& data, bool final) {
+    if (streams_) return streams_->Append(stream_id_, data, final);
+    exchange_->Write(SseEvent("", data));
     if (final) exchange_->End();
   }
 

@@ -13,8 +13,8 @@ namespace mcpgw::stdio {
 class StdioTransport::LineWriter final : public mcp::ServerChannel {
  public:
   explicit LineWriter(std::ostream& out) : out_(out) {}
-  void Send(const nlohmann::json& message) override {
-    const std::string line = message.dump();
+  void Send(const nlohmann::json& message) override { SendText(message.dump()); }
+  void SendText(const std::string& line) {
     std::lock_guard lock(mu_);
     out_ << line << '\n';
     out_.flush();
@@ -44,16 +44,16 @@ namespace {
 
 class LineResponder final : public mcp::Responder {
  public:
-  LineResponder(std::shared_ptr<mcp::ServerChannel> out, std::function<void(mcp::Reply&)> on_finish)
+  LineResponder(std::shared_ptr<StdioTransport::LineWriter> out, std::function<void(mcp::Reply&)> on_finish)
       : out_(std::move(out)), on_finish_(std::move(on_finish)) {}
   void Notify(const nlohmann::json& notification) override { out_->Send(notification); }
   void Finish(mcp::Reply reply) override {
     on_finish_(reply);
-    if (!reply.message.is_null()) out_->Send(reply.message);
+    if (reply.has_message()) out_->SendText(reply.Serialize());
   }
 
  private:
-  std::shared_ptr<mcp::ServerChannel> out_;
+  std::shared_ptr<StdioTransport::LineWriter> out_;
   std::function<void(mcp::Reply&)> on_finish_;
 };
 

@@ -27,8 +27,10 @@ class StdioTransport {
   // in flight has been answered.
   void Run(std::istream& in, std::ostream& out);
 
- private:
+ // Writes whole lines to stdout; also the session's server channel.
   class LineWriter;
+
+ private:
   void HandleLine(const std::string& line, const std::shared_ptr<LineWriter>& out);
 
   mcp::Core& core_;
