@@ -64,8 +64,7 @@ Status DurableGraph::Replay(const std::string& wal_bytes) {
     // Sequence numbers run without gaps; the first record may be one the
     // snapshot already holds (a crash between snapshot rename and WAL
     // truncation leaves those behind).
-    const bool in_order =
-        entry && (previous ? entry->sequence == *previous + 1 : entry->sequence <= sequence_ + 1);
+    const bool in_order = entry && (previous ? entry->sequence == *previous + 1 : entry->sequence <= sequence_ + 1);
     if (!in_order) {
       keep = record.offset;
       break;
@@ -111,8 +110,8 @@ Status DurableGraph::Compact() {
 
 Status DurableGraph::CompactLocked() {
   const auto fail = [&](const StorageError& error) {
-    log_(MCPGW_LOG_WARNING, "memory: compaction of " + dir_ + " failed, the write-ahead log keeps growing: " +
-                                error.ToString());
+    log_(MCPGW_LOG_WARNING,
+         "memory: compaction of " + dir_ + " failed, the write-ahead log keeps growing: " + error.ToString());
     compact_when_wal_exceeds_ = wal_.size() + options_.compact_after_bytes;
     return ToFailure(error, "Could not compact the knowledge graph");
   };

@@ -71,7 +71,7 @@ class DurableGraph {
   mutable std::shared_mutex mutex_;
   WriteAheadLog wal_;
   KnowledgeGraph graph_;
-  uint64_t sequence_ = 0;                // of the last change applied
+  uint64_t sequence_ = 0;                  // of the last change applied
   uint64_t compact_when_wal_exceeds_ = 0;  // moves up after a failed compaction, so it is not retried on every write
 };
 

@@ -83,8 +83,9 @@ Status GraphStore::CheckTenantNameFile(const std::string& dir, const std::string
   auto stored = ReadWholeFile(file->get(), shown_path);
   if (!stored) return fail(stored.error());
   if (*stored != tenant) {
-    log_(MCPGW_LOG_CRITICAL, "memory: " + shown_path + " names another tenant (SHA-256 collision or tampering); "
-                             "refusing to serve it");
+    log_(MCPGW_LOG_CRITICAL, "memory: " + shown_path +
+                                 " names another tenant (SHA-256 collision or tampering); "
+                                 "refusing to serve it");
     return Failure{FailureKind::kInternal, std::string(kLoadFailed) + " (tenant directory conflict)"};
   }
   return {};

@@ -5,7 +5,6 @@
 // registers the tools and the resource, maps store failures to protocol
 // statuses, and announces resources/updated after every mutating tool.
 #include <mcpgw/plugin.hpp>
-
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -29,8 +28,7 @@ memory::StoreOptions OptionsOrThrow(const json& config) {
 // A store failure as the protocol error the host sends. Refusals never get
 // here: MemoryTools answers them as tool results with isError.
 [[noreturn]] void ThrowProtocolError(const memory::Failure& failure) {
-  const mcpgw_status status =
-      failure.kind == memory::FailureKind::kUnavailable ? MCPGW_UNAVAILABLE : MCPGW_INTERNAL;
+  const mcpgw_status status = failure.kind == memory::FailureKind::kUnavailable ? MCPGW_UNAVAILABLE : MCPGW_INTERNAL;
   throw mcpgw::Error(status, failure.message);
 }
 

@@ -44,8 +44,8 @@ using Handler = Result<ToolAnswer> (*)(DurableGraph& graph, const json& args);
 Result<ToolAnswer> CreateEntitiesTool(DurableGraph& graph, const json& args) {
   std::vector<Entity> requested = ListFromJson<Entity>(args.at("entities"), EntityFromJson);
   return Committed(graph.Commit([&](const KnowledgeGraph& g, const GraphLimits& limits) {
-                     return g.PlanCreateEntities(std::move(requested), limits);
-                   }),
+    return g.PlanCreateEntities(std::move(requested), limits);
+  }),
                    [](const Mutation& m) {
                      const OrderedJson created = ToJson(std::get<CreateEntities>(m).entities);
                      return StructuredResult(created, json{{"entities", json(created)}});
@@ -55,8 +55,8 @@ Result<ToolAnswer> CreateEntitiesTool(DurableGraph& graph, const json& args) {
 Result<ToolAnswer> CreateRelationsTool(DurableGraph& graph, const json& args) {
   std::vector<Relation> requested = ListFromJson<Relation>(args.at("relations"), RelationFromJson);
   return Committed(graph.Commit([&](const KnowledgeGraph& g, const GraphLimits&) -> Result<Mutation> {
-                     return g.PlanCreateRelations(std::move(requested));
-                   }),
+    return g.PlanCreateRelations(std::move(requested));
+  }),
                    [](const Mutation& m) {
                      const OrderedJson created = ToJson(std::get<CreateRelations>(m).relations);
                      return StructuredResult(created, json{{"relations", json(created)}});
@@ -67,8 +67,8 @@ Result<ToolAnswer> AddObservationsTool(DurableGraph& graph, const json& args) {
   const std::vector<ObservationAddition> requested =
       ListFromJson<ObservationAddition>(args.at("observations"), ObservationAdditionFromJson);
   return Committed(graph.Commit([&](const KnowledgeGraph& g, const GraphLimits& limits) {
-                     return g.PlanAddObservations(requested, limits);
-                   }),
+    return g.PlanAddObservations(requested, limits);
+  }),
                    [](const Mutation& m) {
                      const OrderedJson results = ToJson(std::get<AddObservations>(m).additions);
                      return StructuredResult(results, json{{"results", json(results)}});
@@ -79,8 +79,8 @@ Result<ToolAnswer> AddObservationsTool(DurableGraph& graph, const json& args) {
 template <typename Deletion>
 Result<ToolAnswer> Delete(DurableGraph& graph, Deletion deletion, const char* message) {
   return Committed(graph.Commit([&](const KnowledgeGraph&, const GraphLimits&) -> Result<Mutation> {
-                     return Mutation(std::move(deletion));
-                   }),
+    return Mutation(std::move(deletion));
+  }),
                    [&](const Mutation&) { return SuccessResult(message); });
 }
 
@@ -89,9 +89,9 @@ Result<ToolAnswer> DeleteEntitiesTool(DurableGraph& graph, const json& args) {
 }
 
 Result<ToolAnswer> DeleteObservationsTool(DurableGraph& graph, const json& args) {
-  return Delete(graph,
-                DeleteObservations{ListFromJson<ObservationDeletion>(args.at("deletions"), ObservationDeletionFromJson)},
-                "Observations deleted successfully");
+  return Delete(
+      graph, DeleteObservations{ListFromJson<ObservationDeletion>(args.at("deletions"), ObservationDeletionFromJson)},
+      "Observations deleted successfully");
 }
 
 Result<ToolAnswer> DeleteRelationsTool(DurableGraph& graph, const json& args) {
@@ -119,10 +119,14 @@ Result<ToolAnswer> OpenNodesTool(DurableGraph& graph, const json& args) {
 
 const std::map<std::string, Handler, std::less<>>& Handlers() {
   static const std::map<std::string, Handler, std::less<>> handlers{
-      {"create_entities", &CreateEntitiesTool},   {"create_relations", &CreateRelationsTool},
-      {"add_observations", &AddObservationsTool}, {"delete_entities", &DeleteEntitiesTool},
-      {"delete_observations", &DeleteObservationsTool}, {"delete_relations", &DeleteRelationsTool},
-      {"read_graph", &ReadGraphTool},             {"search_nodes", &SearchNodesTool},
+      {"create_entities", &CreateEntitiesTool},
+      {"create_relations", &CreateRelationsTool},
+      {"add_observations", &AddObservationsTool},
+      {"delete_entities", &DeleteEntitiesTool},
+      {"delete_observations", &DeleteObservationsTool},
+      {"delete_relations", &DeleteRelationsTool},
+      {"read_graph", &ReadGraphTool},
+      {"search_nodes", &SearchNodesTool},
       {"open_nodes", &OpenNodesTool},
   };
   return handlers;
@@ -141,8 +145,11 @@ Result<ToolAnswer> MemoryTools::Call(const std::string& tool, const std::string&
 Result<json> MemoryTools::ReadGraphResource(const std::string& tenant) {
   auto graph = store_.ForTenant(tenant);
   if (!graph) return graph.error();
-  std::string text = (*graph)->Read([](const KnowledgeGraph& g) { return PrettyJson(GraphToJson(g.entities(), g.relations())); });
-  return json{{"contents", json::array({json{{"uri", kGraphResourceUri}, {"mimeType", "application/json"}, {"text", std::move(text)}}})}};
+  std::string text =
+      (*graph)->Read([](const KnowledgeGraph& g) { return PrettyJson(GraphToJson(g.entities(), g.relations())); });
+  return json{
+      {"contents",
+       json::array({json{{"uri", kGraphResourceUri}, {"mimeType", "application/json"}, {"text", std::move(text)}}})}};
 }
 
 }  // namespace mcpgw::memory

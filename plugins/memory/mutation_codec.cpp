@@ -1,7 +1,6 @@
 #include "mutation_codec.h"
 
 #include <nlohmann/json.hpp>
-
 #include <stdexcept>
 
 #include "graph_json.h"

@@ -49,8 +49,7 @@ StorageResult<Snapshot> ParseSnapshot(std::string_view text) {
         snapshot.sequence = item.at("seq").get<uint64_t>();
       }
     } catch (const nlohmann::json::exception& e) {
-      return StorageError{std::string(kSnapshotFileName) + " line " + std::to_string(line_number) + ": " + e.what(),
-                          0};
+      return StorageError{std::string(kSnapshotFileName) + " line " + std::to_string(line_number) + ": " + e.what(), 0};
     }
   }
   return snapshot;

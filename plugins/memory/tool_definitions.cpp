@@ -43,9 +43,9 @@ json RelationSchema(Shape shape) {
 }
 
 json GraphSchema() {
-  return Object({{"entities", ArrayOf(EntitySchema(Shape::kOutput))},
-                 {"relations", ArrayOf(RelationSchema(Shape::kOutput))}},
-                {"entities", "relations"}, Shape::kOutput);
+  return Object(
+      {{"entities", ArrayOf(EntitySchema(Shape::kOutput))}, {"relations", ArrayOf(RelationSchema(Shape::kOutput))}},
+      {"entities", "relations"}, Shape::kOutput);
 }
 
 json SuccessSchema() {
@@ -76,8 +76,12 @@ constexpr Hints kReads{true, false, true};
 }  // namespace
 
 json MemoryToolDefinitions() {
-  const auto input = [](const char* key, json schema) { return Object({{key, std::move(schema)}}, {key}, Shape::kInput); };
-  const auto output = [](const char* key, json schema) { return Object({{key, std::move(schema)}}, {key}, Shape::kOutput); };
+  const auto input = [](const char* key, json schema) {
+    return Object({{key, std::move(schema)}}, {key}, Shape::kInput);
+  };
+  const auto output = [](const char* key, json schema) {
+    return Object({{key, std::move(schema)}}, {key}, Shape::kOutput);
+  };
   json tools = json::array();
   tools.push_back(Tool("create_entities", "Create Entities", "Create multiple new entities in the knowledge graph",
                        input("entities", ArrayOf(EntitySchema(Shape::kInput))),
@@ -89,10 +93,9 @@ json MemoryToolDefinitions() {
                        output("relations", ArrayOf(RelationSchema(Shape::kOutput))), kCreates));
   tools.push_back(Tool(
       "add_observations", "Add Observations", "Add new observations to existing entities in the knowledge graph",
-      input("observations",
-            ArrayOf(Object({{"entityName", String("The name of the entity to add the observations to")},
-                            {"contents", ArrayOf(String(), "An array of observation contents to add")}},
-                           {"entityName", "contents"}, Shape::kInput))),
+      input("observations", ArrayOf(Object({{"entityName", String("The name of the entity to add the observations to")},
+                                            {"contents", ArrayOf(String(), "An array of observation contents to add")}},
+                                           {"entityName", "contents"}, Shape::kInput))),
       output("results", ArrayOf(Object({{"entityName", String()}, {"addedObservations", ArrayOf(String())}},
                                        {"entityName", "addedObservations"}, Shape::kOutput))),
       kCreates));
@@ -102,20 +105,19 @@ json MemoryToolDefinitions() {
                        kDeletes));
   tools.push_back(Tool(
       "delete_observations", "Delete Observations", "Delete specific observations from entities in the knowledge graph",
-      input("deletions",
-            ArrayOf(Object({{"entityName", String("The name of the entity containing the observations")},
-                            {"observations", ArrayOf(String(), "An array of observations to delete")}},
-                           {"entityName", "observations"}, Shape::kInput))),
+      input("deletions", ArrayOf(Object({{"entityName", String("The name of the entity containing the observations")},
+                                         {"observations", ArrayOf(String(), "An array of observations to delete")}},
+                                        {"entityName", "observations"}, Shape::kInput))),
       SuccessSchema(), kDeletes));
   tools.push_back(Tool("delete_relations", "Delete Relations", "Delete multiple relations from the knowledge graph",
                        input("relations", ArrayOf(RelationSchema(Shape::kInput), "An array of relations to delete")),
                        SuccessSchema(), kDeletes));
   tools.push_back(Tool("read_graph", "Read Graph", "Read the entire knowledge graph",
                        json{{"type", "object"}, {"properties", json::object()}}, GraphSchema(), kReads));
-  tools.push_back(Tool(
-      "search_nodes", "Search Nodes", "Search for nodes in the knowledge graph based on a query",
-      input("query", String("The search query to match against entity names, types, and observation content")),
-      GraphSchema(), kReads));
+  tools.push_back(
+      Tool("search_nodes", "Search Nodes", "Search for nodes in the knowledge graph based on a query",
+           input("query", String("The search query to match against entity names, types, and observation content")),
+           GraphSchema(), kReads));
   tools.push_back(Tool("open_nodes", "Open Nodes", "Open specific nodes in the knowledge graph by their names",
                        input("names", ArrayOf(String(), "An array of entity names to retrieve")), GraphSchema(),
                        kReads));

@@ -71,8 +71,8 @@ class WriteAheadLog {
 
   UniqueFd fd_;
   std::string shown_path_;
-  uint64_t size_;             // end of the last durable record
-  bool tail_dirty_ = false;   // bytes past size_ may exist after a failed append
+  uint64_t size_;            // end of the last durable record
+  bool tail_dirty_ = false;  // bytes past size_ may exist after a failed append
 };
 
 }  // namespace mcpgw::memory

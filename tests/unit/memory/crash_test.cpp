@@ -4,12 +4,11 @@
 // and checks that every acknowledged change is there, and nothing else but
 // possibly the one in flight.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <chrono>
@@ -178,7 +177,8 @@ TEST(CrashTest, AcknowledgedChangesSurviveSigkillAtRandomMoments) {
     const uint64_t kill_after = acks_before_kill(rng);
     const auto round_end = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
     while (acks.count() < kill_after) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(round_end - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(round_end - std::chrono::steady_clock::now());
       const AckReader::Outcome outcome = acks.ReadSome(static_cast<int>(left.count()));
       ASSERT_NE(outcome, AckReader::Outcome::kEnd) << "round " << rounds << ": the child died by itself";
       if (outcome == AckReader::Outcome::kTimeout) break;

@@ -71,7 +71,7 @@ TEST_F(DurableGraphTest, RefusedOrIneffectiveCommitWritesNothing) {
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().kind, FailureKind::kRejected);
   EXPECT_TRUE(CommitCreate(*graph, {MakeEntity("Alice", "robot")}).ok());  // already there: no effect
-  EXPECT_TRUE(CommitObservations(*graph, {{"Alice", {"x"}}}).ok());         // already there: no effect
+  EXPECT_TRUE(CommitObservations(*graph, {{"Alice", {"x"}}}).ok());        // already there: no effect
   EXPECT_EQ(WalSize(), wal_size);
   EXPECT_EQ(Contents(*graph), before);
 }
@@ -122,8 +122,8 @@ TEST_F(DurableGraphTest, RecordWithAGapInSequenceNumbersEndsTheReplay) {
     auto graph = Open();
     ASSERT_TRUE(CommitCreate(*graph, {MakeEntity("one", "t")}).ok());
   }
-  WriteFile(WalPath(), ReadFile(WalPath()) +
-                           FrameWalRecord(EncodeMutation(3, CreateEntities{{MakeEntity("three", "t")}})));
+  WriteFile(WalPath(),
+            ReadFile(WalPath()) + FrameWalRecord(EncodeMutation(3, CreateEntities{{MakeEntity("three", "t")}})));
   EXPECT_EQ(Contents(*Open()).entities, (std::vector<Entity>{MakeEntity("one", "t")}));
   EXPECT_TRUE(Logged(MCPGW_LOG_WARNING, "dropped"));
 }

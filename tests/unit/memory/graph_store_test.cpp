@@ -113,9 +113,7 @@ TEST_F(GraphStoreTest, FailedLoadIsRetriedOnTheNextCall) {
   EXPECT_TRUE(store_->ForTenant("t").ok());
 }
 
-TEST_F(GraphStoreTest, SameTenantIsLoadedOnce) {
-  EXPECT_EQ(Tenant("t").get(), Tenant("t").get());
-}
+TEST_F(GraphStoreTest, SameTenantIsLoadedOnce) { EXPECT_EQ(Tenant("t").get(), Tenant("t").get()); }
 
 }  // namespace
 }  // namespace mcpgw::memory

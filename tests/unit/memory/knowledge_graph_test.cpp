@@ -60,8 +60,8 @@ TEST_F(KnowledgeGraphTest, CreateEntitiesKeepsSameNameTwiceInOneCallLikeTheRefer
 
 TEST_F(KnowledgeGraphTest, CreateRelationsReturnsOnlyRelationsNotYetInTheGraph) {
   Relate({MakeRelation("A", "B", "knows")});
-  const auto created = Relate({MakeRelation("A", "B", "knows"), MakeRelation("B", "A", "knows"),
-                               MakeRelation("A", "B", "likes")});
+  const auto created =
+      Relate({MakeRelation("A", "B", "knows"), MakeRelation("B", "A", "knows"), MakeRelation("A", "B", "likes")});
   EXPECT_EQ(created, (std::vector<Relation>{MakeRelation("B", "A", "knows"), MakeRelation("A", "B", "likes")}));
   EXPECT_EQ(graph_.relations().size(), 3u);
 }
@@ -82,8 +82,7 @@ TEST_F(KnowledgeGraphTest, AddObservationsAddsOnlyContentsNewToTheEntity) {
   ASSERT_TRUE(added.ok());
   // Duplicates inside one entry are all added: the reference filters
   // against the entity's observations before pushing any of them.
-  EXPECT_EQ(std::get<AddObservations>(*added).additions,
-            (std::vector<AddedObservations>{{"Alice", {"a", "a"}}}));
+  EXPECT_EQ(std::get<AddObservations>(*added).additions, (std::vector<AddedObservations>{{"Alice", {"a", "a"}}}));
   EXPECT_EQ(ObservationsOf("Alice"), (std::vector<std::string>{"likes tea", "a", "a"}));
 }
 
@@ -117,8 +116,7 @@ TEST_F(KnowledgeGraphTest, DeleteEntitiesRemovesEveryRelationTouchingThem) {
   Relate({MakeRelation("A", "B", "r"), MakeRelation("C", "A", "r"), MakeRelation("B", "C", "r"),
           MakeRelation("B", "Ghost", "r")});
   graph_.Apply(DeleteEntities{{"A", "Ghost", "Unknown"}});
-  EXPECT_EQ(Snapshot(graph_),
-            (Graph{{MakeEntity("B", "t"), MakeEntity("C", "t")}, {MakeRelation("B", "C", "r")}}));
+  EXPECT_EQ(Snapshot(graph_), (Graph{{MakeEntity("B", "t"), MakeEntity("C", "t")}, {MakeRelation("B", "C", "r")}}));
 }
 
 TEST_F(KnowledgeGraphTest, DeleteEntitiesRemovesEveryEntityOfTheName) {
@@ -139,7 +137,8 @@ TEST_F(KnowledgeGraphTest, DeleteObservationsRemovesEveryCopyAndIgnoresUnknownEn
 TEST_F(KnowledgeGraphTest, DeleteRelationsRemovesExactMatchesOnly) {
   Relate({MakeRelation("A", "B", "r"), MakeRelation("B", "A", "r"), MakeRelation("A", "B", "s")});
   graph_.Apply(DeleteRelations{{MakeRelation("A", "B", "r"), MakeRelation("X", "Y", "z")}});
-  EXPECT_EQ(Snapshot(graph_).relations, (std::vector<Relation>{MakeRelation("B", "A", "r"), MakeRelation("A", "B", "s")}));
+  EXPECT_EQ(Snapshot(graph_).relations,
+            (std::vector<Relation>{MakeRelation("B", "A", "r"), MakeRelation("A", "B", "s")}));
   // A deleted relation can be created again.
   EXPECT_EQ(Relate({MakeRelation("A", "B", "r")}).size(), 1u);
 }
@@ -164,7 +163,8 @@ TEST_F(KnowledgeGraphTest, SearchFoldsCaseBeyondAscii) {
 
 TEST_F(KnowledgeGraphTest, SearchIncludesRelationsWithOneMatchingEndpoint) {
   Create({MakeEntity("Alice", "person"), MakeEntity("Bob", "person"), MakeEntity("Zed", "robot")});
-  Relate({MakeRelation("Alice", "Zed", "owns"), MakeRelation("Zed", "Bob", "serves"), MakeRelation("Zed", "Zed", "is")});
+  Relate(
+      {MakeRelation("Alice", "Zed", "owns"), MakeRelation("Zed", "Bob", "serves"), MakeRelation("Zed", "Zed", "is")});
   const Graph found = graph_.SearchNodes("alice");
   EXPECT_EQ(found.entities.size(), 1u);
   EXPECT_EQ(found.relations, (std::vector<Relation>{MakeRelation("Alice", "Zed", "owns")}));

@@ -105,7 +105,8 @@ inline std::string Describe(const Graph& graph) {
     for (const std::string& o : e.observations) out << " [" << o << "]";
     out << "\n";
   }
-  for (const Relation& r : graph.relations) out << "relation " << r.from << " -" << r.relation_type << "-> " << r.to << "\n";
+  for (const Relation& r : graph.relations)
+    out << "relation " << r.from << " -" << r.relation_type << "-> " << r.to << "\n";
   return out.str();
 }
 

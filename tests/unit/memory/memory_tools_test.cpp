@@ -96,10 +96,11 @@ TEST_F(MemoryToolsTest, OnlySuccessfulMutatingToolsReportAChangedGraph) {
 TEST_F(MemoryToolsTest, AddObservationsToUnknownEntityIsAToolErrorThatChangesNothing) {
   Call("create_entities", {{"entities", {{{"name", "A"}, {"entityType", "t"}, {"observations", json::array()}}}}});
   const json before = Call("read_graph", json::object());
-  const json result = Call("add_observations", {{"observations",
-                                                 {{{"entityName", "A"}, {"contents", {"x"}}},
-                                                  {{"entityName", "B"}, {"contents", {"y"}}}}}});
-  EXPECT_EQ(result, (json{{"content", {{{"type", "text"}, {"text", "Entity with name B not found"}}}}, {"isError", true}}));
+  const json result = Call(
+      "add_observations",
+      {{"observations", {{{"entityName", "A"}, {"contents", {"x"}}}, {{"entityName", "B"}, {"contents", {"y"}}}}}});
+  EXPECT_EQ(result,
+            (json{{"content", {{{"type", "text"}, {"text", "Entity with name B not found"}}}}, {"isError", true}}));
   EXPECT_EQ(Call("read_graph", json::object()), before);
 }
 
@@ -115,8 +116,9 @@ TEST_F(MemoryToolsTest, LimitsAreToolErrors) {
   ASSERT_TRUE(too_long.ok());
   EXPECT_EQ(too_long->result.at("isError"), true);
   auto too_many = tools.Call("create_entities", "t",
-                             {{"entities", {{{"name", "A"}, {"entityType", "t"}, {"observations", json::array()}},
-                                            {{"name", "B"}, {"entityType", "t"}, {"observations", json::array()}}}}});
+                             {{"entities",
+                               {{{"name", "A"}, {"entityType", "t"}, {"observations", json::array()}},
+                                {{"name", "B"}, {"entityType", "t"}, {"observations", json::array()}}}}});
   ASSERT_TRUE(too_many.ok());
   EXPECT_EQ(too_many->result.at("isError"), true);
   EXPECT_NE(too_many->result.dump().find("at most 1 entities"), std::string::npos);

@@ -2,13 +2,11 @@
 // is a recording fake, because the gateway's own plugin host is not part of
 // this test binary; it implements the whole mcpgw_host_api table.
 #include <dlfcn.h>
-
 #include <gtest/gtest.h>
 #include <mcpgw/plugin.h>
 
-#include <nlohmann/json.hpp>
-
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -46,8 +44,9 @@ void ResourceUpdated(mcpgw_host* host, const char* uri, size_t len) {
   host->updated_uris.emplace_back(uri, len);
 }
 
-constexpr mcpgw_host_api kHostApi = {sizeof(mcpgw_host_api), MCPGW_PLUGIN_ABI_VERSION, &SetResult, &SetError,
-                                     &Cancelled, &Progress, &Log, &HostLog, &ListChanged, &ResourceUpdated};
+constexpr mcpgw_host_api kHostApi = {
+    sizeof(mcpgw_host_api), MCPGW_PLUGIN_ABI_VERSION, &SetResult, &SetError, &Cancelled, &Progress, &Log, &HostLog,
+    &ListChanged,           &ResourceUpdated};
 
 // A view of `s`, which must outlive the view.
 mcpgw_str Str(const std::string& s) { return mcpgw_str{s.data(), s.size()}; }
@@ -84,7 +83,8 @@ class PluginTest : public ::testing::Test {
 
   Answer CallTool(const std::string& tool, const json& arguments, const std::string& tenant = "tenant-a") {
     const std::string subject = "user", args = arguments.dump();
-    const mcpgw_principal principal{sizeof(mcpgw_principal), Str(subject), Str(tenant), mcpgw_str{nullptr, 0}, nullptr, 0};
+    const mcpgw_principal principal{sizeof(mcpgw_principal), Str(subject), Str(tenant),
+                                    mcpgw_str{nullptr, 0},   nullptr,      0};
     mcpgw_call call;
     const mcpgw_status status = plugin_->call_tool(instance_, &call, &principal, Str(tool), Str(args));
     return Answer{status, call.result.empty() ? json() : json::parse(call.result), call.error};
@@ -92,7 +92,8 @@ class PluginTest : public ::testing::Test {
 
   Answer ReadResource(const std::string& uri, const std::string& tenant) {
     const std::string subject = "user";
-    const mcpgw_principal principal{sizeof(mcpgw_principal), Str(subject), Str(tenant), mcpgw_str{nullptr, 0}, nullptr, 0};
+    const mcpgw_principal principal{sizeof(mcpgw_principal), Str(subject), Str(tenant),
+                                    mcpgw_str{nullptr, 0},   nullptr,      0};
     mcpgw_call call;
     const mcpgw_status status = plugin_->read_resource(instance_, &call, &principal, Str(uri));
     return Answer{status, call.result.empty() ? json() : json::parse(call.result), call.error};
@@ -138,15 +139,16 @@ TEST_F(PluginTest, CreateFailsOnAValueOfTheWrongType) {
 TEST_F(PluginTest, ListsTheNineToolsInTheReferenceOrder) {
   ASSERT_EQ(Create(), "");
   const std::string subject = "u", tenant = "t";
-  const mcpgw_principal principal{sizeof(mcpgw_principal), Str(subject), Str(tenant), mcpgw_str{nullptr, 0}, nullptr, 0};
+  const mcpgw_principal principal{sizeof(mcpgw_principal), Str(subject), Str(tenant),
+                                  mcpgw_str{nullptr, 0},   nullptr,      0};
   mcpgw_call call;
   ASSERT_EQ(plugin_->list_tools(instance_, &call, &principal), MCPGW_OK);
   const json listed = json::parse(call.result);
   std::vector<std::string> names;
   for (const json& tool : listed.at("tools")) names.push_back(tool.at("name"));
   EXPECT_EQ(names, (std::vector<std::string>{"create_entities", "create_relations", "add_observations",
-                                             "delete_entities", "delete_observations", "delete_relations",
-                                             "read_graph", "search_nodes", "open_nodes"}));
+                                             "delete_entities", "delete_observations", "delete_relations", "read_graph",
+                                             "search_nodes", "open_nodes"}));
   mcpgw_call resources;
   ASSERT_EQ(plugin_->list_resources(instance_, &resources, &principal), MCPGW_OK);
   EXPECT_EQ(json::parse(resources.result).at("resources").at(0).at("uri"), "memory://knowledge-graph");
@@ -167,8 +169,8 @@ TEST_F(PluginTest, AddObservationsToUnknownEntityIsAToolErrorResult) {
   ASSERT_EQ(Create(), "");
   const Answer answer = CallTool("add_observations", {{"observations", {{{"entityName", "X"}, {"contents", {"y"}}}}}});
   EXPECT_EQ(answer.status, MCPGW_OK);
-  EXPECT_EQ(answer.result, (json{{"content", {{{"type", "text"}, {"text", "Entity with name X not found"}}}},
-                                 {"isError", true}}));
+  EXPECT_EQ(answer.result,
+            (json{{"content", {{{"type", "text"}, {"text", "Entity with name X not found"}}}}, {"isError", true}}));
   EXPECT_EQ(UpdatesSent(), 0u);
 }
 

@@ -17,13 +17,13 @@ inline Result<Mutation> CommitCreate(DurableGraph& graph, std::vector<Entity> en
 }
 
 inline Result<Mutation> CommitMutation(DurableGraph& graph, Mutation mutation) {
-  return graph.Commit([&](const KnowledgeGraph&, const GraphLimits&) -> Result<Mutation> { return std::move(mutation); });
+  return graph.Commit(
+      [&](const KnowledgeGraph&, const GraphLimits&) -> Result<Mutation> { return std::move(mutation); });
 }
 
 inline Result<Mutation> CommitObservations(DurableGraph& graph, std::vector<ObservationAddition> additions) {
-  return graph.Commit([&](const KnowledgeGraph& g, const GraphLimits& limits) {
-    return g.PlanAddObservations(additions, limits);
-  });
+  return graph.Commit(
+      [&](const KnowledgeGraph& g, const GraphLimits& limits) { return g.PlanAddObservations(additions, limits); });
 }
 
 inline Result<Mutation> CommitRelations(DurableGraph& graph, std::vector<Relation> relations) {

@@ -13,8 +13,8 @@ namespace {
 bool IsSafeComponent(const std::string& name) {
   if (name.empty() || name == "." || name == ".." || name.size() > kMaxPlainTenantDirectoryName) return false;
   for (const char c : name) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-                    c == '-' || c == '%';
+    const bool ok =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '%';
     if (!ok) return false;
   }
   return true;
@@ -66,8 +66,9 @@ TEST(TenantDirectoryName, Sha256MatchesTheStandardTestVector) {
 TEST(TenantDirectoryName, PlainNamesDecodeBackToTheTenant) {
   std::string every_byte;
   for (int b = 0; b < 256; ++b) every_byte += static_cast<char>(b);
-  for (const std::string& tenant : {std::string("simple"), std::string(".."), std::string("h-x"), std::string("a\0b", 3),
-                                    every_byte.substr(0, 66), every_byte.substr(66, 66), every_byte.substr(190)}) {
+  for (const std::string& tenant :
+       {std::string("simple"), std::string(".."), std::string("h-x"), std::string("a\0b", 3), every_byte.substr(0, 66),
+        every_byte.substr(66, 66), every_byte.substr(190)}) {
     const std::string name = TenantDirectoryName(tenant);
     ASSERT_FALSE(IsHashedTenantDirectoryName(name)) << name;
     EXPECT_EQ(TenantFromDirectoryName(name), tenant) << name;
@@ -93,7 +94,8 @@ TEST(TenantDirectoryName, EveryNameIsOneSafeComponentAndDistinctTenantsGetDistin
     const int n = length(rng);
     for (int k = 0; k < n; ++k) {
       // Mostly bytes that need care, sometimes any byte.
-      tenant += pick(rng) < 7 ? alphabet[static_cast<size_t>(byte(rng)) % alphabet.size()] : static_cast<char>(byte(rng));
+      tenant +=
+          pick(rng) < 7 ? alphabet[static_cast<size_t>(byte(rng)) % alphabet.size()] : static_cast<char>(byte(rng));
     }
     if (!tenants.insert(tenant).second) continue;
     const std::string name = TenantDirectoryName(tenant);

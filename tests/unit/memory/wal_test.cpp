@@ -51,9 +51,9 @@ TEST(WalFraming, AnyFlippedByteEndsTheLogAtItsRecord) {
 
 TEST(WalFraming, GarbageAndImplausibleLengthsAreNotRecords) {
   EXPECT_TRUE(ScanWal("hello world\n").records.empty());
-  EXPECT_TRUE(ScanWal("05 00000000 hello\n").records.empty());            // leading zero
-  EXPECT_TRUE(ScanWal("99999999999 00000000 x\n").records.empty());       // 11 digits
-  EXPECT_TRUE(ScanWal("2000000000 00000000 x\n").records.empty());        // over the maximum
+  EXPECT_TRUE(ScanWal("05 00000000 hello\n").records.empty());           // leading zero
+  EXPECT_TRUE(ScanWal("99999999999 00000000 x\n").records.empty());      // 11 digits
+  EXPECT_TRUE(ScanWal("2000000000 00000000 x\n").records.empty());       // over the maximum
   EXPECT_TRUE(ScanWal(std::string("\0\0\0\0\0\0", 6)).records.empty());  // zero-filled tail
 }
 
