@@ -73,7 +73,7 @@ mcp_post "$ref_url" "$ref_sid" "$seed" >/dev/null
 # --- nginx with the gateway's own answer as a fixed response
 ngx_port=$(free_port)
 fixed=$(mcp_post "$gw_url" "$gw_sid" "$call" | tr -d '\r' | sed '1,/^$/d')
-printf '%s' "$fixed" > "$work/fixed.json"
+case "$fixed" in *"'"*|*'$'*) echo "bench: the fixed response needs quoting for nginx" >&2; exit 1;; esac
 cat > "$work/nginx.conf" <<NGINX
 worker_processes auto;
 daemon off;
@@ -84,7 +84,7 @@ http {
   access_log off;
   server {
     listen 127.0.0.1:$ngx_port;
-    location / { default_type application/json; alias $work/fixed.json; }
+    location / { default_type application/json; return 200 '$fixed'; }
   }
 }
 NGINX
