@@ -26,8 +26,12 @@ TimeoutList::Handle TimeoutList::Add(Clock::time_point deadline, std::function<v
   {
     std::lock_guard lock(mu_);
     node->position = nodes_.emplace(deadline, node);
-    earliest = node->position == nodes_.begin();
     node->listed = true;
+    added_ = true;
+    // The thread wakes at wake_at_ anyway and then sleeps until the earliest
+    // deadline; only one due before then needs it woken now.
+    earliest = deadline < wake_at_;
+    if (earliest) wake_at_ = deadline;
   }
   if (earliest) changed_.notify_one();
   return node;
@@ -49,12 +53,23 @@ std::size_t TimeoutList::size() const {
 void TimeoutList::Run() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
+    const Clock::time_point now = Clock::now();
     if (nodes_.empty()) {
-      changed_.wait(lock);
+      // Under load deadlines come and go (most calls are answered in time):
+      // a short tick then keeps Add from waking this thread for each one.
+      // Once nothing was added for a tick, sleep until the next Add.
+      wake_at_ = added_ ? now + kTick : Clock::time_point::max();
+      added_ = false;
+      if (wake_at_ == Clock::time_point::max()) {
+        changed_.wait(lock);
+      } else {
+        changed_.wait_until(lock, wake_at_);
+      }
       continue;
     }
     const Clock::time_point next = nodes_.begin()->first;
-    if (Clock::now() < next) {
+    if (now < next) {
+      wake_at_ = next;
       changed_.wait_until(lock, next);
       continue;
     }

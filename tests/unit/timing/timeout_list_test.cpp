@@ -6,6 +6,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 namespace mcpgw::timing {
@@ -61,6 +62,28 @@ TEST(TimeoutList, KeepsNothingOnceEverythingIsCancelledWithMixedDelays) {
   EXPECT_EQ(list.size(), 10000u);
   for (auto& h : handles) list.Cancel(h);
   EXPECT_EQ(list.size(), 0u);
+}
+
+// Cancelled deadlines leave the thread asleep until a later wake-up it
+// chose itself; a new, earlier deadline must still wake it in time, both
+// while something is listed and after the list emptied.
+TEST(TimeoutList, AnEarlierDeadlineWakesTheThreadWhateverItWasSleepingFor) {
+  TimeoutList list;
+  Recorder r;
+  list.Cancel(list.Add(TimeoutList::Clock::now() + 1h, [&] { r.Fire(0); }));
+  const auto far = list.Add(TimeoutList::Clock::now() + 1h, [&] { r.Fire(0); });
+  auto start = TimeoutList::Clock::now();
+  list.Add(start + 20ms, [&] { r.Fire(1); });
+  ASSERT_TRUE(r.WaitFor(1));
+  EXPECT_LT(TimeoutList::Clock::now() - start, 300ms);  // not at the next tick or the hour
+
+  list.Cancel(far);
+  std::this_thread::sleep_for(50ms);  // the list is empty: the thread ticks
+  start = TimeoutList::Clock::now();
+  list.Add(start + 20ms, [&] { r.Fire(2); });
+  ASSERT_TRUE(r.WaitFor(2));
+  EXPECT_LT(TimeoutList::Clock::now() - start, 300ms);
+  EXPECT_EQ(r.fired, (std::vector<int>{1, 2}));
 }
 
 }  // namespace
