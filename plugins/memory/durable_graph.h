@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 
@@ -52,6 +53,14 @@ class DurableGraph {
   template <typename Reader>
   auto Read(Reader&& reader) const {
     std::shared_lock lock(mutex_);
+    return reader(graph_);
+  }
+
+  // Read, if the shared lock can be had at once; nullopt otherwise.
+  template <typename Reader>
+  auto TryRead(Reader&& reader) const -> std::optional<decltype(reader(std::declval<const KnowledgeGraph&>()))> {
+    std::shared_lock lock(mutex_, std::try_to_lock);
+    if (!lock.owns_lock()) return std::nullopt;
     return reader(graph_);
   }
 

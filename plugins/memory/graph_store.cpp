@@ -45,6 +45,18 @@ Result<std::shared_ptr<DurableGraph>> GraphStore::ForTenant(const std::string& t
   return slot->graph;
 }
 
+std::shared_ptr<DurableGraph> GraphStore::LoadedWithoutWaiting(const std::string& tenant) {
+  std::shared_ptr<Slot> slot;
+  {
+    std::lock_guard lock(mutex_);  // held only for lookups, never across I/O
+    const auto it = slots_.find(tenant);
+    if (it == slots_.end()) return nullptr;
+    slot = it->second;
+  }
+  std::unique_lock loading(slot->loading, std::try_to_lock);
+  return loading.owns_lock() ? slot->graph : nullptr;
+}
+
 Result<std::shared_ptr<DurableGraph>> GraphStore::Load(const std::string& tenant) {
   const std::string tenants_dir = data_dir_ + "/" + kTenantsDirName;
   const std::string name = TenantDirectoryName(tenant);

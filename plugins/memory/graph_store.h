@@ -28,6 +28,10 @@ class GraphStore {
   // on the next call.
   Result<std::shared_ptr<DurableGraph>> ForTenant(const std::string& tenant);
 
+  // The graph of `tenant` if it is loaded and nobody is loading it now;
+  // null otherwise. Never touches the disk, never waits for a load.
+  std::shared_ptr<DurableGraph> LoadedWithoutWaiting(const std::string& tenant);
+
  private:
   // One per tenant ever asked for. Its own mutex lets a slow load of one
   // tenant proceed without holding up the others.

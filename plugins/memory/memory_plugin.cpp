@@ -4,6 +4,8 @@
 // This file only adapts MemoryTools to the plugin ABI: it reads the config,
 // registers the tools and the resource, maps store failures to protocol
 // statuses, and announces resources/updated after every mutating tool.
+// Read-only tools on a tenant already in memory are answered in no-wait
+// calls on the gateway's I/O thread; everything else runs on a worker.
 #include <mcpgw/plugin.hpp>
 #include <memory>
 #include <stdexcept>
@@ -44,6 +46,12 @@ class MemoryPlugin : public mcpgw::Plugin {
     for (json& definition : memory::MemoryToolDefinitions()) {
       const std::string name = definition.at("name");
       AddTool(std::move(definition), [this, name](mcpgw::Call& call, const json& arguments) {
+        if (call.NoWait()) {
+          auto answer = tools_.TryCallWithoutWaiting(name, call.principal().tenant, arguments);
+          if (!answer) throw mcpgw::WouldBlock();
+          if (!*answer) ThrowProtocolError(answer->error());
+          return std::move((*answer)->result);  // read-only: nothing to announce
+        }
         auto answer = tools_.Call(name, call.principal().tenant, arguments);
         if (!answer) ThrowProtocolError(answer.error());
         if (answer->changed_graph) NotifyResourceUpdated(memory::kGraphResourceUri);
@@ -69,4 +77,4 @@ class MemoryPlugin : public mcpgw::Plugin {
 
 }  // namespace
 
-MCPGW_PLUGIN(MemoryPlugin, "memory", "1.0.0", MCPGW_PLUGIN_THREAD_SAFE)
+MCPGW_PLUGIN(MemoryPlugin, "memory", "1.0.0", MCPGW_PLUGIN_THREAD_SAFE | MCPGW_PLUGIN_NOWAIT)

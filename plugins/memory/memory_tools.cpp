@@ -99,22 +99,30 @@ Result<ToolAnswer> DeleteRelationsTool(DurableGraph& graph, const json& args) {
                 "Relations deleted successfully");
 }
 
-Result<ToolAnswer> ReadGraphTool(DurableGraph& graph, const json&) {
-  return ToolAnswer{graph.Read([](const KnowledgeGraph& g) {
-                      const OrderedJson value = GraphToJson(g.entities(), g.relations());
-                      return StructuredResult(value, json(value));
-                    }),
-                    false};
+// The read-only tools: pure functions of the graph, run under its shared
+// lock (taken at once in a no-wait call, or waited for otherwise).
+using ReadHandler = ToolAnswer (*)(const KnowledgeGraph& graph, const json& args);
+
+ToolAnswer ReadGraphTool(const KnowledgeGraph& g, const json&) {
+  const OrderedJson value = GraphToJson(g.entities(), g.relations());
+  return ToolAnswer{StructuredResult(value, json(value)), false};
 }
 
-Result<ToolAnswer> SearchNodesTool(DurableGraph& graph, const json& args) {
-  const std::string query = args.at("query").get<std::string>();
-  return ToolAnswer{GraphResult(graph.Read([&](const KnowledgeGraph& g) { return g.SearchNodes(query); })), false};
+ToolAnswer SearchNodesTool(const KnowledgeGraph& g, const json& args) {
+  return ToolAnswer{GraphResult(g.SearchNodes(args.at("query").get<std::string>())), false};
 }
 
-Result<ToolAnswer> OpenNodesTool(DurableGraph& graph, const json& args) {
-  const std::vector<std::string> names = StringsFromJson(args.at("names"));
-  return ToolAnswer{GraphResult(graph.Read([&](const KnowledgeGraph& g) { return g.OpenNodes(names); })), false};
+ToolAnswer OpenNodesTool(const KnowledgeGraph& g, const json& args) {
+  return ToolAnswer{GraphResult(g.OpenNodes(StringsFromJson(args.at("names")))), false};
+}
+
+const std::map<std::string, ReadHandler, std::less<>>& ReadHandlers() {
+  static const std::map<std::string, ReadHandler, std::less<>> handlers{
+      {"read_graph", &ReadGraphTool},
+      {"search_nodes", &SearchNodesTool},
+      {"open_nodes", &OpenNodesTool},
+  };
+  return handlers;
 }
 
 const std::map<std::string, Handler, std::less<>>& Handlers() {
@@ -125,9 +133,6 @@ const std::map<std::string, Handler, std::less<>>& Handlers() {
       {"delete_entities", &DeleteEntitiesTool},
       {"delete_observations", &DeleteObservationsTool},
       {"delete_relations", &DeleteRelationsTool},
-      {"read_graph", &ReadGraphTool},
-      {"search_nodes", &SearchNodesTool},
-      {"open_nodes", &OpenNodesTool},
   };
   return handlers;
 }
@@ -135,11 +140,28 @@ const std::map<std::string, Handler, std::less<>>& Handlers() {
 }  // namespace
 
 Result<ToolAnswer> MemoryTools::Call(const std::string& tool, const std::string& tenant, const json& arguments) {
+  const auto reader = ReadHandlers().find(tool);
   const auto handler = Handlers().find(tool);
-  if (handler == Handlers().end()) return Failure{FailureKind::kInternal, "Unknown memory tool: " + tool};
+  if (reader == ReadHandlers().end() && handler == Handlers().end()) {
+    return Failure{FailureKind::kInternal, "Unknown memory tool: " + tool};
+  }
   auto graph = store_.ForTenant(tenant);
   if (!graph) return graph.error();
+  if (reader != ReadHandlers().end()) {
+    return (*graph)->Read([&](const KnowledgeGraph& g) { return reader->second(g, arguments); });
+  }
   return handler->second(**graph, arguments);
+}
+
+std::optional<Result<ToolAnswer>> MemoryTools::TryCallWithoutWaiting(const std::string& tool, const std::string& tenant,
+                                                                     const json& arguments) {
+  const auto reader = ReadHandlers().find(tool);
+  if (reader == ReadHandlers().end()) return std::nullopt;  // writes fsync
+  const std::shared_ptr<DurableGraph> graph = store_.LoadedWithoutWaiting(tenant);
+  if (!graph) return std::nullopt;  // the first use loads from disk
+  auto answer = graph->TryRead([&](const KnowledgeGraph& g) { return reader->second(g, arguments); });
+  if (!answer) return std::nullopt;  // a commit holds the graph
+  return Result<ToolAnswer>(std::move(*answer));
 }
 
 Result<json> MemoryTools::ReadGraphResource(const std::string& tenant) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "graph_store.h"
@@ -28,6 +29,12 @@ class MemoryTools {
   // gateway; a wrong shape still throws nlohmann::json::exception, which the
   // plugin layer turns into invalid params.
   Result<ToolAnswer> Call(const std::string& tool, const std::string& tenant, const nlohmann::json& arguments);
+
+  // Call for a no-wait call of the plugin ABI: answers a read-only tool on a
+  // tenant already in memory whose graph is not being written; nullopt when
+  // answering would mean waiting (a write, a first load, a running commit).
+  std::optional<Result<ToolAnswer>> TryCallWithoutWaiting(const std::string& tool, const std::string& tenant,
+                                                          const nlohmann::json& arguments);
 
   // resources/read of memory://knowledge-graph: {"contents":[...]}.
   Result<nlohmann::json> ReadGraphResource(const std::string& tenant);

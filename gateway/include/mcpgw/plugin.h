@@ -54,11 +54,25 @@
  * ---------------------------------------------------------------------------
  * Threads
  * ---------------------------------------------------------------------------
- * The host calls plugin functions on its worker threads, never on I/O
- * threads. If the descriptor's `flags` contain MCPGW_PLUGIN_THREAD_SAFE, any
- * number of calls on one instance may run at once. Otherwise the host
- * serialises all calls on that instance. `create` and `destroy` are never
- * concurrent with anything else on the same instance.
+ * The host calls plugin functions on its worker threads. If the
+ * descriptor's `flags` contain MCPGW_PLUGIN_THREAD_SAFE, any number of calls
+ * on one instance may run at once. Otherwise the host serialises all calls
+ * on that instance. `create` and `destroy` are never concurrent with anything
+ * else on the same instance.
+ *
+ * No-wait calls. Handing a call to a worker and its answer back costs two
+ * thread wake-ups, more than a lookup in memory takes. A plugin whose flags
+ * contain both MCPGW_PLUGIN_THREAD_SAFE and MCPGW_PLUGIN_NOWAIT is first
+ * called on the host's I/O thread with api->nowait(call) nonzero. In such a
+ * call the plugin must not wait: no disk or network I/O, no lock it cannot
+ * take at once (try-lock instead), no long computation. When it would have
+ * to, it returns MCPGW_WOULD_BLOCK at once, having changed nothing and
+ * reported nothing, and the host makes the same call again on a worker
+ * thread (where nowait(call) is zero). Any other status answers the
+ * request. A plugin never calls back into the host's list_changed or
+ * resource_updated from a no-wait call, since I/O threads must not wait on
+ * the host's own locks either; it returns MCPGW_WOULD_BLOCK instead. Plugins
+ * without the flag never see a no-wait call.
  *
  * ---------------------------------------------------------------------------
  * Security
@@ -109,7 +123,8 @@ typedef enum mcpgw_status {
   MCPGW_NOT_FOUND = 2,       /* unknown tool, prompt or resource */
   MCPGW_CANCELLED = 3,       /* stopped because api->cancelled() said so */
   MCPGW_UNAVAILABLE = 4,     /* temporary: storage down, try later */
-  MCPGW_INTERNAL = 5         /* a bug or an unexpected failure */
+  MCPGW_INTERNAL = 5,        /* a bug or an unexpected failure */
+  MCPGW_WOULD_BLOCK = 6      /* only from a no-wait call: run me on a worker */
 } mcpgw_status;
 
 /* MCP logging levels (RFC 5424 severities, least severe first). */
@@ -133,6 +148,7 @@ typedef enum mcpgw_list_kind {
 
 /* Descriptor flags. */
 #define MCPGW_PLUGIN_THREAD_SAFE 0x1u /* calls on one instance may overlap */
+#define MCPGW_PLUGIN_NOWAIT 0x2u      /* try calls on I/O threads first (see Threads) */
 
 /* The authenticated caller. BORROWED: valid for the duration of the plugin
  * function it was passed to. Never contains a token or a key. */
@@ -197,6 +213,10 @@ typedef struct mcpgw_host_api {
   /* Tells the host that the resource `uri` changed (resources/updated for
    * subscribers). Same rules as list_changed. COPIED. */
   void (*resource_updated)(mcpgw_host *host, const char *uri, size_t len);
+
+  /* Nonzero when this call runs on an I/O thread and must not wait; answer
+   * MCPGW_WOULD_BLOCK to have it run on a worker instead (see Threads). */
+  int (*nowait)(const mcpgw_call *call);
 } mcpgw_host_api;
 
 /* What the host hands to `create`. BORROWED (copy what you keep); the `api`

@@ -41,6 +41,9 @@ class Error : public std::runtime_error {
   mcpgw_status status_;
 };
 
+// Thrown from a no-wait call that would have to wait (see Call::NoWait).
+inline Error WouldBlock() { return Error(MCPGW_WOULD_BLOCK, "would block"); }
+
 // The authenticated caller, copied out of mcpgw_principal.
 struct Principal {
   std::string subject;
@@ -67,6 +70,9 @@ class Call {
 
   const Principal& principal() const { return principal_; }
   bool Cancelled() const { return api_->cancelled(call_) != 0; }
+  // True in a no-wait call (plugins with MCPGW_PLUGIN_NOWAIT): a handler that
+  // would wait throws WouldBlock() instead, before changing anything.
+  bool NoWait() const { return MCPGW_HAS_FIELD(api_, mcpgw_host_api, nowait) && api_->nowait(call_) != 0; }
   void Progress(double progress, std::optional<double> total = std::nullopt, std::string_view message = {}) const {
     api_->progress(call_, progress, total.value_or(-1.0), message.empty() ? nullptr : message.data(), message.size());
   }

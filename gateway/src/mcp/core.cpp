@@ -392,11 +392,13 @@ void Core::CallPlugin(const Ptr& ex, plugin::PluginRequest request,
   request.principal = r.principal;
   request.observer = ex;
   plugin::PluginInstance& plugin = r.backend->plugin();
-  const bool queued = plugin.TrySubmit(std::move(request), [ex, on_reply = std::move(on_reply)](plugin::PluginReply reply) {
+  auto answer = [ex, on_reply = std::move(on_reply)](plugin::PluginReply reply) {
     if (ex->finished()) return;  // timed out or cancelled meanwhile
     if (reply.status == MCPGW_CANCELLED && ex->Cancelled()) return ex->Cancel();
     on_reply(ex, std::move(reply));
-  });
+  };
+  if (auto reply = plugin.TryInvokeNoWait(request)) return answer(std::move(*reply));
+  const bool queued = plugin.TrySubmit(std::move(request), std::move(answer));
   if (!queued) {
     Reply reply{jsonrpc::MakeError(r.id, code::kInternalError,
                                    "Backend \"" + r.backend->name() + "\" is at capacity; retry in a moment"),

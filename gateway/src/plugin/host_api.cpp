@@ -23,6 +23,8 @@ int Cancelled(const mcpgw_call* call) {
   return call != nullptr && call->observer != nullptr && call->observer->Cancelled() ? 1 : 0;
 }
 
+int NoWait(const mcpgw_call* call) { return call != nullptr && call->nowait ? 1 : 0; }
+
 void Progress(mcpgw_call* call, double progress, double total, const char* message, size_t len) {
   if (call == nullptr || call->observer == nullptr || !std::isfinite(progress)) return;
   std::optional<double> t;
@@ -70,6 +72,7 @@ const mcpgw_host_api* HostApi() {
     a.host_log = &HostLog;
     a.list_changed = &ListChanged;
     a.resource_updated = &ResourceUpdated;
+    a.nowait = &NoWait;
     return a;
   }();
   return &api;

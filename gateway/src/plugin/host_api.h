@@ -15,6 +15,7 @@ struct mcpgw_call {
   bool has_result = false;
   std::string error;
   mcpgw::plugin::CallObserver* observer = nullptr;
+  bool nowait = false;  // running on an I/O thread: the plugin must not wait
 };
 
 // One plugin instance, as the plugin's host services see it.

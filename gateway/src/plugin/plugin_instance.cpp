@@ -40,6 +40,7 @@ std::string_view StatusName(mcpgw_status s) {
     case MCPGW_CANCELLED: return "cancelled";
     case MCPGW_UNAVAILABLE: return "unavailable";
     case MCPGW_INTERNAL: return "internal";
+    case MCPGW_WOULD_BLOCK: return "would_block";
   }
   return "internal";
 }
@@ -129,11 +130,21 @@ bool PluginInstance::TrySubmit(PluginRequest request, std::function<void(PluginR
   });
 }
 
-PluginReply PluginInstance::Invoke(const PluginRequest& req) {
+PluginReply PluginInstance::Invoke(const PluginRequest& req) { return Run(req, false); }
+
+std::optional<PluginReply> PluginInstance::TryInvokeNoWait(const PluginRequest& req) {
+  if (!takes_nowait_calls()) return std::nullopt;
+  PluginReply reply = Run(req, true);
+  if (reply.status == MCPGW_WOULD_BLOCK) return std::nullopt;
+  return reply;
+}
+
+PluginReply PluginInstance::Run(const PluginRequest& req, bool nowait) {
   if (!Offers(req.op)) return {MCPGW_NOT_FOUND, "this backend does not offer " + std::string(OperationName(req.op))};
   const mcpgw_plugin& d = descriptor();
   mcpgw_call call;
   call.observer = req.observer.get();
+  call.nowait = nowait;
   const PrincipalView principal(req.principal);
   const mcpgw_str name = Str(req.name), args = Str(req.arguments);
 
@@ -157,6 +168,7 @@ PluginReply PluginInstance::Invoke(const PluginRequest& req) {
   if (lock.owns_lock()) lock.unlock();
 
   PluginReply reply;
+  if (status == MCPGW_WOULD_BLOCK && nowait) return {MCPGW_WOULD_BLOCK, {}};  // not a call: it runs again
   if (status < MCPGW_OK || status > MCPGW_INTERNAL) {
     log::Error("plugin_bad_status", {{"plugin", options_.name}, {"status", static_cast<int>(status)}});
     status = MCPGW_INTERNAL;

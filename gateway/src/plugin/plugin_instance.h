@@ -95,6 +95,12 @@ class PluginInstance {
   // Runs the request on the calling thread (start-up, list refreshes).
   PluginReply Invoke(const PluginRequest& request);
 
+  // For a plugin that takes no-wait calls (MCPGW_PLUGIN_NOWAIT), runs the
+  // request on the calling I/O thread unless the plugin answers that it
+  // would have to wait; nullopt then (and always for other plugins), and the
+  // caller submits it to a worker. Never call it from inside a plugin call.
+  std::optional<PluginReply> TryInvokeNoWait(const PluginRequest& request);
+
   // Stops taking work and waits for queued calls to finish.
   void Drain();
 
@@ -102,11 +108,15 @@ class PluginInstance {
   std::size_t queue_depth() const { return pool_ ? pool_->depth() : 0; }
   const mcpgw_plugin& descriptor() const { return library_->descriptor(); }
   bool thread_safe() const { return (descriptor().flags & MCPGW_PLUGIN_THREAD_SAFE) != 0; }
+  bool takes_nowait_calls() const {
+    return thread_safe() && (descriptor().flags & MCPGW_PLUGIN_NOWAIT) != 0;
+  }
   EventSink* events() const { return events_; }
 
  private:
   PluginInstance(std::shared_ptr<PluginLibrary> library, InstanceOptions options, EventSink* events,
                  metrics::Metrics* metrics);
+  PluginReply Run(const PluginRequest& request, bool nowait);
 
   std::shared_ptr<PluginLibrary> library_;
   InstanceOptions options_;

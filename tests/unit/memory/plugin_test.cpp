@@ -15,6 +15,7 @@
 struct mcpgw_call {
   std::string result;
   std::string error;
+  bool nowait = false;
 };
 
 struct mcpgw_host {
@@ -32,6 +33,7 @@ using nlohmann::json;
 void SetResult(mcpgw_call* call, const char* text, size_t len) { call->result.assign(text, len); }
 void SetError(mcpgw_call* call, const char* text, size_t len) { call->error.assign(text, len); }
 int Cancelled(const mcpgw_call*) { return 0; }
+int NoWait(const mcpgw_call* call) { return call->nowait ? 1 : 0; }
 void Progress(mcpgw_call*, double, double, const char*, size_t) {}
 void Log(mcpgw_call*, mcpgw_log_level, const char*, const char*, size_t) {}
 void HostLog(mcpgw_host* host, mcpgw_log_level, const char* text, size_t len) {
@@ -46,7 +48,7 @@ void ResourceUpdated(mcpgw_host* host, const char* uri, size_t len) {
 
 constexpr mcpgw_host_api kHostApi = {
     sizeof(mcpgw_host_api), MCPGW_PLUGIN_ABI_VERSION, &SetResult, &SetError, &Cancelled, &Progress, &Log, &HostLog,
-    &ListChanged,           &ResourceUpdated};
+    &ListChanged,           &ResourceUpdated,          &NoWait};
 
 // A view of `s`, which must outlive the view.
 mcpgw_str Str(const std::string& s) { return mcpgw_str{s.data(), s.size()}; }
@@ -81,11 +83,13 @@ class PluginTest : public ::testing::Test {
     std::string error;
   };
 
-  Answer CallTool(const std::string& tool, const json& arguments, const std::string& tenant = "tenant-a") {
+  Answer CallTool(const std::string& tool, const json& arguments, const std::string& tenant = "tenant-a",
+                  bool nowait = false) {
     const std::string subject = "user", args = arguments.dump();
     const mcpgw_principal principal{sizeof(mcpgw_principal), Str(subject), Str(tenant),
                                     mcpgw_str{nullptr, 0},   nullptr,      0};
     mcpgw_call call;
+    call.nowait = nowait;
     const mcpgw_status status = plugin_->call_tool(instance_, &call, &principal, Str(tool), Str(args));
     return Answer{status, call.result.empty() ? json() : json::parse(call.result), call.error};
   }
@@ -119,11 +123,35 @@ TEST_F(PluginTest, DescriptorDeclaresAbi1ThreadSafetyToolsAndResourcesOnly) {
   EXPECT_EQ(plugin_->struct_size, sizeof(mcpgw_plugin));
   EXPECT_STREQ(plugin_->name, "memory");
   EXPECT_EQ(plugin_->flags & MCPGW_PLUGIN_THREAD_SAFE, MCPGW_PLUGIN_THREAD_SAFE);
+  EXPECT_EQ(plugin_->flags & MCPGW_PLUGIN_NOWAIT, MCPGW_PLUGIN_NOWAIT);
   EXPECT_NE(plugin_->call_tool, nullptr);
   EXPECT_NE(plugin_->read_resource, nullptr);
   EXPECT_EQ(plugin_->list_prompts, nullptr);
   EXPECT_EQ(plugin_->get_prompt, nullptr);
   EXPECT_EQ(plugin_->complete, nullptr);
+}
+
+TEST_F(PluginTest, NoWaitCallsAnswerReadsOfALoadedTenantAndDeferEverythingElse) {
+  ASSERT_EQ(Create(), "");
+  // Not loaded yet: loading reads the disk, so the call must go to a worker.
+  EXPECT_EQ(CallTool("read_graph", json::object(), "tenant-a", true).status, MCPGW_WOULD_BLOCK);
+  // A write fsyncs: deferred, and it changed nothing and announced nothing.
+  EXPECT_EQ(CallTool("create_entities", {{"entities", {kAlice}}}, "tenant-a", true).status, MCPGW_WOULD_BLOCK);
+  EXPECT_EQ(UpdatesSent(), 0u);
+  ASSERT_EQ(CallTool("create_entities", {{"entities", {kAlice}}}).status, MCPGW_OK);
+  ASSERT_EQ(UpdatesSent(), 1u);
+
+  const Answer waited = CallTool("read_graph", json::object());
+  const Answer fast = CallTool("read_graph", json::object(), "tenant-a", true);
+  ASSERT_EQ(fast.status, MCPGW_OK) << fast.error;
+  EXPECT_EQ(fast.result, waited.result);
+  EXPECT_EQ(fast.result["structuredContent"]["entities"][0]["name"], "Alice");
+  const Answer found = CallTool("search_nodes", {{"query", "Ali"}}, "tenant-a", true);
+  ASSERT_EQ(found.status, MCPGW_OK);
+  EXPECT_EQ(found.result["structuredContent"]["entities"].size(), 1u);
+  // Another tenant is still not loaded, and never sees tenant-a's graph.
+  EXPECT_EQ(CallTool("open_nodes", {{"names", {"Alice"}}}, "tenant-b", true).status, MCPGW_WOULD_BLOCK);
+  EXPECT_EQ(UpdatesSent(), 1u);
 }
 
 TEST_F(PluginTest, CreateFailsNamingAnUnknownConfigKey) {

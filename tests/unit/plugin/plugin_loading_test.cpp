@@ -126,6 +126,38 @@ TEST(PluginInstance, SerialisesCallsToAPluginThatIsNotThreadSafe) {
   for (const auto& r : replies) EXPECT_EQ(r.body, R"({"content":[{"type":"text","text":"1"}]})");
 }
 
+PluginRequest Call(const std::string& tool) {
+  PluginRequest request;
+  request.op = Operation::kCallTool;
+  request.name = tool;
+  request.arguments = "{}";
+  request.principal = Principal{"alice", "acme", "cli", {}};
+  return request;
+}
+
+TEST(PluginInstance, TriesNoWaitCallsOnTheCallersThreadAndLeavesTheRestToWorkers) {
+  auto instance = CreateOk("nowait");
+  ASSERT_TRUE(instance->takes_nowait_calls());
+  const auto fast = instance->TryInvokeNoWait(Call("whoami"));
+  ASSERT_TRUE(fast.has_value());
+  EXPECT_EQ(fast->body, R"({"content":[{"type":"text","text":"io"}]})");
+  EXPECT_FALSE(instance->TryInvokeNoWait(Call("slow")).has_value());
+  EXPECT_EQ(instance->Invoke(Call("slow")).body, R"({"content":[{"type":"text","text":"worker"}]})");
+}
+
+TEST(PluginInstance, TreatsWouldBlockOutsideANoWaitCallAsABackendBug) {
+  auto instance = CreateOk("nowait");
+  const PluginReply reply = instance->Invoke(Call("liar"));
+  EXPECT_EQ(reply.status, MCPGW_INTERNAL);
+  EXPECT_EQ(reply.body, "the backend returned an unknown status");
+}
+
+TEST(PluginInstance, NeverMakesANoWaitCallToAPluginThatDidNotAskForThem) {
+  auto instance = CreateOk("good");
+  EXPECT_FALSE(instance->takes_nowait_calls());
+  EXPECT_FALSE(instance->TryInvokeNoWait(Call("whoami")).has_value());
+}
+
 TEST(PluginInstance, RefusesWorkAtOnceWhenTheQueueIsFull) {
   auto instance = CreateOk("serial", /*workers=*/1, /*queue=*/2);
   int refused = 0;
