@@ -1,71 +1,26 @@
 #include "mcp/result_scan.h"
 
-#include <nlohmann/json.hpp>
-
-#include <string>
+#include <simdjson.h>
 
 namespace mcpgw::mcp {
-namespace {
 
-using json = nlohmann::json;
-
-// A SAX consumer that builds nothing: it tracks depth and the last
-// top-level key, and records what the core needs to know.
-class Scanner final : public nlohmann::json_sax<json> {
- public:
-  explicit Scanner(ResultShape* out) : out_(out) {}
-
-  bool null() override { return Value(); }
-  bool boolean(bool v) override {
-    if (depth_ == 1 && key_ == "isError") out_->is_error = v;
-    return Value();
-  }
-  bool number_integer(number_integer_t) override { return Value(); }
-  bool number_unsigned(number_unsigned_t) override { return Value(); }
-  bool number_float(number_float_t, const string_t&) override { return Value(); }
-  bool string(string_t&) override { return Value(); }
-  bool binary(binary_t&) override { return Value(); }
-  bool start_object(std::size_t) override {
-    if (depth_ == 0) out_->object = true;
-    ++depth_;
-    return true;
-  }
-  bool key(string_t& k) override {
-    if (depth_ == 1) {
-      key_ = k;
-      if (k == "_meta" || k == "resultType" || k == "ttlMs" || k == "cacheScope") out_->reserved_keys = true;
-    }
-    return true;
-  }
-  bool end_object() override {
-    --depth_;
-    return true;
-  }
-  bool start_array(std::size_t) override {
-    if (depth_ == 0) return false;  // the result must be an object
-    if (depth_ == 1 && key_ == "content") out_->content_array = true;
-    ++depth_;
-    return true;
-  }
-  bool end_array() override {
-    --depth_;
-    return true;
-  }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
-
- private:
-  bool Value() { return depth_ > 0; }  // a bare scalar is not a result
-  ResultShape* out_;
-  int depth_ = 0;
-  std::string key_;
-};
-
-}  // namespace
-
+// simdjson validates the whole document (structure, strings, UTF-8, numbers)
+// at gigabytes per second; only the top level is then looked at. One parser
+// per thread keeps its buffers between calls.
 ResultShape ScanResult(std::string_view text) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(text.data(), text.size()).get(root) != simdjson::SUCCESS) return ResultShape{};
+  simdjson::dom::object top;
+  if (root.get(top) != simdjson::SUCCESS) return ResultShape{};
   ResultShape shape;
-  Scanner scanner(&shape);
-  if (!json::sax_parse(text.begin(), text.end(), &scanner)) return ResultShape{};
+  shape.object = true;
+  for (const simdjson::dom::key_value_pair field : top) {  // in order: a repeated key's last value wins
+    const std::string_view key = field.key;
+    if (key == "_meta" || key == "resultType" || key == "ttlMs" || key == "cacheScope") shape.reserved_keys = true;
+    if (key == "content") shape.content_array = field.value.is_array();
+    if (key == "isError") shape.is_error = field.value.is_bool() && field.value.get_bool().value_unsafe();
+  }
   return shape;
 }
 

@@ -21,6 +21,18 @@ TEST(ResultScan, RefusesAnythingButOneWellFormedObject) {
   }
 }
 
+TEST(ResultScan, RefusesTextThatIsNotUtf8OrNotJsonInside) {
+  EXPECT_FALSE(ScanResult("{\"content\":[{\"type\":\"text\",\"text\":\"\xff\xfe\"}]}").object);
+  EXPECT_FALSE(ScanResult(R"({"content":[{"text":"unterminated}]})").object);
+  EXPECT_FALSE(ScanResult(R"({"content":[01]})").object);
+  EXPECT_FALSE(ScanResult(R"({"content":[],})").object);
+}
+
+TEST(ResultScan, ReadsARepeatedKeyAsItsLastValueLikeJsonParsersDo) {
+  EXPECT_FALSE(ScanResult(R"({"isError":true,"content":[],"isError":false})").is_error);
+  EXPECT_TRUE(ScanResult(R"({"isError":false,"content":[],"isError":true})").is_error);
+}
+
 TEST(ResultScan, NoticesKeysTheCoreWouldAdd) {
   EXPECT_TRUE(ScanResult(R"({"content":[],"_meta":{}})").reserved_keys);
   EXPECT_TRUE(ScanResult(R"({"content":[],"ttlMs":5})").reserved_keys);
