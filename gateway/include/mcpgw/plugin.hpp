@@ -87,6 +87,26 @@ class Call {
   Principal principal_;
 };
 
+// What a tool handler returns: a CallToolResult as a json value, or one
+// already serialized (a JSON object as text, handed to the host unchanged;
+// for results a plugin keeps ready-made).
+class ToolOutput {
+ public:
+  ToolOutput(json value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  static ToolOutput Serialized(std::string json_object) {
+    ToolOutput out{json()};
+    out.text_ = std::move(json_object);
+    out.serialized_ = true;
+    return out;
+  }
+  std::string dump() const { return serialized_ ? text_ : value_.dump(); }
+
+ private:
+  json value_;
+  std::string text_;
+  bool serialized_ = false;
+};
+
 // Results a tool handler commonly returns.
 inline json TextContent(std::string text) { return json{{"type", "text"}, {"text", std::move(text)}}; }
 inline json ToolResult(std::string text) { return json{{"content", json::array({TextContent(std::move(text))})}}; }
@@ -97,7 +117,7 @@ inline json ToolError(std::string text) {
 // Base class of a C++ plugin. Not copyable; one object per instance.
 class Plugin {
  public:
-  using ToolHandler = std::function<json(Call&, const json& arguments)>;
+  using ToolHandler = std::function<ToolOutput(Call&, const json& arguments)>;
   using ResourceHandler = std::function<json(Call&, const std::string& uri)>;
   using PromptHandler = std::function<json(Call&, const json& arguments)>;
 
@@ -132,7 +152,7 @@ class Plugin {
 
   // Overridable behaviour. The defaults serve what was registered.
   virtual json ListTools(Call&) { return json{{"tools", tools_}}; }
-  virtual json CallTool(Call& call, const std::string& name, const json& arguments) {
+  virtual ToolOutput CallTool(Call& call, const std::string& name, const json& arguments) {
     auto it = tool_handlers_.find(name);
     if (it == tool_handlers_.end()) throw Error(MCPGW_NOT_FOUND, "Unknown tool: " + name);
     return it->second(call, arguments);
