@@ -64,6 +64,29 @@ class DurableGraph {
     return reader(graph_);
   }
 
+  // The graph's one cached view: a text `build(const KnowledgeGraph&)`
+  // makes, built once per committed change and shared by every reader until
+  // the next (every caller must pass the same `build`). With `wait` false,
+  // null when the shared lock cannot be had at once.
+  template <typename Build>
+  std::shared_ptr<const std::string> CachedView(Build&& build, bool wait) const {
+    std::shared_lock lock(mutex_, std::defer_lock);
+    if (wait) {
+      lock.lock();
+    } else if (!lock.try_lock()) {
+      return nullptr;
+    }
+    {
+      std::lock_guard view_lock(view_mutex_);  // a leaf lock, held for a pointer copy
+      if (view_ && view_sequence_ == sequence_) return view_;
+    }
+    auto view = std::make_shared<const std::string>(build(graph_));
+    std::lock_guard view_lock(view_mutex_);
+    view_ = view;
+    view_sequence_ = sequence_;
+    return view;
+  }
+
   // Writes a snapshot of the current graph and empties the WAL. Commit does
   // this by itself past compact_after_bytes.
   Status Compact();
@@ -81,6 +104,9 @@ class DurableGraph {
   WriteAheadLog wal_;
   KnowledgeGraph graph_;
   uint64_t sequence_ = 0;                  // of the last change applied
+  mutable std::mutex view_mutex_;          // guards the two below
+  mutable std::shared_ptr<const std::string> view_;
+  mutable uint64_t view_sequence_ = 0;     // the sequence view_ was built at
   uint64_t compact_when_wal_exceeds_ = 0;  // moves up after a failed compaction, so it is not retried on every write
 };
 

@@ -34,6 +34,11 @@ memory::StoreOptions OptionsOrThrow(const json& config) {
   throw mcpgw::Error(status, failure.message);
 }
 
+mcpgw::ToolOutput Output(memory::ToolAnswer answer) {
+  if (answer.serialized) return mcpgw::ToolOutput::Serialized(*answer.serialized);
+  return std::move(answer.result);
+}
+
 class MemoryPlugin : public mcpgw::Plugin {
  public:
   static constexpr bool kResources = true, kPrompts = false, kCompletions = false;
@@ -50,12 +55,12 @@ class MemoryPlugin : public mcpgw::Plugin {
           auto answer = tools_.TryCallWithoutWaiting(name, call.principal().tenant, arguments);
           if (!answer) throw mcpgw::WouldBlock();
           if (!*answer) ThrowProtocolError(answer->error());
-          return std::move((*answer)->result);  // read-only: nothing to announce
+          return Output(std::move(**answer));  // read-only: nothing to announce
         }
         auto answer = tools_.Call(name, call.principal().tenant, arguments);
         if (!answer) ThrowProtocolError(answer.error());
         if (answer->changed_graph) NotifyResourceUpdated(memory::kGraphResourceUri);
-        return std::move(answer->result);
+        return Output(std::move(*answer));
       });
     }
     AddResource(memory::GraphResourceDefinition(), [this](mcpgw::Call& call, const std::string&) {

@@ -99,14 +99,24 @@ Result<ToolAnswer> DeleteRelationsTool(DurableGraph& graph, const json& args) {
                 "Relations deleted successfully");
 }
 
-// The read-only tools: pure functions of the graph, run under its shared
-// lock (taken at once in a no-wait call, or waited for otherwise).
-using ReadHandler = ToolAnswer (*)(const KnowledgeGraph& graph, const json& args);
-
-ToolAnswer ReadGraphTool(const KnowledgeGraph& g, const json&) {
+// read_graph's CallToolResult as text. Agents read the whole graph often
+// (the reference's suggested prompt does it at the start of every
+// conversation), so the graph keeps it ready until the next change.
+std::string ReadGraphAnswer(const KnowledgeGraph& g) {
   const OrderedJson value = GraphToJson(g.entities(), g.relations());
-  return ToolAnswer{StructuredResult(value, json(value)), false};
+  const OrderedJson text = OrderedJson::array({OrderedJson{{"type", "text"}, {"text", PrettyJson(value)}}});
+  return OrderedJson{{"content", text}, {"structuredContent", value}}.dump();
 }
+
+std::optional<ToolAnswer> ReadGraphTool(const DurableGraph& graph, bool wait) {
+  auto view = graph.CachedView(&ReadGraphAnswer, wait);
+  if (!view) return std::nullopt;
+  return ToolAnswer{json(), false, std::move(view)};
+}
+
+// The other read-only tools: pure functions of the graph, run under its
+// shared lock (taken at once in a no-wait call, or waited for otherwise).
+using ReadHandler = ToolAnswer (*)(const KnowledgeGraph& graph, const json& args);
 
 ToolAnswer SearchNodesTool(const KnowledgeGraph& g, const json& args) {
   return ToolAnswer{GraphResult(g.SearchNodes(args.at("query").get<std::string>())), false};
@@ -118,7 +128,6 @@ ToolAnswer OpenNodesTool(const KnowledgeGraph& g, const json& args) {
 
 const std::map<std::string, ReadHandler, std::less<>>& ReadHandlers() {
   static const std::map<std::string, ReadHandler, std::less<>> handlers{
-      {"read_graph", &ReadGraphTool},
       {"search_nodes", &SearchNodesTool},
       {"open_nodes", &OpenNodesTool},
   };
@@ -140,13 +149,15 @@ const std::map<std::string, Handler, std::less<>>& Handlers() {
 }  // namespace
 
 Result<ToolAnswer> MemoryTools::Call(const std::string& tool, const std::string& tenant, const json& arguments) {
+  const bool read_graph = tool == "read_graph";
   const auto reader = ReadHandlers().find(tool);
   const auto handler = Handlers().find(tool);
-  if (reader == ReadHandlers().end() && handler == Handlers().end()) {
+  if (!read_graph && reader == ReadHandlers().end() && handler == Handlers().end()) {
     return Failure{FailureKind::kInternal, "Unknown memory tool: " + tool};
   }
   auto graph = store_.ForTenant(tenant);
   if (!graph) return graph.error();
+  if (read_graph) return *ReadGraphTool(**graph, true);
   if (reader != ReadHandlers().end()) {
     return (*graph)->Read([&](const KnowledgeGraph& g) { return reader->second(g, arguments); });
   }
@@ -155,10 +166,16 @@ Result<ToolAnswer> MemoryTools::Call(const std::string& tool, const std::string&
 
 std::optional<Result<ToolAnswer>> MemoryTools::TryCallWithoutWaiting(const std::string& tool, const std::string& tenant,
                                                                      const json& arguments) {
+  const bool read_graph = tool == "read_graph";
   const auto reader = ReadHandlers().find(tool);
-  if (reader == ReadHandlers().end()) return std::nullopt;  // writes fsync
+  if (!read_graph && reader == ReadHandlers().end()) return std::nullopt;  // writes fsync
   const std::shared_ptr<DurableGraph> graph = store_.LoadedWithoutWaiting(tenant);
   if (!graph) return std::nullopt;  // the first use loads from disk
+  if (read_graph) {
+    auto answer = ReadGraphTool(*graph, false);
+    if (!answer) return std::nullopt;  // a commit holds the graph
+    return Result<ToolAnswer>(std::move(*answer));
+  }
   auto answer = graph->TryRead([&](const KnowledgeGraph& g) { return reader->second(g, arguments); });
   if (!answer) return std::nullopt;  // a commit holds the graph
   return Result<ToolAnswer>(std::move(*answer));

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -17,8 +18,9 @@
 namespace mcpgw::memory {
 
 struct ToolAnswer {
-  nlohmann::json result;       // a CallToolResult
+  nlohmann::json result;       // a CallToolResult, unless `serialized` holds it
   bool changed_graph = false;  // a mutating tool succeeded: resources/updated is due
+  std::shared_ptr<const std::string> serialized = nullptr;  // read_graph's CallToolResult, kept ready until the next change
 };
 
 class MemoryTools {

@@ -34,7 +34,8 @@ class MemoryToolsTest : public ::testing::Test {
   json Call(const std::string& tool, const json& arguments, const std::string& tenant = "tenant") {
     auto answer = tools_.Call(tool, tenant, arguments);
     EXPECT_TRUE(answer.ok()) << answer.error().message;
-    return answer ? answer->result : json();
+    if (!answer) return json();
+    return answer->serialized ? json::parse(*answer->serialized) : answer->result;
   }
 
   TempDirectory dir_;
@@ -91,6 +92,33 @@ TEST_F(MemoryToolsTest, OnlySuccessfulMutatingToolsReportAChangedGraph) {
   EXPECT_FALSE(changed("search_nodes", {{"query", "A"}}));
   EXPECT_FALSE(changed("open_nodes", {{"names", {"A"}}}));
   EXPECT_FALSE(changed("add_observations", {{"observations", {{{"entityName", "nobody"}, {"contents", {"x"}}}}}}));
+}
+
+// read_graph's answer is kept ready between changes: every change, and
+// only a change, must show in the next read, on the waiting path and the
+// no-wait path alike.
+TEST_F(MemoryToolsTest, ReadGraphShowsEveryChangeAtOnceThoughItsAnswerIsKeptReady) {
+  const auto names = [&](const json& result) {
+    std::vector<std::string> out;
+    for (const json& e : result.at("structuredContent").at("entities")) out.push_back(e.at("name"));
+    return out;
+  };
+  const auto fast = [&] {
+    auto answer = tools_.TryCallWithoutWaiting("read_graph", "tenant", json::object());
+    EXPECT_TRUE(answer && *answer && (*answer)->serialized);
+    return answer && *answer && (*answer)->serialized ? json::parse(*(*answer)->serialized) : json();
+  };
+  EXPECT_EQ(names(Call("read_graph", json::object())), std::vector<std::string>{});
+  Call("create_entities", {{"entities", {{{"name", "A"}, {"entityType", "t"}, {"observations", json::array()}}}}});
+  EXPECT_EQ(names(Call("read_graph", json::object())), std::vector<std::string>{"A"});
+  EXPECT_EQ(names(fast()), std::vector<std::string>{"A"});
+  Call("create_entities", {{"entities", {{{"name", "B"}, {"entityType", "t"}, {"observations", json::array()}}}}});
+  EXPECT_EQ(names(fast()), (std::vector<std::string>{"A", "B"}));
+  Call("add_observations", {{"observations", {{{"entityName", "B"}, {"contents", {"x"}}}}}});
+  EXPECT_EQ(fast().at("structuredContent").at("entities")[1].at("observations"), json::array({"x"}));
+  Call("delete_entities", {{"entityNames", {"A"}}});
+  EXPECT_EQ(names(Call("read_graph", json::object())), std::vector<std::string>{"B"});
+  EXPECT_EQ(fast(), Call("read_graph", json::object()));
 }
 
 TEST_F(MemoryToolsTest, AddObservationsToUnknownEntityIsAToolErrorThatChangesNothing) {
