@@ -33,6 +33,9 @@ session_of() { mcp_post "$1" "" '{"jsonrpc":"2.0","id":1,"method":"initialize","
   | tr -d '\r' | awk -F': ' 'tolower($1)=="mcp-session-id"{print $2}'; }
 seed='{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"create_entities","arguments":{"entities":[{"name":"Ada","entityType":"person","observations":["wrote the first program"]},{"name":"Analytical Engine","entityType":"machine","observations":["designed by Babbage"]},{"name":"Babbage","entityType":"person","observations":["designed engines"]}]}}}'
 call='{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"read_graph","arguments":{}}}'
+# The memory plugin keeps read_graph's answer ready between changes; this
+# call is computed every time, for the cost of a tool that is not.
+search='{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"search_nodes","arguments":{"query":"Babbage"}}}'
 
 # --- the gateway
 gw_port=$(free_port); gw_metrics=$(free_port)
@@ -94,11 +97,12 @@ wait_http "http://127.0.0.1:$ngx_port/"
 # Sanity: every target answers the call correctly before it is loaded.
 grep -q '"entities"' <<<"$(mcp_post "$gw_url" "$gw_sid" "$call")" || { echo "bench: gateway answer is wrong" >&2; exit 1; }
 grep -q 'Ada' <<<"$(mcp_post "$ref_url" "$ref_sid" "$call")" || { echo "bench: reference answer is wrong" >&2; exit 1; }
+grep -q 'designed engines' <<<"$(mcp_post "$gw_url" "$gw_sid" "$search")" || { echo "bench: gateway search answer is wrong" >&2; exit 1; }
 
 # run_wrk name url session -> appends "rps p50_ms p99_ms" to $work/name.txt
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.3f", v}'; }
-run_wrk() {
-  local out; out=$(BODY="$call" SESSION_ID="$3" PROTOCOL_VERSION=2025-11-25 \
+run_wrk() { # name url session [body]
+  local out; out=$(BODY="${4:-$call}" SESSION_ID="$3" PROTOCOL_VERSION=2025-11-25 \
     wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$repo/tests/bench/post.lua" "$2")
   if grep -q "Non-2xx" <<<"$out"; then echo "bench: $1 returned errors:" >&2; echo "$out" >&2; exit 1; fi
   local rps p50 p99
@@ -111,6 +115,7 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "round $round/$ROUNDS" >&2
   run_wrk nginx "http://127.0.0.1:$ngx_port/" ""
   run_wrk gateway "$gw_url" "$gw_sid"
+  run_wrk gateway-search "$gw_url" "$gw_sid" "$search"
   run_wrk reference "$ref_url" "$ref_sid"
 done
 rss_after_kb=$(awk '/VmRSS/{print $2}' /proc/$gw_pid/status)
@@ -119,7 +124,8 @@ median() { sort -n | awk '{a[NR]=$1} END{print (NR%2)? a[(NR+1)/2] : (a[NR/2]+a[
 col() { awk -v c="$2" '{print $c}' "$work/$1.txt" | median; }
 printf '\n%s\n' "tools/call read_graph, $CONNECTIONS connections, ${DURATION}s x $ROUNDS rounds (medians), $(nproc) cores"
 printf '| target | requests/s | p50 ms | p99 ms |\n|---|---:|---:|---:|\n'
-for t in nginx gateway reference; do printf '| %s | %.0f | %s | %s |\n' "$t" "$(col $t 1)" "$(col $t 2)" "$(col $t 3)"; done
+for t in nginx gateway reference gateway-search; do printf '| %s | %.0f | %s | %s |\n' "$t" "$(col $t 1)" "$(col $t 2)" "$(col $t 3)"; done
+printf '\n(gateway-search: tools/call search_nodes, an answer computed on every call)\n' 
 gw=$(col gateway 1); ngx=$(col nginx 1); ref=$(col reference 1)
 printf '\ngateway / nginx     = %.3f  (target >= 0.25)\n' "$(echo "$gw / $ngx" | bc -l)"
 printf 'gateway / reference = %.1f  (target >= 30)\n' "$(echo "$gw / $ref" | bc -l)"
