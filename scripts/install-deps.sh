@@ -10,7 +10,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 apt_packages=(
   # build
   build-essential cmake ninja-build pkg-config
-  libboost1.74-dev libboost-system1.74-dev libssl-dev nlohmann-json3-dev libsimdjson-dev
+  libboost1.74-dev libboost-system1.74-dev libssl-dev nlohmann-json3-dev libsimdjson-dev zlib1g-dev
   libyaml-cpp-dev prometheus-cpp-dev libcli11-dev
   # tests
   libgtest-dev libgmock-dev json-schema-test-suite curl procps

@@ -1,4 +1,4 @@
-// CRC-32 (IEEE 802.3, the polynomial of zlib and gzip), used to tell a
+// CRC-32 (IEEE 802.3, zlib's crc32), used to tell a
 // complete write-ahead log record from a torn or damaged one.
 #pragma once
 
