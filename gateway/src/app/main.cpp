@@ -1,6 +1,7 @@
 // mcp-gateway: the command line. Subcommands only parse arguments and call
 // into the gateway library.
 #include "app/gateway.h"
+#include "auth/dev_token.h"
 #include "config/config.h"
 #include "log/log.h"
 
@@ -84,6 +85,29 @@ int main(int argc, char** argv) {
 
   auto* show_default = app.add_subcommand("default-config", "Print the embedded default configuration");
 
+  auto* dev_key = app.add_subcommand("dev-key", "Manage the local development signing key");
+  dev_key->require_subcommand(1);
+  auto* dev_key_init = dev_key->add_subcommand(
+      "init", "Create an ES256 key pair under <data_dir>/dev-key/ (kept if it exists) for local development");
+  dev_key_init->add_option("-c,--config", config_path, "YAML configuration file (default: the embedded default)")
+      ->check(CLI::ExistingFile);
+
+  auto* token = app.add_subcommand("token", "Development tokens");
+  token->require_subcommand(1);
+  auto* mint = token->add_subcommand("mint", "Print a short-lived token signed with the development key");
+  mcpgw::auth::TokenRequest mint_request;
+  std::string mint_route, mint_ttl = "60m";
+  mint->add_option("-c,--config", config_path, "YAML configuration file (default: the embedded default)")
+      ->check(CLI::ExistingFile);
+  auto* mint_route_opt = mint->add_option("--route", mint_route, "The route the token is for (its resource URI is the audience)");
+  mint->add_option("--aud", mint_request.audience, "The audience, instead of --route")->excludes(mint_route_opt);
+  mint->add_option("--sub", mint_request.subject, "The subject")->required();
+  mint->add_option("--scope", mint_request.scopes, "A scope to grant (repeatable)");
+  mint->add_option("--ttl", mint_ttl, "Lifetime: a number and s, m or h, e.g. 15m (at most 24h)")
+      ->check([](const std::string& v) {
+        return mcpgw::auth::ParseLifetime(v) ? std::string() : "expected e.g. 90s, 15m or 2h, at most 24h";
+      });
+
   CLI11_PARSE(app, argc, argv);
 
   if (show_default->parsed()) {
@@ -92,6 +116,39 @@ int main(int argc, char** argv) {
   }
   Config config;
   if (!LoadConfig(config_path, &config)) return 2;
+  if (dev_key_init->parsed()) {
+    bool created = false;
+    if (const std::string error = mcpgw::auth::EnsureDevKey(config.server.data_dir, &created); !error.empty()) {
+      std::cerr << "mcp-gateway: " << error << "\n";
+      return 1;
+    }
+    const auto paths = mcpgw::auth::DevKeyPathsUnder(config.server.data_dir);
+    std::cout << (created ? "created " : "kept the existing ") << paths.private_key << " (private, mode 0600) and "
+              << paths.jwks << "\n";
+    return 0;
+  }
+  if (mint->parsed()) {
+    if (!mint_route.empty()) {
+      const auto* r = config.FindRoute(mint_route);
+      if (r == nullptr) {
+        std::cerr << "mcp-gateway: no route named \"" << mint_route << "\"\n";
+        return 2;
+      }
+      mint_request.audience = r->resource;
+    }
+    if (mint_request.audience.empty()) {
+      std::cerr << "mcp-gateway: pass --route NAME or --aud URI\n";
+      return 2;
+    }
+    mint_request.lifetime = *mcpgw::auth::ParseLifetime(mint_ttl);
+    const auto minted = mcpgw::auth::MintDevToken(config.server.data_dir, mint_request);
+    if (minted.token.empty()) {
+      std::cerr << "mcp-gateway: " << minted.error << "\n";
+      return 1;
+    }
+    std::cout << minted.token << "\n";
+    return 0;
+  }
   if (check->parsed()) {
     std::cout << "configuration OK: " << config.routes.size() << " route(s), " << config.plugins.size()
               << " plugin instance(s)\n";
