@@ -1,0 +1,67 @@
+// From an Authorization header to the verified claims of a bearer JWT, for
+// one route.
+//
+// The token is taken from the header only (RFC 6750 2.1; never from the
+// query or the body). Its issuer is chosen by the exact `iss` among the
+// trusted ones, it is verified with that issuer's keys under that issuer's
+// policy (RFC 8725 rules, see jwt.h), and the outcome is cached by the
+// token's SHA-256. The route's audience is checked on every request, cached
+// or not: a token for one route is refused by every other.
+//
+// Thread-safe. Keys can be replaced while requests are served (a reload, a
+// JWKS refresh); a token verified with keys that were replaced is verified
+// again.
+#pragma once
+
+#include "auth/failure.h"
+#include "auth/jwt.h"
+#include "auth/key.h"
+#include "auth/token_cache.h"
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace mcpgw::auth {
+
+// "Bearer <b64token>" (scheme case-insensitive, RFC 7235 2.1) -> the token;
+// nullopt for another scheme, no token, or characters outside b64token.
+std::optional<std::string_view> BearerToken(std::string_view authorization);
+
+struct TrustedIssuer {
+  JwtPolicy policy;  // policy.issuer names it
+  std::shared_ptr<const KeySet> keys;
+};
+
+class BearerAuthenticator {
+ public:
+  BearerAuthenticator(std::vector<TrustedIssuer> issuers, std::size_t cache_capacity);
+
+  // Replaces the keys of `issuer`; false when no such issuer is trusted.
+  bool ReplaceKeys(std::string_view issuer, std::shared_ptr<const KeySet> keys);
+
+  // The claims of `token` when it is valid now and one of its audiences is
+  // exactly `audience`.
+  std::variant<std::shared_ptr<const Claims>, Failure> Authenticate(
+      std::string_view token, std::string_view audience,
+      std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+
+ private:
+  struct Trust {
+    std::vector<TrustedIssuer> issuers;
+    std::uint64_t epoch;  // changes whenever any issuer's keys change
+    std::size_t max_token_bytes;
+  };
+  std::variant<std::shared_ptr<const Claims>, Failure> Verify(const Trust& trust, std::string_view token,
+                                                               std::chrono::system_clock::time_point now) const;
+
+  std::atomic<std::shared_ptr<const Trust>> trust_;
+  mutable TokenCache cache_;
+};
+
+}  // namespace mcpgw::auth
