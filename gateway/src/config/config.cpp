@@ -1,5 +1,6 @@
 #include "config/config.h"
 
+#include "auth/algorithm.h"
 #include "config/yaml_reader.h"
 
 #include <arpa/inet.h>
@@ -70,9 +71,10 @@ class ConfigParser {
   void Root(const YAML::Node& root, Config* c) {
     if (!root || root.IsNull()) return;
     if (!root.IsMap()) return r_.Fail("(top level)", "must be a mapping with keys such as server, plugins, routes");
-    r_.RejectUnknownKeys(root, "", {"server", "metrics", "log", "plugin_dir", "plugins", "routes"});
+    r_.RejectUnknownKeys(root, "", {"server", "metrics", "auth", "log", "plugin_dir", "plugins", "routes"});
     ServerSection(root["server"], &c->server);
     MetricsSection(root["metrics"], &c->metrics);
+    AuthSection(root["auth"], &c->auth);
     LogSection(root["log"], c);
     r_.String(root, "", "plugin_dir", &c->plugin_dir);
     Plugins(root["plugins"], &c->plugins);
@@ -137,6 +139,65 @@ class ConfigParser {
     r_.String(node, "log", "level", &level);
     if (!level.empty() && !log::ParseLevel(level, &c->log_level)) {
       r_.Fail("log.level", "must be one of debug, info, warning, error");
+    }
+  }
+
+  void AuthSection(const YAML::Node& node, Auth* a) {
+    if (!node || !r_.ExpectMap(node, "auth")) return;
+    a->configured = true;
+    r_.RejectUnknownKeys(node, "auth", {"issuers", "clock_skew_s", "max_token_lifetime_s", "max_token_bytes",
+                                        "tenant_claim", "cache_entries"});
+    r_.Uint32(node, "auth", "clock_skew_s", 0, 600, &a->clock_skew_s);
+    r_.Uint32(node, "auth", "max_token_lifetime_s", 60, 30 * 86'400, &a->max_token_lifetime_s);
+    r_.Uint32(node, "auth", "max_token_bytes", 512, 65'536, &a->max_token_bytes);
+    r_.String(node, "auth", "tenant_claim", &a->tenant_claim);
+    r_.Uint32(node, "auth", "cache_entries", 1, 10'000'000, &a->cache_entries);
+    if (a->tenant_claim.empty()) r_.Fail("auth.tenant_claim", "must name a claim, e.g. sub");
+    const YAML::Node list = node["issuers"];
+    if (!list || !list.IsSequence() || list.size() == 0) {
+      return r_.Fail("auth.issuers", "required: a list of trusted issuers, each with issuer and a key source");
+    }
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string path = "auth.issuers[" + std::to_string(i) + "]";
+      if (!r_.ExpectMap(list[i], path)) continue;
+      r_.RejectUnknownKeys(list[i], path,
+                           {"issuer", "jwks_file", "pem_file", "secret_file", "secret_env", "algorithm", "kid"});
+      Issuer is;
+      r_.String(list[i], path, "issuer", &is.issuer);
+      r_.String(list[i], path, "jwks_file", &is.jwks_file);
+      r_.String(list[i], path, "pem_file", &is.pem_file);
+      r_.String(list[i], path, "secret_file", &is.secret_file);
+      r_.String(list[i], path, "secret_env", &is.secret_env);
+      r_.String(list[i], path, "algorithm", &is.algorithm);
+      r_.String(list[i], path, "kid", &is.kid);
+      CheckIssuer(is, path);
+      if (!is.issuer.empty() && !seen.insert(is.issuer).second) {
+        r_.Fail(path + ".issuer", "\"" + is.issuer + "\" is listed twice");
+      }
+      a->issuers.push_back(std::move(is));
+    }
+  }
+
+  void CheckIssuer(const Issuer& is, const std::string& path) {
+    if (is.issuer.empty()) r_.Fail(path + ".issuer", "required: the exact `iss` of its tokens");
+    const int sources = !is.jwks_file.empty() + !is.pem_file.empty() + !is.secret_file.empty() + !is.secret_env.empty();
+    if (sources != 1) {
+      return r_.Fail(path, "needs exactly one key source: jwks_file, pem_file, secret_file or secret_env");
+    }
+    const auto alg = auth::AlgorithmFromName(is.algorithm);
+    if (!is.algorithm.empty() && !alg) {
+      return r_.Fail(path + ".algorithm", "\"" + is.algorithm +
+                                              "\" is not one of RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 "
+                                              "EdDSA HS256 HS384 HS512");
+    }
+    const bool secret = !is.secret_file.empty() || !is.secret_env.empty();
+    if ((secret || !is.pem_file.empty()) && !alg) {
+      return r_.Fail(path + ".algorithm", "required with pem_file, secret_file and secret_env (the key is pinned to it)");
+    }
+    if (alg && secret != (auth::FamilyOf(*alg) == auth::AlgorithmFamily::kHmac)) {
+      r_.Fail(path + ".algorithm", secret ? "a secret verifies HS256, HS384 or HS512 only"
+                                          : "HS256, HS384 and HS512 take a secret_file or secret_env");
     }
   }
 
@@ -226,13 +287,18 @@ void ApplyDefaults(Config* c) {
   resolve(c->server.data_dir);
   resolve(c->server.sessions.secret_file);
   resolve(c->plugin_dir);
+  for (Issuer& is : c->auth.issuers) {
+    resolve(is.jwks_file);
+    resolve(is.pem_file);
+    resolve(is.secret_file);
+  }
 }
 
 void CheckCrossFields(const Config& c, std::vector<std::string>* errors) {
-  // Until authentication exists, nothing may listen beyond this machine.
-  if (!c.server.listen.IsLoopback()) {
-    errors->push_back("server.listen: must be a loopback address (127.0.0.1, ::1 or localhost): this build has no "
-                      "authentication, so it refuses to serve other hosts");
+  // Without authentication, nothing may listen beyond this machine.
+  if (!c.server.listen.IsLoopback() && !c.auth.configured) {
+    errors->push_back("server.listen: must be a loopback address (127.0.0.1, ::1 or localhost) unless an auth: "
+                      "section is configured: the gateway never serves other hosts without authentication");
   }
   if (c.metrics.enabled && c.server.listen.port != 0 && c.metrics.listen.ToString() == c.server.listen.ToString()) {
     errors->push_back("metrics.listen: must differ from server.listen");

@@ -52,6 +52,28 @@ struct Server {
   Sessions sessions;
 };
 
+// A token issuer the gateway trusts, and where its verification keys come
+// from: exactly one of jwks_file, pem_file, secret_file, secret_env.
+struct Issuer {
+  std::string issuer;       // compared exactly with a token's `iss`
+  std::string jwks_file;    // a JWKS; keys without `alg` take `algorithm`
+  std::string pem_file;     // one PEM public key, pinned to `algorithm`
+  std::string secret_file;  // HS* secret bytes, pinned to `algorithm`
+  std::string secret_env;   // HS* secret from this environment variable
+  std::string algorithm;    // e.g. ES256; required for pem_file and secrets
+  std::string kid;          // the kid of a pem_file or secret key (optional)
+};
+
+struct Auth {
+  bool configured = false;  // an `auth:` section was given
+  std::vector<Issuer> issuers;
+  uint32_t clock_skew_s = 60;
+  uint32_t max_token_lifetime_s = 86'400;
+  uint32_t max_token_bytes = 8'192;
+  std::string tenant_claim = "sub";
+  uint32_t cache_entries = 100'000;  // verified tokens remembered (by SHA-256)
+};
+
 struct Metrics {
   bool enabled = true;
   Endpoint listen{"127.0.0.1", 9464};
@@ -76,6 +98,7 @@ struct Route {
 struct Config {
   Server server;
   Metrics metrics;
+  Auth auth;
   log::Level log_level = log::Level::kInfo;
   std::string plugin_dir;  // empty: next to the binary
   std::vector<Plugin> plugins;

@@ -91,6 +91,40 @@ TEST(Config, RefusesToListenBeyondLoopbackWithoutAuthentication) {
   EXPECT_TRUE(HasError(errors, "server.listen: must be a loopback address"));
 }
 
+TEST(Config, ReadsTrustedIssuersAndAllowsOtherHostsOnlyWithThem) {
+  const Config c = ParseOk(std::string("server:\n  listen: 0.0.0.0:8080\n"
+                                       "auth:\n  clock_skew_s: 30\n  tenant_claim: org\n  issuers:\n"
+                                       "    - issuer: https://idp.example\n      pem_file: keys/idp.pem\n"
+                                       "      algorithm: RS256\n"
+                                       "    - issuer: ci\n      secret_env: CI_SECRET\n      algorithm: HS256\n") +
+                           kMinimal);
+  ASSERT_TRUE(c.auth.configured);
+  ASSERT_EQ(c.auth.issuers.size(), 2u);
+  EXPECT_EQ(c.auth.issuers[0].pem_file, "/base/keys/idp.pem");
+  EXPECT_EQ(c.auth.issuers[1].secret_env, "CI_SECRET");
+  EXPECT_EQ(c.auth.clock_skew_s, 30u);
+  EXPECT_EQ(c.auth.tenant_claim, "org");
+  EXPECT_FALSE(ParseOk(kMinimal).auth.configured);
+}
+
+TEST(Config, RefusesAnIssuerWithoutExactlyOneKeySourceOrWithAMismatchedAlgorithm) {
+  const auto with = [](const std::string& issuer) {
+    return Errors("auth:\n  issuers:\n    - " + issuer + std::string(kMinimal));
+  };
+  EXPECT_TRUE(HasError(with("issuer: a\n"), "auth.issuers[0]: needs exactly one key source"));
+  EXPECT_TRUE(HasError(with("issuer: a\n      jwks_file: a.json\n      pem_file: a.pem\n      algorithm: ES256\n"),
+                       "needs exactly one key source"));
+  EXPECT_TRUE(HasError(with("issuer: a\n      pem_file: a.pem\n"), "auth.issuers[0].algorithm: required with pem_file"));
+  EXPECT_TRUE(HasError(with("issuer: a\n      pem_file: a.pem\n      algorithm: HS256\n"),
+                       "HS256, HS384 and HS512 take a secret_file or secret_env"));
+  EXPECT_TRUE(HasError(with("issuer: a\n      secret_file: s\n      algorithm: ES256\n"),
+                       "a secret verifies HS256, HS384 or HS512 only"));
+  EXPECT_TRUE(HasError(with("issuer: a\n      jwks_file: a.json\n      algorithm: none\n"),
+                       "auth.issuers[0].algorithm: \"none\" is not one of"));
+  EXPECT_TRUE(HasError(with("jwks_file: a.json\n"), "auth.issuers[0].issuer: required"));
+  EXPECT_TRUE(HasError(Errors("auth:\n  issuers: []\n" + std::string(kMinimal)), "auth.issuers: required"));
+}
+
 TEST(Config, RefusesDuplicateRoutePathsAndReservedPaths) {
   auto errors = Errors(std::string(kMinimal) + "  - name: other\n    path: /mcp/memory\n    plugin: memory\n");
   EXPECT_TRUE(HasError(errors, "routes[1].path: \"/mcp/memory\" is used by another route"));
