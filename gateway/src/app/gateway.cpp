@@ -1,5 +1,6 @@
 #include "app/gateway.h"
 
+#include "auth/trust_loader.h"
 #include "log/log.h"
 #include "pipeline/validate_arguments.h"
 #include "session/session_id.h"
@@ -115,6 +116,17 @@ std::string Gateway::Build(const StartOptions& options) {
   if (!options.listen) return "";
 
   http::StreamableHttpOptions http_options;
+  if (config_.auth.configured) {
+    auto issuers = auth::LoadTrustedIssuers(config_.auth);
+    if (auto* error = std::get_if<std::string>(&issuers)) return *error;
+    for (const config::Issuer& is : config_.auth.issuers) {
+      if (is.issuer.rfind("https://", 0) == 0 || is.issuer.rfind("http://", 0) == 0) {
+        http_options.authorization_servers.push_back(is.issuer);
+      }
+    }
+    admission_ = std::make_unique<pipeline::Admission>(std::make_unique<auth::BearerAuthenticator>(
+        std::get<std::vector<auth::TrustedIssuer>>(std::move(issuers)), config_.auth.cache_entries));
+  }
   http_options.max_json_depth = config_.server.limits.max_json_depth;
   http_options.sse_retry_ms = config_.server.sessions.sse_retry_ms;
   http_options.event_buffer = config_.server.sessions.event_buffer;
@@ -122,7 +134,7 @@ std::string Gateway::Build(const StartOptions& options) {
   endpoint_ = std::make_unique<http::StreamableHttpEndpoint>(
       *core_, by_path,
       http::OriginPolicy(config_.server.allowed_origins, config_.server.public_url, config_.server.listen.IsLoopback()),
-      http_options, timeouts_, metrics_.get());
+      http_options, timeouts_, metrics_.get(), admission_.get());
 
   http::ServerOptions server_options;
   server_options.host = config_.server.listen.host;

@@ -66,6 +66,7 @@ class Gateway {
   std::vector<std::unique_ptr<plugin::PluginInstance>> plugins_;
   std::vector<std::unique_ptr<mcp::Backend>> backends_;
   std::unique_ptr<mcp::Core> core_;
+  std::unique_ptr<pipeline::Admission> admission_;  // null when no `auth:` is configured (loopback only)
   std::unique_ptr<http::StreamableHttpEndpoint> endpoint_;
   std::unique_ptr<http::OpsEndpoints> ops_;
   std::unique_ptr<http::Server> http_;

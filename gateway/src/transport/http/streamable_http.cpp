@@ -176,18 +176,103 @@ class PostResponder final : public mcp::Responder, public std::enable_shared_fro
 
 StreamableHttpEndpoint::StreamableHttpEndpoint(mcp::Core& core, std::map<std::string, mcp::Backend*> backends_by_path,
                                                OriginPolicy origin_policy, StreamableHttpOptions options,
-                                               timing::TimeoutList& timeouts, metrics::Metrics* metrics)
+                                               timing::TimeoutList& timeouts, metrics::Metrics* metrics,
+                                               const pipeline::Admission* admission)
     : core_(core),
       backends_(std::move(backends_by_path)),
       origin_policy_(std::move(origin_policy)),
       options_(options),
       timeouts_(timeouts),
-      metrics_(metrics) {}
+      metrics_(metrics),
+      admission_(admission) {}
+
+namespace {
+
+constexpr std::string_view kMetadataPrefix = "/.well-known/oauth-protected-resource";
+
+// Where the path of an absolute URI starts; its size when it has none.
+std::size_t PathStart(const std::string& uri) {
+  const std::size_t authority = uri.find("://");
+  const std::size_t path = authority == std::string::npos ? std::string::npos : uri.find('/', authority + 3);
+  return path == std::string::npos ? uri.size() : path;
+}
+
+// RFC 9728 section 3.1: the well-known path goes between the resource URI's
+// authority and its path.
+std::string MetadataUrl(const std::string& resource) {
+  const std::size_t path = PathStart(resource);
+  return resource.substr(0, path) + std::string(kMetadataPrefix) + resource.substr(path);
+}
+
+std::string PathOf(const std::string& resource) { return resource.substr(PathStart(resource)); }
+
+bool QueryCarriesAToken(std::string_view target) {
+  const std::size_t q = target.find('?');
+  if (q == std::string_view::npos) return false;
+  const std::string_view query = target.substr(q);
+  return query.find("access_token=") != std::string_view::npos || query.find("api_key=") != std::string_view::npos;
+}
+
+}  // namespace
+
+std::optional<Principal> StreamableHttpEndpoint::Admit(const mcp::Backend& backend,
+                                                       const std::shared_ptr<Exchange>& exchange) {
+  if (admission_ == nullptr) return LocalUserPrincipal();  // loopback only: config refuses anything else
+  const Request& req = exchange->request();
+  const std::string_view target(req.target().data(), req.target().size());
+  if (QueryCarriesAToken(target) || req.count(bhttp::field::authorization) > 1) {
+    if (metrics_) metrics_->RecordRejected("credential_misplaced");
+    log::Warn("auth_refused", {{"route", backend.name()}, {"reason", "credential_misplaced"}});
+    exchange->Respond(ErrorResponse(bhttp::status::bad_request, code::kInvalidRequest,
+                                    "Send one credential, in the Authorization header only; a token in the URL is "
+                                    "refused (and should now be considered leaked)"));
+    return std::nullopt;
+  }
+  pipeline::Credentials credentials;
+  if (const auto it = req.find(bhttp::field::authorization); it != req.end()) {
+    credentials.authorization = std::string_view(it->value().data(), it->value().size());
+  }
+  auto admitted = admission_->Admit(credentials, backend.resource());
+  if (auto* principal = std::get_if<Principal>(&admitted)) return std::move(*principal);
+  const auto& denial = std::get<pipeline::AdmissionDenial>(admitted);
+  if (metrics_) metrics_->RecordRejected("unauthenticated");
+  log::Warn("auth_refused", {{"route", backend.name()}, {"reason", denial.reason}});
+  Response res = ErrorResponse(bhttp::status::unauthorized, code::kInvalidRequest, denial.message);
+  std::string challenge = "Bearer resource_metadata=\"" + MetadataUrl(backend.resource()) + "\"";
+  if (denial.credential_presented) challenge += ", error=\"invalid_token\"";
+  res.set(bhttp::field::www_authenticate, challenge);
+  exchange->Respond(std::move(res));
+  return std::nullopt;
+}
+
+void StreamableHttpEndpoint::ProtectedResourceMetadata(std::string_view route_path,
+                                                       const std::shared_ptr<Exchange>& exchange) {
+  for (const auto& [path, backend] : backends_) {
+    if (PathOf(backend->resource()) != route_path && path != route_path) continue;
+    if (exchange->request().method() != bhttp::verb::get) {
+      Response res = ErrorResponse(bhttp::status::method_not_allowed, code::kInvalidRequest, "Use GET");
+      res.set(bhttp::field::allow, "GET");
+      return exchange->Respond(std::move(res));
+    }
+    json metadata = {{"resource", backend->resource()},
+                     {"authorization_servers", options_.authorization_servers},
+                     {"scopes_supported", json::array()},
+                     {"bearer_methods_supported", {"header"}}};
+    Response res = JsonResponse(bhttp::status::ok, metadata);
+    res.set(bhttp::field::cache_control, "max-age=300");
+    return exchange->Respond(std::move(res));
+  }
+  return exchange->Respond(ErrorResponse(bhttp::status::not_found, code::kInvalidRequest,
+                                         "No protected resource at " + std::string(route_path)));
+}
 
 void StreamableHttpEndpoint::Handle(const std::shared_ptr<Exchange>& exchange) {
   const Request& req = exchange->request();
   const std::string_view target(req.target().data(), req.target().size());
   const std::string path(target.substr(0, target.find('?')));
+  if (admission_ != nullptr && path.rfind(kMetadataPrefix, 0) == 0) {
+    return ProtectedResourceMetadata(std::string_view(path).substr(kMetadataPrefix.size()), exchange);
+  }
   auto it = backends_.find(path);
   if (it == backends_.end()) {
     if (metrics_) metrics_->RecordRejected("unknown_path");
@@ -199,10 +284,12 @@ void StreamableHttpEndpoint::Handle(const std::shared_ptr<Exchange>& exchange) {
     log::Warn("origin_refused", {{"route", it->second->name()}, {"reason", *refused}});
     return exchange->Respond(ErrorResponse(bhttp::status::forbidden, code::kInvalidRequest, "Forbidden: " + *refused));
   }
+  const std::optional<Principal> principal = Admit(*it->second, exchange);
+  if (!principal) return;
   switch (req.method()) {
-    case bhttp::verb::post: return Post(*it->second, exchange);
-    case bhttp::verb::get: return Get(*it->second, exchange);
-    case bhttp::verb::delete_: return Delete(*it->second, exchange);
+    case bhttp::verb::post: return Post(*it->second, *principal, exchange);
+    case bhttp::verb::get: return Get(*it->second, *principal, exchange);
+    case bhttp::verb::delete_: return Delete(*it->second, *principal, exchange);
     default: {
       Response res = ErrorResponse(bhttp::status::method_not_allowed, code::kInvalidRequest,
                                    "Method not allowed: use POST (or GET/DELETE with an Mcp-Session-Id)");
@@ -233,7 +320,8 @@ bool HasModernMeta(const json& params) {
 
 }  // namespace
 
-void StreamableHttpEndpoint::Post(mcp::Backend& backend, const std::shared_ptr<Exchange>& exchange) {
+void StreamableHttpEndpoint::Post(mcp::Backend& backend, const Principal& principal,
+                                  const std::shared_ptr<Exchange>& exchange) {
   const Request& req = exchange->request();
   if (!IsJsonContentType(Header(req, "Content-Type"))) {
     if (metrics_) metrics_->RecordRejected("content_type");
@@ -262,7 +350,7 @@ void StreamableHttpEndpoint::Post(mcp::Backend& backend, const std::shared_ptr<E
 
   pipeline::Request request;
   request.backend = &backend;
-  request.principal = LocalUserPrincipal();
+  request.principal = principal;
   request.source_address = exchange->remote_address();
   std::shared_ptr<SessionStreams> streams;
 
@@ -351,7 +439,8 @@ void StreamableHttpEndpoint::Post(mcp::Backend& backend, const std::shared_ptr<E
   }
 }
 
-void StreamableHttpEndpoint::Get(mcp::Backend& backend, const std::shared_ptr<Exchange>& exchange) {
+void StreamableHttpEndpoint::Get(mcp::Backend& backend, const Principal& principal,
+                                 const std::shared_ptr<Exchange>& exchange) {
   const Request& req = exchange->request();
   const std::string_view session_id = Header(req, kSessionHeader);
   if (mcp::EraOf(Header(req, kVersionHeader)) == mcp::Era::kStateless || session_id.empty()) {
@@ -365,7 +454,7 @@ void StreamableHttpEndpoint::Get(mcp::Backend& backend, const std::shared_ptr<Ex
     return exchange->Respond(ErrorResponse(bhttp::status::not_acceptable, code::kInvalidRequest,
                                            "GET needs Accept: text/event-stream"));
   }
-  auto found = backend.sessions().Find(session_id, LocalUserPrincipal());
+  auto found = backend.sessions().Find(session_id, principal);
   if (!found.session) {
     return exchange->Respond(ErrorResponse(bhttp::status::not_found, -32001,
                                            "Session not found: it ended or expired; send initialize again"));
@@ -379,7 +468,8 @@ void StreamableHttpEndpoint::Get(mcp::Backend& backend, const std::shared_ptr<Ex
   streams->AttachStandalone(exchange);
 }
 
-void StreamableHttpEndpoint::Delete(mcp::Backend& backend, const std::shared_ptr<Exchange>& exchange) {
+void StreamableHttpEndpoint::Delete(mcp::Backend& backend, const Principal& principal,
+                                    const std::shared_ptr<Exchange>& exchange) {
   const Request& req = exchange->request();
   const std::string_view session_id = Header(req, kSessionHeader);
   if (mcp::EraOf(Header(req, kVersionHeader)) == mcp::Era::kStateless || session_id.empty()) {
@@ -388,8 +478,8 @@ void StreamableHttpEndpoint::Delete(mcp::Backend& backend, const std::shared_ptr
     res.set(bhttp::field::allow, "POST");
     return exchange->Respond(std::move(res));
   }
-  auto found = backend.sessions().Find(session_id, LocalUserPrincipal());
-  if (!found.session || !backend.sessions().End(session_id, LocalUserPrincipal())) {
+  auto found = backend.sessions().Find(session_id, principal);
+  if (!found.session || !backend.sessions().End(session_id, principal)) {
     return exchange->Respond(ErrorResponse(bhttp::status::not_found, -32001, "Session not found"));
   }
   if (auto channel = found.session->channel()) std::static_pointer_cast<SessionStreams>(channel)->CloseAll();

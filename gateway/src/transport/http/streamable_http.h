@@ -9,6 +9,7 @@
 #pragma once
 
 #include "mcp/core.h"
+#include "pipeline/admission.h"
 #include "transport/http/http_server.h"
 #include "timing/timeout_list.h"
 #include "transport/http/origin_policy.h"
@@ -18,7 +19,10 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace mcpgw::mcp {
 class Backend;
@@ -34,21 +38,28 @@ struct StreamableHttpOptions {
   // closed after a priming event; the client resumes with Last-Event-ID
   // (SEP-1699 polling). 0 disables.
   std::chrono::milliseconds poll_after{55'000};
+  // With authentication (admission set): the issuers listed as
+  // authorization_servers in each route's protected-resource metadata.
+  std::vector<std::string> authorization_servers;
 };
 
 class StreamableHttpEndpoint {
  public:
   StreamableHttpEndpoint(mcp::Core& core, std::map<std::string, mcp::Backend*> backends_by_path,
                          OriginPolicy origin_policy, StreamableHttpOptions options, timing::TimeoutList& timeouts,
-                         metrics::Metrics* metrics);
+                         metrics::Metrics* metrics, const pipeline::Admission* admission);
 
   // The http::Handler for the main listener.
   void Handle(const std::shared_ptr<Exchange>& exchange);
 
  private:
-  void Post(mcp::Backend& backend, const std::shared_ptr<Exchange>& exchange);
-  void Get(mcp::Backend& backend, const std::shared_ptr<Exchange>& exchange);
-  void Delete(mcp::Backend& backend, const std::shared_ptr<Exchange>& exchange);
+  // The caller's principal, or nullopt once a 401/400 was answered.
+  std::optional<Principal> Admit(const mcp::Backend& backend, const std::shared_ptr<Exchange>& exchange);
+  // RFC 9728 metadata at /.well-known/oauth-protected-resource<route path>.
+  void ProtectedResourceMetadata(std::string_view route_path, const std::shared_ptr<Exchange>& exchange);
+  void Post(mcp::Backend& backend, const Principal& principal, const std::shared_ptr<Exchange>& exchange);
+  void Get(mcp::Backend& backend, const Principal& principal, const std::shared_ptr<Exchange>& exchange);
+  void Delete(mcp::Backend& backend, const Principal& principal, const std::shared_ptr<Exchange>& exchange);
 
   mcp::Core& core_;
   std::map<std::string, mcp::Backend*> backends_;
@@ -56,6 +67,7 @@ class StreamableHttpEndpoint {
   StreamableHttpOptions options_;
   timing::TimeoutList& timeouts_;
   metrics::Metrics* metrics_;
+  const pipeline::Admission* admission_;  // null: loopback-only, no authentication configured
 };
 
 }  // namespace mcpgw::http
