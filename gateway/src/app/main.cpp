@@ -9,6 +9,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -45,17 +47,36 @@ bool LoadConfig(const std::string& path, Config* out) {
   return true;
 }
 
+// A development token for `route` when the configuration trusts the local
+// development key, else "" (tokens then come from the operator's issuer).
+std::string DevTokenFor(const Config& c, const mcpgw::config::Route& route) {
+  const bool trusts_dev_key = std::any_of(c.auth.issuers.begin(), c.auth.issuers.end(),
+                                          [](const auto& i) { return i.issuer == mcpgw::auth::kDevIssuer; });
+  if (!trusts_dev_key) return "";
+  mcpgw::auth::TokenRequest request;
+  request.audience = route.resource;
+  request.subject = std::getenv("USER") != nullptr ? std::getenv("USER") : "local-user";
+  request.lifetime = std::chrono::hours(8);
+  return mcpgw::auth::MintDevToken(c.server.data_dir, request).token;
+}
+
 void PrintConnectInfo(const Config& c, uint16_t port, const std::string& config_path) {
   std::cout << "\nMCP gateway " << mcpgw::app::kVersion << " is listening.\n\n";
+  const std::string host = c.server.listen.ToString().substr(0, c.server.listen.ToString().rfind(':'));
+  std::string token;  // the first route's, for the client snippet
   for (const auto& r : c.routes) {
-    std::cout << "  route " << r.name << ": http://" << c.server.listen.ToString().substr(0, c.server.listen.ToString().rfind(':'))
-              << ":" << port << r.path << "\n";
+    std::cout << "  route " << r.name << ": http://" << host << ":" << port << r.path << "\n";
+    const std::string route_token = DevTokenFor(c, r);
+    if (!route_token.empty()) std::cout << "    token (8h, development key): " << route_token << "\n";
+    if (token.empty()) token = route_token;
   }
   const auto& first = c.routes.front();
   std::cout << "\nConnect an MCP client (Streamable HTTP), for example in VS Code's mcp.json:\n"
-            << "  {\"servers\": {\"" << first.name << "\": {\"type\": \"http\", \"url\": \"http://"
-            << c.server.listen.ToString().substr(0, c.server.listen.ToString().rfind(':')) << ":" << port << first.path
-            << "\"}}}\n"
+            << "  {\"servers\": {\"" << first.name << "\": {\"type\": \"http\", \"url\": \"http://" << host << ":"
+            << port << first.path << "\""
+            << (token.empty() ? "" : ", \"headers\": {\"Authorization\": \"Bearer " + token + "\"}") << "}}}\n"
+            << "New tokens: " << ExecutableDir() << "/mcp-gateway token mint --route " << first.name
+            << " --sub <you> --ttl 8h" << (config_path.empty() ? "" : " -c " + config_path) << "\n"
             << "\nOr run it over stdio, for example in Claude Desktop's claude_desktop_config.json:\n"
             << "  {\"mcpServers\": {\"" << first.name << "\": {\"command\": \"" << ExecutableDir()
             << "/mcp-gateway\", \"args\": [\"serve\", \"--stdio\", \"--route\", \"" << first.name << "\""
@@ -172,6 +193,15 @@ int main(int argc, char** argv) {
       std::cerr << "mcp-gateway: no route named \"" << route << "\"\n";
       return 2;
     }
+  }
+  if (config_path.empty()) {
+    // The embedded default trusts the local development key: make it once.
+    bool made = false;
+    if (const std::string error = mcpgw::auth::EnsureDevKey(config.server.data_dir, &made); !error.empty()) {
+      std::cerr << "mcp-gateway: cannot create the development key: " << error << "\n";
+      return 1;
+    }
+    if (made) mcpgw::log::Info("dev_key_created", {{"dir", config.server.data_dir + "/" + mcpgw::auth::kDevKeyDir}});
   }
   auto created = mcpgw::app::Gateway::Create(config, options);
   if (auto* error = std::get_if<std::string>(&created)) {

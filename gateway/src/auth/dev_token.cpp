@@ -183,14 +183,14 @@ Minted MintDevToken(const std::string& data_dir, const TokenRequest& request) {
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
   std::string scope;
   for (const std::string& s : request.scopes) scope += (scope.empty() ? "" : " ") + s;
-  const json claims = {{"iss", request.issuer},
-                       {"sub", request.subject},
-                       {"aud", request.audience},
-                       {"iat", now.count()},
-                       {"nbf", now.count()},
-                       {"exp", (now + request.lifetime).count()},
-                       {"jti", crypto::HexEncode(crypto::RandomBytes(16))},
-                       {"scope", scope}};
+  json claims = {{"iss", request.issuer},
+                 {"sub", request.subject},
+                 {"aud", request.audience},
+                 {"iat", now.count()},
+                 {"nbf", now.count()},
+                 {"exp", (now + request.lifetime).count()},
+                 {"jti", crypto::HexEncode(crypto::RandomBytes(16))}};
+  if (!scope.empty()) claims["scope"] = scope;
   const std::string input = Base64UrlEncode(header.dump()) + "." + Base64UrlEncode(claims.dump());
   const std::string signature = SignEs256(key.get(), input);
   if (signature.empty()) return {"", "cannot sign with " + paths.private_key};

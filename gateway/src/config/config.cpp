@@ -367,12 +367,18 @@ LoadResult LoadFile(const std::string& path) {
 }
 
 const std::string& EmbeddedDefaultYaml() {
-  static const std::string kYaml = R"(# The embedded default: one process on loopback, the memory plugin, no Redis.
+  static const std::string kYaml = R"(# The embedded default: one process on loopback, the memory plugin, no Redis,
+# and tokens signed by the local development key (mcp-gateway dev-key init,
+# made on first start; mint one with mcp-gateway token mint).
 server:
   listen: 127.0.0.1:8080
   data_dir: ./data
 metrics:
   listen: 127.0.0.1:9464
+auth:
+  issuers:
+    - issuer: urn:mcp-gateway:dev
+      jwks_file: ./data/dev-key/jwks.json
 plugins:
   - name: memory
     file: memory.so

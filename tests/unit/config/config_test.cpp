@@ -56,6 +56,11 @@ TEST(Config, TheEmbeddedDefaultIsValid) {
   ASSERT_EQ(c.routes.size(), 1u);
   EXPECT_EQ(c.routes[0].path, "/mcp/memory");
   EXPECT_TRUE(c.server.listen.IsLoopback());
+  // No development bypass: the default authenticates, trusting the local development key.
+  ASSERT_TRUE(c.auth.configured);
+  ASSERT_EQ(c.auth.issuers.size(), 1u);
+  EXPECT_EQ(c.auth.issuers[0].issuer, "urn:mcp-gateway:dev");
+  EXPECT_EQ(c.auth.issuers[0].jwks_file, "/base/data/dev-key/jwks.json");
 }
 
 TEST(Config, RejectsUnknownKeysAndSuggestsTheNearestKnownOne) {
