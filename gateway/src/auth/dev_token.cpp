@@ -4,20 +4,17 @@
 #include "crypto/base64.h"
 #include "crypto/hmac.h"
 #include "crypto/random.h"
+#include "os/file.h"
 
-#include <fcntl.h>
 #include <openssl/core_names.h>
 #include <openssl/pem.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace mcpgw::auth {
 namespace {
@@ -25,36 +22,6 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 using crypto::Base64UrlEncode;
-
-std::string Errno(const std::string& what, const std::string& path) {
-  return what + " " + path + ": " + std::strerror(errno);
-}
-
-// Writes `bytes` to `path` with `mode` through a temporary file and a rename,
-// so a reader never sees half a key.
-std::string WriteAtomically(const std::string& path, const std::string& bytes, mode_t mode) {
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-  if (fd < 0) return Errno("cannot create", tmp);
-  const bool written = ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) &&
-                       ::fchmod(fd, mode) == 0 && ::fsync(fd) == 0;
-  const std::string error = written ? "" : Errno("cannot write", tmp);
-  ::close(fd);
-  if (!written) return error;
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return Errno("cannot rename to", path);
-  return "";
-}
-
-std::string ReadFile(const std::string& path, std::string* error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *error = Errno("cannot read", path);
-    return "";
-  }
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 std::string Coordinate(EVP_PKEY* key, const char* name) {
   BIGNUM* raw = nullptr;
@@ -79,16 +46,16 @@ json PublicJwk(EVP_PKEY* key) {
 PkeyPtr LoadPrivateKey(const std::string& path, std::string* error) {
   struct stat st{};
   if (::stat(path.c_str(), &st) != 0) {
-    *error = Errno("cannot read", path) + " (create it with: mcp-gateway dev-key init)";
+    *error = "cannot read " + path + ": " + std::strerror(errno) + " (create it with: mcp-gateway dev-key init)";
     return nullptr;
   }
   if ((st.st_mode & 077) != 0) {
     *error = path + " is readable by other users; make it private with: chmod 600 " + path;
     return nullptr;
   }
-  const std::string pem = ReadFile(path, error);
-  if (!error->empty()) return nullptr;
-  const BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  const std::optional<std::string> pem = os::ReadFile(path, error);
+  if (!pem) return nullptr;
+  const BioPtr bio(BIO_new_mem_buf(pem->data(), static_cast<int>(pem->size())));
   PkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
   if (!key || !EVP_PKEY_is_a(key.get(), "EC")) {
     *error = path + " does not hold an EC P-256 private key";
@@ -145,11 +112,11 @@ std::string EnsureDevKey(const std::string& data_dir, bool* created) {
   char* pem = nullptr;
   const long pem_len = BIO_get_mem_data(bio.get(), &pem);
   const json jwks = {{"keys", json::array({PublicJwk(key.get())})}};
-  if (std::string e = WriteAtomically(paths.private_key, std::string(pem, static_cast<size_t>(pem_len)), 0600);
+  if (std::string e = os::WriteFileAtomically(paths.private_key, std::string(pem, static_cast<size_t>(pem_len)), 0600);
       !e.empty()) {
     return e;
   }
-  if (std::string e = WriteAtomically(paths.jwks, jwks.dump(2) + "\n", 0644); !e.empty()) return e;
+  if (std::string e = os::WriteFileAtomically(paths.jwks, jwks.dump(2) + "\n", 0644); !e.empty()) return e;
   if (created != nullptr) *created = true;
   return "";
 }

@@ -1,27 +1,13 @@
 #include "auth/trust_loader.h"
 
 #include "auth/jwk.h"
+#include "os/file.h"
 
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
-#include <fstream>
 #include <optional>
-#include <sstream>
 
 namespace mcpgw::auth {
 namespace {
-
-std::optional<std::string> ReadFile(const std::string& path, std::string* error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *error = "cannot read " + path + ": " + std::strerror(errno);
-    return std::nullopt;
-  }
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 // The keys of one configured issuer, or why not.
 std::variant<std::vector<Key>, std::string> KeysOf(const config::Issuer& is) {
@@ -35,7 +21,7 @@ std::variant<std::vector<Key>, std::string> KeysOf(const config::Issuer& is) {
   }
   const std::string& path = !is.jwks_file.empty() ? is.jwks_file : !is.pem_file.empty() ? is.pem_file : is.secret_file;
   std::string unreadable;
-  const std::optional<std::string> text = ReadFile(path, &unreadable);
+  const std::optional<std::string> text = os::ReadFile(path, &unreadable);
   if (!text) return unreadable;
   const std::string& bytes = *text;
   if (!is.jwks_file.empty()) {

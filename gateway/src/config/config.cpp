@@ -2,6 +2,7 @@
 
 #include "auth/algorithm.h"
 #include "config/yaml_reader.h"
+#include "os/file.h"
 
 #include <arpa/inet.h>
 
@@ -9,9 +10,7 @@
 #include <cctype>
 #include <charconv>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 namespace mcpgw::config {
 namespace {
@@ -354,12 +353,11 @@ LoadResult Parse(const std::string& yaml_text, const std::string& base_dir) {
 }
 
 LoadResult LoadFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return std::vector<std::string>{path + ": cannot read the configuration file"};
-  std::stringstream text;
-  text << in.rdbuf();
+  std::string error;
+  const std::optional<std::string> text = os::ReadFile(path, &error);
+  if (!text) return std::vector<std::string>{path + ": cannot read the configuration file"};
   const std::string dir = fs::absolute(path).parent_path().string();
-  LoadResult result = Parse(text.str(), dir);
+  LoadResult result = Parse(*text, dir);
   if (auto* errors = std::get_if<std::vector<std::string>>(&result)) {
     for (std::string& e : *errors) e = path + ": " + e;
   }
