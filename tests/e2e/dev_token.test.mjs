@@ -9,24 +9,14 @@ import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-
-const binary = process.env.MCPGW_BINARY;
+import { binary, configYaml } from './lib/gateway.mjs';
 
 function workspace() {
   const dir = mkdtempSync(join(tmpdir(), 'mcpgw-devkey-'));
   const config = join(dir, 'gateway.yaml');
-  writeFileSync(config, `server:
-  listen: 127.0.0.1:0
-  public_url: https://gw.example.test
-  data_dir: ${join(dir, 'data')}
-plugins:
-  - name: memory
-    file: memory.so
-routes:
-  - name: memory
-    path: /mcp/memory
-    plugin: memory
-`);
+  writeFileSync(config, configYaml({
+    dataDir: join(dir, 'data'), routes: [{ name: 'memory' }], server: '  public_url: https://gw.example.test\n',
+  }));
   return { dir, config, keyDir: join(dir, 'data', 'dev-key') };
 }
 
