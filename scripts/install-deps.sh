@@ -13,9 +13,9 @@ apt_packages=(
   libboost1.74-dev libboost-system1.74-dev libssl-dev nlohmann-json3-dev libsimdjson-dev zlib1g-dev
   libyaml-cpp-dev prometheus-cpp-dev libcli11-dev
   # tests
-  libgtest-dev libgmock-dev json-schema-test-suite curl procps
+  libgtest-dev libgmock-dev json-schema-test-suite curl procps openssl
   # benchmarks
-  libbenchmark-dev nginx-light wrk bc
+  libbenchmark-dev nginx-light wrk bc jq
 )
 
 missing=()

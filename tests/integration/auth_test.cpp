@@ -10,6 +10,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <vector>
 #include <string>
 
 namespace mcpgw::testing {
@@ -17,16 +18,25 @@ namespace {
 
 constexpr char kPublicUrl[] = "https://gw.test";
 constexpr char kExampleChallenge[] =
-    R"(Bearer resource_metadata="https://gw.test/.well-known/oauth-protected-resource/mcp/example")";
+    R"(Bearer resource_metadata="https://gw.test/.well-known/oauth-protected-resource/mcp/example", )"
+    R"(scope="example:admin example:call example:list example:read example:write")";
+// A test credential (not a secret anywhere): the config holds its SHA-256.
+constexpr char kApiKey[] = "mcpgw_integration-test-key-0123456789abcdefghijklmnop";
+constexpr char kApiKeySha256[] = "f399bb5f9dd1f33c1072122fe61a3c8e1b97cff2c4f24edf34adf31c6fdf53b1";
 
 std::string AuthConfig(const std::string& jwks_file) {
   return std::string("server:\n  listen: 127.0.0.1:0\n  public_url: ") + kPublicUrl +
          "\n  data_dir: ${DATA_DIR}\n"
          "metrics:\n  listen: 127.0.0.1:0\nplugin_dir: ${PLUGIN_DIR}\n"
          "auth:\n  issuers:\n    - issuer: urn:mcp-gateway:dev\n      jwks_file: " + jwks_file + "\n"
+         "  api_keys:\n    - name: ci-bot\n      sha256: " + kApiKeySha256 + "\n"
+         "      audiences: [https://gw.test/mcp/other]\n      scopes: [other:use]\n"
          "plugins:\n  - name: example\n    file: example.so\n  - name: other\n    file: example.so\n"
          "routes:\n  - name: example\n    path: /mcp/example\n    plugin: example\n"
-         "  - name: other\n    path: /mcp/other\n    plugin: other\n";
+         "    scopes:\n      list: [example:list]\n      read: [example:read]\n      call: [example:call]\n"
+         "      admin: [example:admin]\n      tools:\n        echo: [example:read]\n        \"*\": [example:write]\n"
+         "  - name: other\n    path: /mcp/other\n    plugin: other\n"
+         "    scopes:\n      list: [other:use]\n      call: [other:use]\n      tools:\n        echo: []\n";
 }
 
 // Runs the gateway binary with `args`; returns its stdout, or "" on failure.
@@ -51,9 +61,12 @@ class AuthTest : public ::testing::Test {
     alice_ = Mint("example", "alice");
   }
 
-  std::string Mint(const std::string& route, const std::string& subject) {
-    const std::string token = RunBinary("token mint -c " + gateway_->config_path() + " --route " + route +
-                                        " --sub " + subject + " --ttl 5m");
+  // A token for `route` with every scope the route mentions, unless `scopes` are given.
+  std::string Mint(const std::string& route, const std::string& subject, const std::vector<std::string>& scopes = {}) {
+    std::string args = "token mint -c " + gateway_->config_path() + " --route " + route + " --sub " + subject + " --ttl 5m";
+    if (scopes.empty()) args += " --route-scopes";
+    for (const std::string& scope : scopes) args += " --scope " + scope;
+    const std::string token = RunBinary(args);
     EXPECT_EQ(std::count(token.begin(), token.end(), '.'), 2) << token;
     return token;
   }
@@ -73,6 +86,34 @@ class AuthTest : public ::testing::Test {
     ASSERT_EQ(m.status, 200);
     EXPECT_EQ(m.body.find(R"(operation="call_tool")"), std::string::npos) << m.body;
     EXPECT_EQ(m.body.find(R"(operation="list_resources")"), std::string::npos) << m.body;
+  }
+
+  // A stateless-era (2026-07-28) request with one credential header; `tool`
+  // is the tool of a tools/call or the URI of a resources/read.
+  HttpResponse Modern(const std::string& path, const std::string& method, const std::string& tool,
+                      const std::pair<std::string, std::string>& credential) {
+    nlohmann::json params = method == "resources/read" ? nlohmann::json{{"uri", tool}}
+                            : tool.empty()               ? nlohmann::json::object()
+                                                         : nlohmann::json{{"name", tool}, {"arguments", ToolArguments(tool)}};
+    params["_meta"] = ModernMeta();
+    Headers headers = ModernHeaders(method, tool);
+    headers.push_back(credential);
+    return Post(path, nlohmann::json{{"jsonrpc", "2.0"}, {"id", 7}, {"method", method}, {"params", params}}.dump(),
+                headers);
+  }
+  static nlohmann::json ToolArguments(const std::string& tool) {
+    return tool == "divide" ? nlohmann::json{{"a", 1}, {"b", 2}} : nlohmann::json{{"text", "x"}};
+  }
+  static std::pair<std::string, std::string> Bearer(const std::string& token) { return {"Authorization", "Bearer " + token}; }
+
+  // The audit lines of `event` so far (the audit log shares stderr here).
+  std::vector<nlohmann::json> AuditEvents(const std::string& event) {
+    EXPECT_TRUE(gateway_->WaitForLog(R"("event":")" + event + "\"", std::chrono::seconds(5))) << event;
+    std::vector<nlohmann::json> out;
+    for (const auto& line : gateway_->LogEvents()) {
+      if (line.value("log", "") == "audit" && line.value("event", "") == event) out.push_back(line);
+    }
+    return out;
   }
 
   void ExpectNotInLog(const std::string& secret) {
@@ -159,6 +200,91 @@ TEST_F(AuthTest, ServesProtectedResourceMetadataPerRoute) {
   EXPECT_EQ(doc["bearer_methods_supported"], nlohmann::json::array({"header"}));
   EXPECT_TRUE(doc["authorization_servers"].is_array());
   EXPECT_EQ(Request(gateway_->port(), "GET", "/.well-known/oauth-protected-resource/mcp/nope", "", {}).status, 404);
+}
+
+TEST_F(AuthTest, AMissingScopeGets403WithTheScopesTheRequestNeedsAndReachesNoPlugin) {
+  const std::string reader = Mint("example", "alice", {"example:call", "example:read"});
+  const HttpResponse divide = Modern("/mcp/example", "tools/call", "divide", Bearer(reader));
+  EXPECT_EQ(divide.status, 403) << divide.body;
+  EXPECT_EQ(divide.Header("www-authenticate"),
+            R"(Bearer error="insufficient_scope", scope="example:call example:write", )"
+            R"(resource_metadata="https://gw.test/.well-known/oauth-protected-resource/mcp/example")");
+  const HttpResponse list = Modern("/mcp/example", "tools/list", "", Bearer(reader));
+  EXPECT_EQ(list.status, 403) << list.body;
+  EXPECT_EQ(list.Header("www-authenticate"),
+            R"(Bearer error="insufficient_scope", scope="example:list", )"
+            R"(resource_metadata="https://gw.test/.well-known/oauth-protected-resource/mcp/example")");
+  ExpectNoPluginCalls();
+  // The scopes it holds are enough for echo.
+  const HttpResponse echo = Modern("/mcp/example", "tools/call", "echo", Bearer(reader));
+  EXPECT_EQ(echo.status, 200) << echo.body;
+  const auto denied = AuditEvents("authz_denied");
+  ASSERT_EQ(denied.size(), 2u);
+  EXPECT_EQ(denied[0]["tool"], "divide");
+  EXPECT_EQ(denied[0]["subject"], "alice");
+  EXPECT_EQ(denied[0]["required"], nlohmann::json::array({"example:call", "example:write"}));
+  const auto calls = AuditEvents("tool_call");
+  ASSERT_FALSE(calls.empty());
+  EXPECT_EQ(calls.back()["tool"], "echo");
+  EXPECT_EQ(calls.back()["outcome"], "ok");
+  ExpectNotInLog(reader);
+}
+
+TEST_F(AuthTest, AnUnmappedMethodClassIsDenied) {
+  const HttpResponse r = Modern("/mcp/other", "resources/read", "example://greeting", Bearer(Mint("other", "alice")));
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(r.Header("www-authenticate"),
+            R"(Bearer error="insufficient_scope", resource_metadata="https://gw.test/.well-known/oauth-protected-resource/mcp/other")");
+  ExpectNoPluginCalls();
+}
+
+TEST_F(AuthTest, AnApiKeyWorksOnItsOwnAudienceOnly) {
+  const std::pair<std::string, std::string> key{"X-API-Key", kApiKey};
+  const HttpResponse ok = Modern("/mcp/other", "tools/call", "echo", key);
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  const HttpResponse elsewhere = Modern("/mcp/example", "tools/call", "echo", key);
+  EXPECT_EQ(elsewhere.status, 401);
+  EXPECT_EQ(elsewhere.Header("www-authenticate"), std::string(kExampleChallenge) + R"(, error="invalid_token")");
+  std::string off = kApiKey;
+  off.back() = 'q';
+  EXPECT_EQ(Modern("/mcp/other", "tools/call", "echo", {"X-API-Key", off}).status, 401);
+  // One credential only.
+  Headers both = ModernHeaders("tools/list");
+  both.emplace_back("X-API-Key", kApiKey);
+  both.emplace_back("Authorization", "Bearer " + alice_);
+  EXPECT_EQ(Post("/mcp/other", "{}", both).status, 400);
+  const auto refused = AuditEvents("auth_refused");
+  ASSERT_GE(refused.size(), 2u);
+  EXPECT_EQ(refused[0]["reason"], "wrong_audience");
+  EXPECT_EQ(refused[0]["method"], "api_key");
+  EXPECT_EQ(refused[1]["reason"], "unknown_api_key");
+  EXPECT_EQ(refused[1]["credential_id"].get<std::string>().size(), 12u);
+  ExpectNotInLog(kApiKey);
+  ExpectNotInLog(off);
+  const HttpResponse m = Request(gateway_->metrics_port(), "GET", "/metrics", "", {});
+  EXPECT_NE(m.body.find(R"(mcpgw_authentications_total{method="api_key",outcome="unknown_api_key"} 1)"),
+            std::string::npos)
+      << m.body;
+}
+
+TEST_F(AuthTest, ASessionIdUsedWithAnotherSubjectIsAudited) {
+  const HttpResponse init = Post("/mcp/example", InitializeBody(), With(alice_));
+  ASSERT_EQ(init.status, 200);
+  const std::string bob = Mint("example", "bob");
+  EXPECT_EQ(Post("/mcp/example", R"({"jsonrpc":"2.0","id":2,"method":"tools/list"})",
+                 With(bob, McpHeaders(init.Header("mcp-session-id"), "2025-11-25")))
+                .status,
+            404);
+  const auto mismatches = AuditEvents("session_mismatch");
+  ASSERT_EQ(mismatches.size(), 1u);
+  EXPECT_EQ(mismatches[0]["subject"], "bob");
+}
+
+TEST_F(AuthTest, RepeatedTokensAreServedFromTheVerifiedTokenCache) {
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Post("/mcp/example", InitializeBody(), With(alice_)).status, 200);
+  const HttpResponse m = Request(gateway_->metrics_port(), "GET", "/metrics", "", {});
+  EXPECT_NE(m.body.find(R"(mcpgw_token_cache_lookups_total{result="hit"} 2)"), std::string::npos) << m.body;
+  EXPECT_NE(m.body.find(R"(mcpgw_authentications_total{method="bearer",outcome="ok"} 3)"), std::string::npos);
 }
 
 TEST(AuthStartup, RefusesToStartWhenAKeyFileCannotBeRead) {

@@ -2,8 +2,14 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 
 namespace mcpgw::testing {
@@ -34,6 +40,17 @@ std::map<std::string, std::string> HeaderMap(const Fields& fields) {
   std::map<std::string, std::string> out;
   for (const auto& f : fields) out[Lower(std::string(f.name_string()))] = std::string(f.value());
   return out;
+}
+
+// Runs one asynchronous operation, started by `start(handler)`, to its end;
+// the stream's expiry bounds it (beast's timeouts apply to async calls only).
+template <typename Start>
+beast::error_code RunOne(net::io_context& io, Start&& start) {
+  beast::error_code result;
+  start([&result](beast::error_code ec, auto&&...) { result = ec; });
+  io.restart();
+  io.run();
+  return result;
 }
 
 }  // namespace
@@ -151,6 +168,110 @@ void StreamingResponse::Close() {
   impl_->stream.socket().shutdown(tcp::socket::shutdown_both, ec);
   impl_->stream.close();
   ended_ = true;
+}
+
+struct HttpsConnection::Impl {
+  explicit Impl(uint16_t p) : port(p) {}
+  uint16_t port;
+  net::io_context io;
+  net::ssl::context context{net::ssl::context::tls_client};
+  std::optional<beast::ssl_stream<beast::tcp_stream>> stream;  // made once `context` is set up
+  beast::flat_buffer buffer;
+  std::string handshake_error;
+};
+
+HttpsConnection::HttpsConnection(uint16_t port, const TlsClientOptions& options) : impl_(std::make_unique<Impl>(port)) {
+  SSL_CTX* native = impl_->context.native_handle();
+  if (options.min_version != 0) SSL_CTX_set_min_proto_version(native, options.min_version);
+  if (options.max_version != 0) SSL_CTX_set_max_proto_version(native, options.max_version);
+  // OpenSSL 3 offers TLS 1.0 and 1.1 only at security level 0.
+  if (options.max_version != 0 && options.max_version < TLS1_2_VERSION) SSL_CTX_set_security_level(native, 0);
+  static constexpr unsigned char kAlpn[] = "\x02h2\x08http/1.1";
+  SSL_CTX_set_alpn_protos(native, kAlpn, sizeof kAlpn - 1);
+  if (!options.ca_file.empty()) {
+    impl_->context.load_verify_file(options.ca_file);
+    impl_->context.set_verify_mode(net::ssl::verify_peer);
+  }
+  if (!options.cert_file.empty()) {
+    impl_->context.use_certificate_chain_file(options.cert_file);
+    impl_->context.use_private_key_file(options.key_file, net::ssl::context::pem);
+  }
+  impl_->stream.emplace(impl_->io, impl_->context);
+  X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(impl_->stream->native_handle()), "127.0.0.1");
+
+  auto& tcp_stream = beast::get_lowest_layer(*impl_->stream);
+  tcp_stream.expires_after(std::chrono::seconds(15));
+  beast::error_code ec = RunOne(impl_->io, [&](auto handler) {
+    tcp_stream.async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), std::move(handler));
+  });
+  if (!ec) {
+    ec = RunOne(impl_->io, [&](auto handler) {
+      impl_->stream->async_handshake(net::ssl::stream_base::client, std::move(handler));
+    });
+  }
+  if (ec) impl_->handshake_error = ec.message();
+}
+
+HttpsConnection::~HttpsConnection() = default;
+
+const std::string& HttpsConnection::handshake_error() const { return impl_->handshake_error; }
+
+std::string HttpsConnection::version() const { return SSL_get_version(impl_->stream->native_handle()); }
+
+std::string HttpsConnection::alpn() const {
+  const unsigned char* data = nullptr;
+  unsigned int size = 0;
+  SSL_get0_alpn_selected(impl_->stream->native_handle(), &data, &size);
+  return std::string(reinterpret_cast<const char*>(data), size);
+}
+
+long HttpsConnection::server_serial() const {
+  X509* cert = SSL_get0_peer_certificate(impl_->stream->native_handle());
+  return cert == nullptr ? -1 : ASN1_INTEGER_get(X509_get0_serialNumber(cert));
+}
+
+std::string HttpsConnection::Send(const std::string& method, const std::string& target, const std::string& body,
+                                  const Headers& headers) {
+  if (!impl_->handshake_error.empty()) return impl_->handshake_error;
+  beast::get_lowest_layer(*impl_->stream).expires_after(std::chrono::seconds(15));
+  auto req = Build(impl_->port, method, target, body, headers);
+  const beast::error_code ec =
+      RunOne(impl_->io, [&](auto handler) { http::async_write(*impl_->stream, req, std::move(handler)); });
+  return ec ? ec.message() : "";
+}
+
+void HttpsConnection::SendCloseNotify() {
+  beast::get_lowest_layer(*impl_->stream).expires_after(std::chrono::seconds(15));
+  RunOne(impl_->io, [&](auto handler) { impl_->stream->async_shutdown(std::move(handler)); });
+}
+
+HttpResponse HttpsConnection::Request(const std::string& method, const std::string& target, const std::string& body,
+                                      const Headers& headers) {
+  HttpResponse out;
+  if (!impl_->handshake_error.empty()) {
+    out.error = impl_->handshake_error;
+    return out;
+  }
+  const std::string unsent = Send(method, target, body, headers);
+  // Read even after a failed write: a TLS alert from the server says why.
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(64 * 1024 * 1024);
+  const beast::error_code read = RunOne(impl_->io, [&](auto handler) {
+    http::async_read(*impl_->stream, impl_->buffer, parser, std::move(handler));
+  });
+  if (!unsent.empty() || (read && !parser.is_header_done())) {
+    out.error = read ? read.message() : unsent;
+    return out;
+  }
+  out.status = static_cast<int>(parser.get().result_int());
+  out.headers = HeaderMap(parser.get());
+  out.body = parser.get().body();
+  return out;
+}
+
+HttpResponse HttpsRequest(uint16_t port, const TlsClientOptions& tls, const std::string& method,
+                          const std::string& target, const std::string& body, const Headers& headers) {
+  return HttpsConnection(port, tls).Request(method, target, body, headers);
 }
 
 Headers McpHeaders(const std::string& session_id, const std::string& protocol_version) {

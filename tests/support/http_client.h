@@ -1,6 +1,6 @@
 // A small blocking HTTP/1.1 client on Boost.Beast for integration tests:
-// whole requests, raw (malformed) requests, and SSE streams read as they
-// arrive.
+// whole requests, raw (malformed) requests, SSE streams read as they arrive,
+// and HTTPS connections with a chosen TLS version and client certificate.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -24,6 +24,7 @@ struct HttpResponse {
   int status = 0;
   std::map<std::string, std::string> headers;  // lowercase names
   std::string body;
+  std::string error;  // why no response came (connection or TLS), when status is 0
 
   std::string Header(const std::string& lowercase_name) const;
   nlohmann::json Json() const;  // discarded value when the body is not JSON
@@ -62,6 +63,48 @@ class StreamingResponse {
   std::unique_ptr<Impl> impl_;
   bool ended_ = false;
 };
+
+// What a test's TLS client offers, trusts and presents.
+struct TlsClientOptions {
+  std::string ca_file;    // trust anchors; the server must also be certified for 127.0.0.1
+  std::string cert_file;  // a client certificate to present, with key_file; empty: none
+  std::string key_file;
+  int min_version = 0;  // e.g. TLS1_1_VERSION; 0 leaves OpenSSL's default
+  int max_version = 0;
+};
+
+// One TLS connection to 127.0.0.1:port, offering ALPN h2 and http/1.1, kept
+// open for several requests.
+class HttpsConnection {
+ public:
+  HttpsConnection(uint16_t port, const TlsClientOptions& options);
+  ~HttpsConnection();
+
+  // Empty when the handshake succeeded, else why not (e.g. a TLS alert).
+  const std::string& handshake_error() const;
+  std::string version() const;  // e.g. "TLSv1.3"
+  std::string alpn() const;     // the protocol the server selected
+  long server_serial() const;   // serial number of the server's certificate
+
+  // Sends one request on this connection and reads its whole response.
+  HttpResponse Request(const std::string& method, const std::string& target, const std::string& body,
+                       const Headers& headers);
+  // Sends a request without reading its answer (a stream). Returns an error
+  // message or "".
+  std::string Send(const std::string& method, const std::string& target, const std::string& body,
+                   const Headers& headers);
+  // Says close_notify and waits (briefly) for the server to close, keeping
+  // the TCP connection open meanwhile.
+  void SendCloseNotify();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// One request on a new HTTPS connection.
+HttpResponse HttpsRequest(uint16_t port, const TlsClientOptions& tls, const std::string& method,
+                          const std::string& target, const std::string& body, const Headers& headers);
 
 // Convenience for MCP requests.
 Headers McpHeaders(const std::string& session_id = "", const std::string& protocol_version = "");

@@ -78,7 +78,8 @@
  * Security
  * ---------------------------------------------------------------------------
  * A plugin never sees a credential. Every call carries the caller's
- * mcpgw_principal (subject, tenant, client, scopes), already authenticated
+ * mcpgw_principal (subject, tenant, client, scopes, audience, token id,
+ * expiry), already authenticated
  * and authorised by the gateway. Keep per-tenant data apart by `tenant`.
  */
 #ifndef MCPGW_PLUGIN_H
@@ -159,7 +160,18 @@ typedef struct mcpgw_principal {
   mcpgw_str client_id;      /* which application acts for the subject; may be empty */
   const mcpgw_str *scopes;  /* granted scopes, `scope_count` of them */
   size_t scope_count;
+  /* Since 0.1 (struct_size covers them): what the credential said about
+   * itself. Read them only when struct_size reaches past them
+   * (MCPGW_PRINCIPAL_HAS(p, expires_at)). */
+  mcpgw_str method;    /* "bearer", "api_key", "introspection" or "local" */
+  mcpgw_str audience;  /* the route's resource URI the credential was accepted for */
+  mcpgw_str token_id;  /* the token's `jti` (may be empty), or the API key's name */
+  int64_t expires_at;  /* Unix seconds; 0 when the credential does not expire */
 } mcpgw_principal;
+
+/* True when principal `p` carries `field` (a host may be older than the plugin). */
+#define MCPGW_PRINCIPAL_HAS(p, field) \
+  ((p)->struct_size >= offsetof(mcpgw_principal, field) + sizeof((p)->field))
 
 /* Opaque host handles. A plugin never dereferences them. */
 typedef struct mcpgw_call mcpgw_call; /* one request; valid until the plugin function returns */

@@ -50,6 +50,10 @@ struct Principal {
   std::string tenant;
   std::string client_id;
   std::vector<std::string> scopes;
+  std::string method;
+  std::string audience;
+  std::string token_id;
+  int64_t expires_at = 0;  // Unix seconds; 0: does not expire
 
   static Principal From(const mcpgw_principal* p) {
     Principal out;
@@ -58,6 +62,12 @@ struct Principal {
     out.tenant = std::string(View(p->tenant));
     out.client_id = std::string(View(p->client_id));
     for (size_t i = 0; i < p->scope_count; ++i) out.scopes.emplace_back(View(p->scopes[i]));
+    if (MCPGW_PRINCIPAL_HAS(p, expires_at)) {
+      out.method = std::string(View(p->method));
+      out.audience = std::string(View(p->audience));
+      out.token_id = std::string(View(p->token_id));
+      out.expires_at = p->expires_at;
+    }
     return out;
   }
 };

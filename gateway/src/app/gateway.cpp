@@ -1,9 +1,12 @@
 #include "app/gateway.h"
 
+#include "audit/audit.h"
 #include "auth/trust_loader.h"
 #include "log/log.h"
+#include "pipeline/authorize.h"
 #include "pipeline/validate_arguments.h"
 #include "session/session_id.h"
+#include "transport/http/tls_context.h"
 #include "transport/stdio/stdio_transport.h"
 
 #include <sys/stat.h>
@@ -80,6 +83,7 @@ std::string Gateway::LoadPlugins(const std::string& plugin_dir) {
 
 std::string Gateway::Build(const StartOptions& options) {
   log::SetLevel(config_.log_level);
+  if (std::string error = audit::Open(config_.audit.file); !error.empty()) return error;
   metrics_ = std::make_unique<metrics::Metrics>(kVersion);
   if (std::string error = EnsurePrivateDir(config_.server.data_dir); !error.empty()) return error;
 
@@ -106,27 +110,37 @@ std::string Gateway::Build(const StartOptions& options) {
   }
 
   pipeline::Pipeline pipeline;
+  if (config_.auth.configured) pipeline.Append(std::make_unique<pipeline::Authorize>());
   pipeline.Append(std::make_unique<pipeline::ValidateArguments>());
   mcp::CoreOptions core_options;
   core_options.page_size = config_.server.page_size;
   core_options.request_timeout = std::chrono::milliseconds(config_.server.limits.request_timeout_ms);
   core_options.server_version = kVersion;
+  core_options.audit_tool_calls = config_.audit.tool_calls;
   core_ = std::make_unique<mcp::Core>(std::move(pipeline), core_options, timeouts_, metrics_.get());
-
-  if (!options.listen) return "";
 
   http::StreamableHttpOptions http_options;
   if (config_.auth.configured) {
-    auto issuers = auth::LoadTrustedIssuers(config_.auth);
-    if (auto* error = std::get_if<std::string>(&issuers)) return *error;
+    auto loaded = auth::LoadTrustedIssuers(config_.auth);
+    if (auto* error = std::get_if<std::string>(&loaded)) return *error;
+    const auto& trust = std::get<auth::LoadedTrust>(loaded);
     for (const config::Issuer& is : config_.auth.issuers) {
       if (is.issuer.rfind("https://", 0) == 0 || is.issuer.rfind("http://", 0) == 0) {
         http_options.authorization_servers.push_back(is.issuer);
       }
     }
-    admission_ = std::make_unique<pipeline::Admission>(std::make_unique<auth::BearerAuthenticator>(
-        std::get<std::vector<auth::TrustedIssuer>>(std::move(issuers)), config_.auth.cache_entries));
+    auto bearer = std::make_unique<auth::BearerAuthenticator>(trust.issuers, config_.auth.cache_entries);
+    if (!trust.remote.empty()) {
+      auto fetcher = auth::JwksFetcher::Create(io_.control().get_executor(), *bearer, trust,
+                                               auth::JwksFetcherOptions::From(config_.auth.jwks));
+      if (auto* error = std::get_if<std::string>(&fetcher)) return *error;
+      jwks_ = std::get<std::shared_ptr<auth::JwksFetcher>>(std::move(fetcher));
+      bearer->OnUnknownKid(jwks_->UnknownKidHook());
+    }
+    admission_ = std::make_unique<pipeline::Admission>(std::move(bearer),
+                                                       std::make_unique<auth::ApiKeys>(config_.auth.api_keys));
   }
+  if (!options.listen) return "";
   http_options.max_json_depth = config_.server.limits.max_json_depth;
   http_options.sse_retry_ms = config_.server.sessions.sse_retry_ms;
   http_options.event_buffer = config_.server.sessions.event_buffer;
@@ -142,14 +156,22 @@ std::string Gateway::Build(const StartOptions& options) {
   server_options.max_body_bytes = config_.server.limits.max_body_bytes;
   server_options.max_header_bytes = config_.server.limits.max_header_bytes;
   server_options.max_connections = config_.server.limits.max_connections;
+  server_options.hsts_max_age_s = config_.server.tls.hsts_max_age_s;
   server_options.name = "mcp";
   http_ = std::make_unique<http::Server>(
       io_, server_options, [this](std::shared_ptr<http::Exchange> ex) { endpoint_->Handle(ex); }, metrics_.get());
+  if (config_.server.tls.configured) {
+    if (std::string error = ReloadTls(); !error.empty()) return error;
+  }
   if (std::string error = http_->Listen(); !error.empty()) return error;
 
   if (config_.metrics.enabled) {
     ops_ = std::make_unique<http::OpsEndpoints>(*metrics_, ready_, [this] {
       metrics_->pending_timeouts().Set(static_cast<double>(timeouts_.size()));
+      if (admission_) {
+        const auto totals = admission_->token_cache_totals();
+        metrics_->SetTokenCacheTotals(totals.hits, totals.misses);
+      }
       for (const auto& p : plugins_) metrics_->plugin_queue_depth(p->name()).Set(static_cast<double>(p->queue_depth()));
     });
     http::ServerOptions ops_options;
@@ -180,6 +202,7 @@ void Gateway::BeginShutdown(const std::string& signal) {
   http_->StopAccepting();
   if (ops_server_) ops_server_->StopAccepting();
   if (sweep_timer_) sweep_timer_->cancel();
+  if (jwks_) jwks_->Stop();
   core_->CloseListenStreams();
   drain_timer_ = std::make_unique<boost::asio::steady_timer>(io_.control());
   PollDrain(std::chrono::steady_clock::now() + kDrainGrace);
@@ -199,14 +222,41 @@ void Gateway::PollDrain(std::chrono::steady_clock::time_point deadline) {
   });
 }
 
+void Gateway::WaitForSignal() {
+  signals_->async_wait([this](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    if (signo != SIGHUP) return BeginShutdown(signo == SIGTERM ? "SIGTERM" : "SIGINT");
+    if (!stopping_) Reload();
+    WaitForSignal();
+  });
+}
+
+void Gateway::Reload() {
+  // One step per thing reloaded; a step that fails keeps what it had.
+  const auto report = [](const char* what, const std::string& error) {
+    if (error.empty()) {
+      log::Info("reloaded", {{"what", what}});
+    } else {
+      log::Error("reload_failed", {{"what", what}, {"reason", error}});
+    }
+  };
+  if (config_.server.tls.configured && http_) report("tls", ReloadTls());
+}
+
+std::string Gateway::ReloadTls() {
+  auto context = http::MakeTlsContext(config_.server.tls);
+  if (auto* error = std::get_if<std::string>(&context)) return *error;
+  http_->UseTls(std::get<std::shared_ptr<http::TlsContext>>(std::move(context)));
+  return "";
+}
+
 int Gateway::RunHttp() {
   http_->Start();
   if (ops_server_) ops_server_->Start();
-  signals_ = std::make_unique<boost::asio::signal_set>(io_.control(), SIGTERM, SIGINT);
-  signals_->async_wait([this](const boost::system::error_code& ec, int signo) {
-    if (!ec) BeginShutdown(signo == SIGTERM ? "SIGTERM" : "SIGINT");
-  });
+  signals_ = std::make_unique<boost::asio::signal_set>(io_.control(), SIGTERM, SIGINT, SIGHUP);
+  WaitForSignal();
   ScheduleSweep();
+  if (jwks_) jwks_->Start();  // runs once the pool does; start-up never waits for an issuer
   ready_ = true;
   nlohmann::json routes = nlohmann::json::array();
   for (const auto& b : backends_) {
@@ -219,8 +269,22 @@ int Gateway::RunHttp() {
 
   io_.Run();
   for (auto& p : plugins_) p->Drain();
+  audit::Flush();
   log::Info("stopped", {});
   return 0;
+}
+
+std::variant<Principal, pipeline::AdmissionDenial> Gateway::AdmitStdio(const mcp::Backend& backend) const {
+  const char* token = std::getenv(std::string(kStdioTokenVariable).c_str());
+  const char* key = std::getenv(std::string(kStdioApiKeyVariable).c_str());
+  const std::string authorization = token != nullptr ? "Bearer " + std::string(token) : "";
+  pipeline::Credentials credentials;
+  if (token != nullptr) {
+    credentials.authorization = authorization;
+  } else if (key != nullptr) {
+    credentials.api_key = std::string_view(key);
+  }
+  return admission_->Admit(credentials, backend.resource());
 }
 
 int Gateway::RunStdio(const std::string& route) {
@@ -232,7 +296,21 @@ int Gateway::RunStdio(const std::string& route) {
     log::Error("unknown_route", {{"route", route}});
     return 2;
   }
-  stdio::StdioTransport transport(*core_, *backend, config_.server.limits.max_json_depth, LocalUserPrincipal());
+  Principal principal = LocalUserPrincipal();
+  if (admission_) {
+    auto admitted = AdmitStdio(*backend);
+    if (auto* denial = std::get_if<pipeline::AdmissionDenial>(&admitted)) {
+      audit::Record("auth_refused", {{"route", route}, {"reason", denial->reason}, {"method", denial->method},
+                                     {"credential_id", denial->credential_id}, {"source", "stdio"}});
+      audit::Flush();
+      std::cerr << "mcp-gateway: not authenticated for route " << route << " (" << denial->reason << "): "
+                << denial->message << ". Over stdio, set " << kStdioTokenVariable << " (a bearer token) or "
+                << kStdioApiKeyVariable << " in the server's environment.\n";
+      return 2;
+    }
+    principal = std::get<Principal>(std::move(admitted));
+  }
+  stdio::StdioTransport transport(*core_, *backend, config_.server.limits.max_json_depth, std::move(principal));
   transport.Run(std::cin, std::cout);
   for (auto& p : plugins_) p->Drain();
   return 0;

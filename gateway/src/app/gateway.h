@@ -3,6 +3,7 @@
 // in which they start and stop.
 #pragma once
 
+#include "auth/jwks_fetcher.h"
 #include "config/config.h"
 #include "mcp/backend.h"
 #include "mcp/core.h"
@@ -21,12 +22,19 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
 namespace mcpgw::app {
 
 inline constexpr const char* kVersion = "0.1.0";
+
+// Over stdio the credential comes from the environment of the process (the
+// client that starts it sets it): one of these, checked once at start with
+// the same admission as every other front door.
+inline constexpr std::string_view kStdioTokenVariable = "MCP_GATEWAY_TOKEN";
+inline constexpr std::string_view kStdioApiKeyVariable = "MCP_GATEWAY_API_KEY";
 
 struct StartOptions {
   std::string default_plugin_dir;  // where to look when the config names none
@@ -39,8 +47,15 @@ class Gateway {
                                                                      const StartOptions& options);
   ~Gateway();
 
-  // Serves HTTP until SIGTERM or SIGINT, then drains. Returns the exit code.
+  // Serves HTTP until SIGTERM or SIGINT, then drains; SIGHUP reloads.
+  // Returns the exit code.
   int RunHttp();
+
+  // Re-reads from disk what can change without a restart: the TLS
+  // certificate, key and client CAs, for connections accepted from now on.
+  // Logs `reloaded` or `reload_failed` per step; a failed step keeps serving
+  // what it had.
+  void Reload();
 
   // Serves one route over stdin/stdout until EOF. Returns the exit code.
   int RunStdio(const std::string& route);
@@ -54,9 +69,15 @@ class Gateway {
   std::string Build(const StartOptions& options);
   std::string LoadPlugins(const std::string& plugin_dir);
   void ScheduleSweep();
+  void WaitForSignal();
+  // Builds a TLS context from config_.server.tls and hands it to the MCP
+  // listener. Returns an error message or "".
+  std::string ReloadTls();
   void BeginShutdown(const std::string& signal);
   // Stops the event loop once nothing is in flight or `deadline` passed.
   void PollDrain(std::chrono::steady_clock::time_point deadline);
+  // The stdio caller's principal, from the credential in its environment.
+  std::variant<Principal, pipeline::AdmissionDenial> AdmitStdio(const mcp::Backend& backend) const;
 
   config::Config config_;
   transport::IoPool io_;
@@ -67,6 +88,7 @@ class Gateway {
   std::vector<std::unique_ptr<mcp::Backend>> backends_;
   std::unique_ptr<mcp::Core> core_;
   std::unique_ptr<pipeline::Admission> admission_;  // null when no `auth:` is configured (loopback only)
+  std::shared_ptr<auth::JwksFetcher> jwks_;         // null without JWKS URLs; refers to admission_'s authenticator
   std::unique_ptr<http::StreamableHttpEndpoint> endpoint_;
   std::unique_ptr<http::OpsEndpoints> ops_;
   std::unique_ptr<http::Server> http_;

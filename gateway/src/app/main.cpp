@@ -1,7 +1,9 @@
 // mcp-gateway: the command line. Subcommands only parse arguments and call
 // into the gateway library.
 #include "app/gateway.h"
+#include "auth/api_keys.h"
 #include "auth/dev_token.h"
+#include "auth/scope_policy.h"
 #include "config/config.h"
 #include "log/log.h"
 
@@ -57,6 +59,7 @@ std::string DevTokenFor(const Config& c, const mcpgw::config::Route& route) {
   request.audience = route.resource;
   request.subject = std::getenv("USER") != nullptr ? std::getenv("USER") : "local-user";
   request.lifetime = std::chrono::hours(8);
+  request.scopes = mcpgw::auth::ScopePolicy(route.scopes).supported();
   return mcpgw::auth::MintDevToken(c.server.data_dir, request).token;
 }
 
@@ -76,13 +79,36 @@ void PrintConnectInfo(const Config& c, uint16_t port, const std::string& config_
             << port << first.path << "\""
             << (token.empty() ? "" : ", \"headers\": {\"Authorization\": \"Bearer " + token + "\"}") << "}}}\n"
             << "New tokens: " << ExecutableDir() << "/mcp-gateway token mint --route " << first.name
-            << " --sub <you> --ttl 8h" << (config_path.empty() ? "" : " -c " + config_path) << "\n"
+            << " --sub <you> --route-scopes --ttl 8h" << (config_path.empty() ? "" : " -c " + config_path) << "\n"
             << "\nOr run it over stdio, for example in Claude Desktop's claude_desktop_config.json:\n"
             << "  {\"mcpServers\": {\"" << first.name << "\": {\"command\": \"" << ExecutableDir()
             << "/mcp-gateway\", \"args\": [\"serve\", \"--stdio\", \"--route\", \"" << first.name << "\""
-            << (config_path.empty() ? "" : ", \"--config\", \"" + fs::absolute(config_path).string() + "\"") << "]}}}\n\n"
+            << (config_path.empty() ? "" : ", \"--config\", \"" + fs::absolute(config_path).string() + "\"") << "]"
+            << (token.empty() ? "" : ", \"env\": {\"" + std::string(mcpgw::app::kStdioTokenVariable) + "\": \"" + token + "\"}")
+            << "}}}\n\n"
             << "Metrics: http://" << c.metrics.listen.ToString() << "/metrics   (Ctrl-C drains and stops)\n\n"
             << std::flush;
+}
+
+int PrintNewApiKey(const Config& c, const std::string& name, const std::vector<std::string>& routes,
+                   const std::vector<std::string>& scopes) {
+  std::string audiences;
+  for (const std::string& route : routes) {
+    const auto* r = c.FindRoute(route);
+    if (r == nullptr) {
+      std::cerr << "mcp-gateway: no route named \"" << route << "\"\n";
+      return 2;
+    }
+    audiences += (audiences.empty() ? "" : ", ") + r->resource;
+  }
+  std::string scope_list;
+  for (const std::string& s : scopes) scope_list += (scope_list.empty() ? "" : ", ") + s;
+  const mcpgw::auth::NewApiKey key = mcpgw::auth::GenerateApiKey();
+  std::cout << "API key (shown once; give it to the client as a secret, send it as X-API-Key):\n  " << key.key
+            << "\n\nAdd this to the auth: section of the configuration (it holds only the key's SHA-256):\n"
+            << "  api_keys:\n    - name: " << name << "\n      sha256: " << key.sha256 << "\n      audiences: ["
+            << audiences << "]\n      scopes: [" << scope_list << "]\n";
+  return 0;
 }
 
 }  // namespace
@@ -124,6 +150,21 @@ int main(int argc, char** argv) {
   mint->add_option("--aud", mint_request.audience, "The audience, instead of --route")->excludes(mint_route_opt);
   mint->add_option("--sub", mint_request.subject, "The subject")->required();
   mint->add_option("--scope", mint_request.scopes, "A scope to grant (repeatable)");
+  bool mint_route_scopes = false;
+  mint->add_flag("--route-scopes", mint_route_scopes, "Grant every scope the route's configuration mentions")
+      ->needs(mint_route_opt);
+
+  auto* api_key = app.add_subcommand("api-key", "API keys (X-API-Key)");
+  api_key->require_subcommand(1);
+  auto* api_key_new = api_key->add_subcommand(
+      "new", "Print a new random API key and the configuration entry that accepts it (only its SHA-256)");
+  std::string key_name;
+  std::vector<std::string> key_routes, key_scopes;
+  api_key_new->add_option("-c,--config", config_path, "YAML configuration file (default: the embedded default)")
+      ->check(CLI::ExistingFile);
+  api_key_new->add_option("--name", key_name, "The key's name: the subject of its requests")->required();
+  api_key_new->add_option("--route", key_routes, "A route the key may be used on (repeatable)")->required();
+  api_key_new->add_option("--scope", key_scopes, "A scope to grant (repeatable)");
   mint->add_option("--ttl", mint_ttl, "Lifetime: a number and s, m or h, e.g. 15m (at most 24h)")
       ->check([](const std::string& v) {
         return mcpgw::auth::ParseLifetime(v) ? std::string() : "expected e.g. 90s, 15m or 2h, at most 24h";
@@ -148,6 +189,7 @@ int main(int argc, char** argv) {
               << paths.jwks << "\n";
     return 0;
   }
+  if (api_key_new->parsed()) return PrintNewApiKey(config, key_name, key_routes, key_scopes);
   if (mint->parsed()) {
     if (!mint_route.empty()) {
       const auto* r = config.FindRoute(mint_route);
@@ -156,6 +198,14 @@ int main(int argc, char** argv) {
         return 2;
       }
       mint_request.audience = r->resource;
+      if (mint_route_scopes) {
+        const mcpgw::auth::ScopePolicy policy(r->scopes);
+        for (const std::string& scope : policy.supported()) {
+          if (std::find(mint_request.scopes.begin(), mint_request.scopes.end(), scope) == mint_request.scopes.end()) {
+            mint_request.scopes.push_back(scope);
+          }
+        }
+      }
     }
     if (mint_request.audience.empty()) {
       std::cerr << "mcp-gateway: pass --route NAME or --aud URI\n";

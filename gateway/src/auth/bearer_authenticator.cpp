@@ -108,7 +108,10 @@ std::variant<std::shared_ptr<const Claims>, Failure> BearerAuthenticator::Verify
                                [&](const TrustedIssuer& i) { return i.policy.issuer == *iss; });
   if (it == trust.issuers.end()) return Failure{FailureReason::kWrongIssuer, "the token's issuer is not trusted"};
   auto verified = VerifyJwt(token, *it->keys, it->policy, now);
-  if (auto* failure = std::get_if<Failure>(&verified)) return *failure;
+  if (auto* failure = std::get_if<Failure>(&verified)) {
+    if (failure->reason == FailureReason::kUnknownKid && it->keys_from_url && unknown_kid_) unknown_kid_(*iss);
+    return *failure;
+  }
   return std::make_shared<const Claims>(std::get<Claims>(std::move(verified)));
 }
 

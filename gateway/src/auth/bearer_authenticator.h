@@ -20,6 +20,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +37,7 @@ std::optional<std::string_view> BearerToken(std::string_view authorization);
 struct TrustedIssuer {
   JwtPolicy policy;  // policy.issuer names it
   std::shared_ptr<const KeySet> keys;
+  bool keys_from_url = false;  // a JWKS URL supplies some of its keys
 };
 
 class BearerAuthenticator {
@@ -45,11 +47,20 @@ class BearerAuthenticator {
   // Replaces the keys of `issuer`; false when no such issuer is trusted.
   bool ReplaceKeys(std::string_view issuer, std::shared_ptr<const KeySet> keys);
 
+  // Called, with the issuer's name, when a token of an issuer whose keys
+  // come from a URL names a kid that none of its keys has: the issuer may
+  // have rotated its keys. The token itself is still refused. Set before the
+  // first Authenticate; called on the authenticating thread, so it must be
+  // quick.
+  void OnUnknownKid(std::function<void(std::string_view issuer)> hook) { unknown_kid_ = std::move(hook); }
+
   // The claims of `token` when it is valid now and one of its audiences is
   // exactly `audience`.
   std::variant<std::shared_ptr<const Claims>, Failure> Authenticate(
       std::string_view token, std::string_view audience,
       std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+
+  TokenCache::Totals cache_totals() const { return cache_.totals(); }
 
  private:
   struct Trust {
@@ -62,6 +73,7 @@ class BearerAuthenticator {
 
   std::atomic<std::shared_ptr<const Trust>> trust_;
   mutable TokenCache cache_;
+  std::function<void(std::string_view)> unknown_kid_;
 };
 
 }  // namespace mcpgw::auth

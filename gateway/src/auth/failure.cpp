@@ -22,6 +22,9 @@ std::string_view FailureReasonName(FailureReason reason) {
     case FailureReason::kWrongAudience: return "wrong_audience";
     case FailureReason::kMissingClaim: return "missing_claim";
     case FailureReason::kInvalidClaim: return "invalid_claim";
+    case FailureReason::kUnknownApiKey: return "unknown_api_key";
+    case FailureReason::kInactive: return "inactive";
+    case FailureReason::kIntrospectionUnavailable: return "introspection_unavailable";
   }
   return "unknown";
 }

@@ -30,6 +30,9 @@ enum class FailureReason {
   kWrongAudience,
   kMissingClaim,
   kInvalidClaim,  // a claim of the wrong JSON type or out of range
+  kUnknownApiKey,  // an X-API-Key that is not configured
+  kInactive,                  // the introspection endpoint says the token is not active (RFC 7662 2.2)
+  kIntrospectionUnavailable,  // no usable answer from the introspection endpoint (timeout, 5xx, not JSON)
 };
 
 // Stable snake_case name, e.g. "bad_signature".

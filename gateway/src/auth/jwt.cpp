@@ -1,7 +1,8 @@
 #include "auth/jwt.h"
 
+#include "auth/claim_values.h"
+
 #include <algorithm>
-#include <cmath>
 #include <string>
 
 namespace mcpgw::auth {
@@ -9,83 +10,6 @@ namespace {
 
 using json = nlohmann::json;
 using std::chrono::sys_seconds;
-
-// 9999-12-31T23:59:59Z: beyond it a NumericDate is nonsense, and keeping
-// below it keeps every later sum far from overflowing.
-constexpr double kLatestNumericDate = 253402300799.0;
-
-Failure Missing(std::string_view name) {
-  return Failure{FailureReason::kMissingClaim, "claim \"" + std::string(name) + "\" is required"};
-}
-Failure Invalid(std::string_view name, std::string_view expected) {
-  return Failure{FailureReason::kInvalidClaim, "claim \"" + std::string(name) + "\" must be " + std::string(expected)};
-}
-
-// Rounds fractional seconds (RFC 7519 allows them) the cautious way: an
-// expiry down, a start (`nbf`, `iat`) up.
-enum class Round { kDown, kUp };
-
-std::variant<sys_seconds, Failure> NumericDate(const json& payload, std::string_view name, Round round) {
-  const auto it = payload.find(name);
-  if (it == payload.end()) return Missing(name);
-  if (!it->is_number()) return Invalid(name, "a NumericDate number");
-  const double value = it->get<double>();
-  if (!(value >= 0 && value <= kLatestNumericDate)) return Invalid(name, "a NumericDate between 0 and year 9999");
-  const double whole = round == Round::kDown ? std::floor(value) : std::ceil(value);
-  return sys_seconds(std::chrono::seconds(static_cast<std::int64_t>(whole)));
-}
-
-std::variant<std::string, Failure> NonEmptyString(const json& payload, std::string_view name) {
-  const auto it = payload.find(name);
-  if (it == payload.end()) return Missing(name);
-  if (!it->is_string() || it->get_ref<const std::string&>().empty()) return Invalid(name, "a non-empty string");
-  return it->get<std::string>();
-}
-
-// An optional string claim: nullopt when absent, a Failure when not a string.
-std::variant<std::optional<std::string>, Failure> OptionalString(const json& payload, std::string_view name) {
-  const auto it = payload.find(name);
-  if (it == payload.end()) return std::optional<std::string>();
-  if (!it->is_string()) return Invalid(name, "a string");
-  return std::optional<std::string>(it->get<std::string>());
-}
-
-std::variant<std::vector<std::string>, Failure> StringArray(const json& value, std::string_view name) {
-  if (!value.is_array()) return Invalid(name, "an array of strings");
-  std::vector<std::string> out;
-  for (const json& element : value) {
-    if (!element.is_string()) return Invalid(name, "an array of strings");
-    out.push_back(element.get<std::string>());
-  }
-  return out;
-}
-
-std::variant<std::vector<std::string>, Failure> Audiences(const json& payload) {
-  const auto aud = payload.find("aud");
-  if (aud == payload.end()) return Missing("aud");
-  if (aud->is_string()) return std::vector<std::string>{aud->get<std::string>()};
-  auto list = StringArray(*aud, "aud");
-  if (const auto* values = std::get_if<std::vector<std::string>>(&list); values && values->empty()) {
-    return Invalid("aud", "a string or a non-empty array of strings");
-  }
-  return list;
-}
-
-std::variant<std::vector<std::string>, Failure> Scopes(const json& payload) {
-  if (const auto scope = payload.find("scope"); scope != payload.end()) {
-    if (!scope->is_string()) return Invalid("scope", "a space-separated string");
-    std::vector<std::string> out;
-    const std::string& text = scope->get_ref<const std::string&>();
-    for (std::size_t start = 0; start <= text.size();) {
-      const std::size_t end = std::min(text.find(' ', start), text.size());
-      if (end > start) out.push_back(text.substr(start, end - start));
-      start = end + 1;
-    }
-    return out;
-  }
-  if (const auto scp = payload.find("scp"); scp != payload.end()) return StringArray(*scp, "scp");
-  return std::vector<std::string>{};
-}
 
 std::string AsciiLower(std::string text) {
   for (char& c : text) {
@@ -105,18 +29,6 @@ std::optional<Failure> CheckType(const json& header) {
     if (type == "jwt" || type == "at+jwt") return std::nullopt;
   }
   return Failure{FailureReason::kWrongType, "header \"typ\" must be JWT or at+jwt"};
-}
-
-// Takes the value out of `result` into `out`; false (and *failure set) when
-// it held a Failure.
-template <class T>
-bool Take(std::variant<T, Failure>&& result, T& out, std::optional<Failure>& failure) {
-  if (auto* error = std::get_if<Failure>(&result)) {
-    failure = std::move(*error);
-    return false;
-  }
-  out = std::get<T>(std::move(result));
-  return true;
 }
 
 std::optional<Failure> CheckTimes(const Claims& claims, std::optional<sys_seconds> not_before, const JwtPolicy& policy,

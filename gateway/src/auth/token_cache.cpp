@@ -36,6 +36,7 @@ struct TokenCache::Shard {
   std::size_t capacity;
   std::list<Entry> recency;
   std::unordered_map<Digest, std::list<Entry>::iterator, DigestHash> index;
+  std::uint64_t hits = 0, misses = 0;
 };
 
 TokenCache::Digest TokenCache::DigestOf(std::string_view token) {
@@ -68,14 +69,19 @@ std::shared_ptr<const Claims> TokenCache::Find(const Digest& digest, std::uint64
   Shard& shard = ShardFor(digest);
   const std::lock_guard lock(shard.mutex);
   const auto found = shard.index.find(digest);
-  if (found == shard.index.end()) return nullptr;
+  if (found == shard.index.end()) {
+    ++shard.misses;
+    return nullptr;
+  }
   const auto entry = found->second;
   if (entry->generation != generation || now >= entry->claims->expires_at) {
     shard.index.erase(found);
     shard.recency.erase(entry);
+    ++shard.misses;
     return nullptr;
   }
   shard.recency.splice(shard.recency.begin(), shard.recency, entry);
+  ++shard.hits;
   return entry->claims;
 }
 
@@ -94,6 +100,16 @@ void TokenCache::Insert(const Digest& digest, std::uint64_t generation, std::sha
   }
   shard.recency.push_front(Shard::Entry{digest, generation, std::move(claims)});
   shard.index.emplace(digest, shard.recency.begin());
+}
+
+TokenCache::Totals TokenCache::totals() const {
+  Totals t;
+  for (const auto& shard : shards_) {
+    const std::lock_guard lock(shard->mutex);
+    t.hits += shard->hits;
+    t.misses += shard->misses;
+  }
+  return t;
 }
 
 std::size_t TokenCache::size() const {

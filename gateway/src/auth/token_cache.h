@@ -52,6 +52,12 @@ class TokenCache {
 
   std::size_t size() const;
 
+  // Lookups since construction; a stale entry counts as a miss.
+  struct Totals {
+    std::uint64_t hits = 0, misses = 0;
+  };
+  Totals totals() const;
+
  private:
   struct Shard;
   Shard& ShardFor(const Digest& digest) const;

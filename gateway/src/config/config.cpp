@@ -1,6 +1,6 @@
 #include "config/config.h"
 
-#include "auth/algorithm.h"
+#include "config/auth_sources.h"
 #include "config/yaml_reader.h"
 #include "os/file.h"
 
@@ -70,10 +70,15 @@ class ConfigParser {
   void Root(const YAML::Node& root, Config* c) {
     if (!root || root.IsNull()) return;
     if (!root.IsMap()) return r_.Fail("(top level)", "must be a mapping with keys such as server, plugins, routes");
-    r_.RejectUnknownKeys(root, "", {"server", "metrics", "auth", "log", "plugin_dir", "plugins", "routes"});
+    r_.RejectUnknownKeys(root, "", {"server", "metrics", "auth", "audit", "log", "plugin_dir", "plugins", "routes"});
     ServerSection(root["server"], &c->server);
     MetricsSection(root["metrics"], &c->metrics);
     AuthSection(root["auth"], &c->auth);
+    if (const YAML::Node audit = root["audit"]; audit && r_.ExpectMap(audit, "audit")) {
+      r_.RejectUnknownKeys(audit, "audit", {"file", "tool_calls"});
+      r_.String(audit, "audit", "file", &c->audit.file);
+      r_.Bool(audit, "audit", "tool_calls", &c->audit.tool_calls);
+    }
     LogSection(root["log"], c);
     r_.String(root, "", "plugin_dir", &c->plugin_dir);
     Plugins(root["plugins"], &c->plugins);
@@ -91,7 +96,7 @@ class ConfigParser {
   void ServerSection(const YAML::Node& node, Server* s) {
     if (!r_.ExpectMap(node, "server")) return;
     r_.RejectUnknownKeys(node, "server", {"listen", "public_url", "io_threads", "allowed_origins", "data_dir",
-                                          "page_size", "limits", "sessions"});
+                                          "page_size", "limits", "sessions", "tls"});
     Listen(node, "server", &s->listen);
     r_.String(node, "server", "public_url", &s->public_url);
     r_.Uint32(node, "server", "io_threads", 0, 256, &s->io_threads);
@@ -122,6 +127,41 @@ class ConfigParser {
       r_.Uint32(ss, "server.sessions", "event_buffer", 1, 1'000'000, &s->sessions.event_buffer);
       r_.Uint32(ss, "server.sessions", "poll_after_ms", 0, 3'600'000, &s->sessions.poll_after_ms);
     }
+    TlsSection(node["tls"], &s->tls);
+  }
+
+  void TlsSection(const YAML::Node& node, Tls* t) {
+    if (!r_.ExpectMap(node, "server.tls")) return;
+    t->configured = true;
+    const std::string path = "server.tls";
+    r_.RejectUnknownKeys(node, path, {"cert_file", "key_file", "client_ca_file", "client_certificates",
+                                      "hsts_max_age_s", "min_version"});
+    r_.String(node, path, "cert_file", &t->cert_file);
+    r_.String(node, path, "key_file", &t->key_file);
+    r_.String(node, path, "client_ca_file", &t->client_ca_file);
+    r_.Uint32(node, path, "hsts_max_age_s", 0, 315'360'000, &t->hsts_max_age_s);
+    r_.String(node, path, "min_version", &t->min_version);
+    std::string clients = "none";
+    r_.String(node, path, "client_certificates", &clients);
+    if (t->cert_file.empty()) r_.Fail(path + ".cert_file", "required: the PEM certificate chain, leaf first");
+    if (t->key_file.empty()) r_.Fail(path + ".key_file", "required: the certificate's PEM private key (unencrypted)");
+    if (t->min_version != "1.2" && t->min_version != "1.3") {
+      r_.Fail(path + ".min_version", "must be \"1.2\" or \"1.3\" (older versions are never accepted)");
+    }
+    if (clients == "optional") {
+      t->client_certificates = ClientCertificates::kOptional;
+    } else if (clients == "require") {
+      t->client_certificates = ClientCertificates::kRequire;
+    } else if (clients != "none") {
+      r_.Fail(path + ".client_certificates", "must be none, optional or require");
+    }
+    if (clients != "none" && t->client_ca_file.empty()) {
+      r_.Fail(path + ".client_ca_file", "required with client_certificates: " + clients +
+                                            ": the PEM CA certificates that client certificates must chain to");
+    }
+    if (clients == "none" && !t->client_ca_file.empty()) {
+      r_.Fail(path + ".client_certificates", "is none, so client_ca_file would be ignored: set optional or require");
+    }
   }
 
   void MetricsSection(const YAML::Node& node, Metrics* m) {
@@ -145,13 +185,16 @@ class ConfigParser {
     if (!node || !r_.ExpectMap(node, "auth")) return;
     a->configured = true;
     r_.RejectUnknownKeys(node, "auth", {"issuers", "clock_skew_s", "max_token_lifetime_s", "max_token_bytes",
-                                        "tenant_claim", "cache_entries"});
+                                        "tenant_claim", "cache_entries", "api_keys", "jwks", "introspection"});
+    ApiKeys(node["api_keys"], &a->api_keys);
     r_.Uint32(node, "auth", "clock_skew_s", 0, 600, &a->clock_skew_s);
     r_.Uint32(node, "auth", "max_token_lifetime_s", 60, 30 * 86'400, &a->max_token_lifetime_s);
     r_.Uint32(node, "auth", "max_token_bytes", 512, 65'536, &a->max_token_bytes);
     r_.String(node, "auth", "tenant_claim", &a->tenant_claim);
     r_.Uint32(node, "auth", "cache_entries", 1, 10'000'000, &a->cache_entries);
     if (a->tenant_claim.empty()) r_.Fail("auth.tenant_claim", "must name a claim, e.g. sub");
+    ReadJwksFetch(r_, node["jwks"], &a->jwks);
+    ReadIntrospection(r_, node["introspection"], &a->introspection);
     const YAML::Node list = node["issuers"];
     if (!list || !list.IsSequence() || list.size() == 0) {
       return r_.Fail("auth.issuers", "required: a list of trusted issuers, each with issuer and a key source");
@@ -160,17 +203,8 @@ class ConfigParser {
     for (std::size_t i = 0; i < list.size(); ++i) {
       const std::string path = "auth.issuers[" + std::to_string(i) + "]";
       if (!r_.ExpectMap(list[i], path)) continue;
-      r_.RejectUnknownKeys(list[i], path,
-                           {"issuer", "jwks_file", "pem_file", "secret_file", "secret_env", "algorithm", "kid"});
       Issuer is;
-      r_.String(list[i], path, "issuer", &is.issuer);
-      r_.String(list[i], path, "jwks_file", &is.jwks_file);
-      r_.String(list[i], path, "pem_file", &is.pem_file);
-      r_.String(list[i], path, "secret_file", &is.secret_file);
-      r_.String(list[i], path, "secret_env", &is.secret_env);
-      r_.String(list[i], path, "algorithm", &is.algorithm);
-      r_.String(list[i], path, "kid", &is.kid);
-      CheckIssuer(is, path);
+      ReadIssuer(r_, list[i], path, &is);
       if (!is.issuer.empty() && !seen.insert(is.issuer).second) {
         r_.Fail(path + ".issuer", "\"" + is.issuer + "\" is listed twice");
       }
@@ -178,27 +212,93 @@ class ConfigParser {
     }
   }
 
-  void CheckIssuer(const Issuer& is, const std::string& path) {
-    if (is.issuer.empty()) r_.Fail(path + ".issuer", "required: the exact `iss` of its tokens");
-    const int sources = !is.jwks_file.empty() + !is.pem_file.empty() + !is.secret_file.empty() + !is.secret_env.empty();
-    if (sources != 1) {
-      return r_.Fail(path, "needs exactly one key source: jwks_file, pem_file, secret_file or secret_env");
-    }
-    const auto alg = auth::AlgorithmFromName(is.algorithm);
-    if (!is.algorithm.empty() && !alg) {
-      return r_.Fail(path + ".algorithm", "\"" + is.algorithm +
-                                              "\" is not one of RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 "
-                                              "EdDSA HS256 HS384 HS512");
-    }
-    const bool secret = !is.secret_file.empty() || !is.secret_env.empty();
-    if ((secret || !is.pem_file.empty()) && !alg) {
-      return r_.Fail(path + ".algorithm", "required with pem_file, secret_file and secret_env (the key is pinned to it)");
-    }
-    if (alg && secret != (auth::FamilyOf(*alg) == auth::AlgorithmFamily::kHmac)) {
-      r_.Fail(path + ".algorithm", secret ? "a secret verifies HS256, HS384 or HS512 only"
-                                          : "HS256, HS384 and HS512 take a secret_file or secret_env");
+  void ApiKeys(const YAML::Node& list, std::vector<ApiKey>* out) {
+    if (!list) return;
+    if (!list.IsSequence()) return r_.Fail("auth.api_keys", "must be a list of keys, each with name, sha256, audiences");
+    std::set<std::string> names, hashes;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string path = "auth.api_keys[" + std::to_string(i) + "]";
+      if (!r_.ExpectMap(list[i], path)) continue;
+      r_.RejectUnknownKeys(list[i], path, {"name", "sha256", "audiences", "scopes", "tenant"});
+      ApiKey key;
+      r_.String(list[i], path, "name", &key.name);
+      r_.String(list[i], path, "sha256", &key.sha256);
+      r_.StringList(list[i], path, "audiences", &key.audiences);
+      r_.StringList(list[i], path, "scopes", &key.scopes);
+      r_.String(list[i], path, "tenant", &key.tenant);
+      if (!IsValidName(key.name)) r_.Fail(path + ".name", "required: 1-64 letters, digits, '-' or '_'");
+      if (!names.insert(key.name).second) r_.Fail(path + ".name", "\"" + key.name + "\" names another key");
+      if (key.sha256.size() != 64 || key.sha256.find_first_not_of("0123456789abcdef") != std::string::npos) {
+        r_.Fail(path + ".sha256",
+                "required: the key's SHA-256 as 64 lowercase hex digits (mcp-gateway api-key new prints it)");
+      } else if (!hashes.insert(key.sha256).second) {
+        r_.Fail(path + ".sha256", "the same key is listed twice");
+      }
+      if (key.audiences.empty()) r_.Fail(path + ".audiences", "required: the resource URIs this key may be used on");
+      for (const std::string& aud : key.audiences) {
+        if (!IsAbsoluteHttpUri(aud)) r_.Fail(path + ".audiences", "\"" + aud + "\" is not an absolute http(s) URI");
+      }
+      CheckScopeTokens(key.scopes, path + ".scopes");
+      if (key.tenant.empty()) key.tenant = key.name;
+      out->push_back(std::move(key));
     }
   }
+
+  // RFC 6749 3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ).
+  void CheckScopeTokens(const std::vector<std::string>& scopes, const std::string& path) {
+    for (const std::string& scope : scopes) {
+      const bool valid = !scope.empty() && std::all_of(scope.begin(), scope.end(), [](char c) {
+        return c >= 0x21 && c <= 0x7e && c != '"' && c != '\\';
+      });
+      if (!valid) r_.Fail(path, "\"" + scope + "\" is not a scope (printable ASCII without space, '\"' or '\\')");
+    }
+  }
+
+  // Reads an optional list of scopes; nullopt when the key is absent.
+  std::optional<std::vector<std::string>> ScopeList(const YAML::Node& node, const std::string& path, const char* key) {
+    if (!node[key]) return std::nullopt;
+    std::vector<std::string> scopes;
+    r_.StringList(node, path, key, &scopes);
+    CheckScopeTokens(scopes, Join(path, key));
+    return scopes;
+  }
+
+  void RouteScopesSection(const YAML::Node& node, const std::string& path, RouteScopes* out) {
+    if (!node || !r_.ExpectMap(node, path)) return;
+    out->configured = true;
+    r_.RejectUnknownKeys(node, path, {"list", "read", "call", "admin", "tools"});
+    out->list = ScopeList(node, path, "list");
+    out->read = ScopeList(node, path, "read");
+    out->call = ScopeList(node, path, "call");
+    out->admin = ScopeList(node, path, "admin");
+    const YAML::Node tools = node["tools"];
+    if (!tools) return;
+    const std::string tools_path = path + ".tools";
+    if (!tools.IsMap()) return r_.Fail(tools_path, "must map tool names or patterns (with *) to lists of scopes");
+    for (const auto& entry : tools) {
+      ToolScopes t;
+      t.pattern = entry.first.as<std::string>("");
+      if (t.pattern.empty()) {
+        r_.Fail(tools_path, "a tool name or pattern may not be empty");
+        continue;
+      }
+      const std::string entry_path = tools_path + "." + t.pattern;
+      if (!entry.second.IsSequence()) {
+        r_.Fail(entry_path, "must be a list of scopes ([] for none)");
+        continue;
+      }
+      for (const auto& scope : entry.second) {
+        if (!scope.IsScalar()) {
+          r_.Fail(entry_path, "must be a list of scopes ([] for none)");
+          break;
+        }
+        t.scopes.push_back(scope.as<std::string>());
+      }
+      CheckScopeTokens(t.scopes, entry_path);
+      out->tools.push_back(std::move(t));
+    }
+  }
+
 
   void Plugins(const YAML::Node& node, std::vector<Plugin>* out) {
     if (!node) return;
@@ -240,13 +340,14 @@ class ConfigParser {
         if (!node[i] || node[i].IsNull()) r_.Fail(path, "must be a mapping with name, path and plugin");
         continue;
       }
-      r_.RejectUnknownKeys(node[i], path, {"name", "path", "resource", "plugin", "instructions"});
+      r_.RejectUnknownKeys(node[i], path, {"name", "path", "resource", "plugin", "instructions", "scopes"});
       Route route;
       r_.String(node[i], path, "name", &route.name);
       r_.String(node[i], path, "path", &route.path);
       r_.String(node[i], path, "resource", &route.resource);
       r_.String(node[i], path, "plugin", &route.plugin);
       r_.String(node[i], path, "instructions", &route.instructions);
+      RouteScopesSection(node[i]["scopes"], path + ".scopes", &route.scopes);
       if (!IsValidName(route.name)) r_.Fail(path + ".name", "required: 1-64 letters, digits, '-' or '_'");
       if (!names.insert(route.name).second) r_.Fail(path + ".name", "\"" + route.name + "\" is used by another route");
       if (route.path.empty() || route.path[0] != '/' || route.path.find_first_of("?# ") != std::string::npos ||
@@ -275,7 +376,9 @@ class ConfigParser {
 };
 
 void ApplyDefaults(Config* c) {
-  if (c->server.public_url.empty()) c->server.public_url = "http://" + c->server.listen.ToString();
+  if (c->server.public_url.empty()) {
+    c->server.public_url = (c->server.tls.configured ? "https://" : "http://") + c->server.listen.ToString();
+  }
   while (c->server.public_url.size() > 1 && c->server.public_url.back() == '/') c->server.public_url.pop_back();
   for (Route& r : c->routes) {
     if (r.resource.empty()) r.resource = c->server.public_url + r.path;
@@ -285,12 +388,21 @@ void ApplyDefaults(Config* c) {
   };
   resolve(c->server.data_dir);
   resolve(c->server.sessions.secret_file);
+  resolve(c->server.tls.cert_file);
+  resolve(c->server.tls.key_file);
+  resolve(c->server.tls.client_ca_file);
   resolve(c->plugin_dir);
+  resolve(c->audit.file);
   for (Issuer& is : c->auth.issuers) {
-    resolve(is.jwks_file);
-    resolve(is.pem_file);
-    resolve(is.secret_file);
+    for (KeySource& k : is.keys) {
+      resolve(k.jwks_file);
+      resolve(k.pem_file);
+      resolve(k.secret_file);
+    }
   }
+  resolve(c->auth.jwks.ca_file);
+  resolve(c->auth.introspection.client_secret_file);
+  resolve(c->auth.introspection.ca_file);
 }
 
 void CheckCrossFields(const Config& c, std::vector<std::string>* errors) {
@@ -303,6 +415,26 @@ void CheckCrossFields(const Config& c, std::vector<std::string>* errors) {
     errors->push_back("metrics.listen: must differ from server.listen");
   }
   if (!IsAbsoluteHttpUri(c.server.public_url)) errors->push_back("server.public_url: must be an absolute http(s) URI");
+  if (c.auth.configured) {
+    // Authorization denies what is not mapped: a route without scopes would
+    // refuse every request, which is never what was meant.
+    for (std::size_t i = 0; i < c.routes.size(); ++i) {
+      if (!c.routes[i].scopes.configured) {
+        errors->push_back("routes[" + std::to_string(i) + "].scopes: required when auth is configured: map the " +
+                          "method classes list, read, call, admin and the tools to the scopes they need ([] for " +
+                          "none); anything unmapped is denied");
+      }
+    }
+    for (std::size_t i = 0; i < c.auth.api_keys.size(); ++i) {
+      for (const std::string& aud : c.auth.api_keys[i].audiences) {
+        const bool known = std::any_of(c.routes.begin(), c.routes.end(), [&](const Route& r) { return r.resource == aud; });
+        if (!known) {
+          errors->push_back("auth.api_keys[" + std::to_string(i) + "].audiences: no route has the resource \"" + aud +
+                            "\" (audiences are compared exactly with each route's resource URI)");
+        }
+      }
+    }
+  }
   if (c.routes.empty()) errors->push_back("routes: at least one route is required");
 }
 
@@ -385,6 +517,16 @@ routes:
     path: /mcp/memory
     plugin: memory
     instructions: A knowledge graph that remembers entities, relations and observations across conversations.
+    scopes:
+      list: [memory:read]
+      read: [memory:read]
+      call: []
+      admin: [memory:admin]
+      tools:
+        read_graph: [memory:read]
+        search_nodes: [memory:read]
+        open_nodes: [memory:read]
+        "*": [memory:write]
 )";
   return kYaml;
 }

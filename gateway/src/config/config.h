@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -41,27 +42,83 @@ struct Sessions {
   uint32_t poll_after_ms = 55'000;
 };
 
+// HTTPS on the MCP listener (never on the metrics listener). The files are
+// read at start-up and again on SIGHUP.
+enum class ClientCertificates { kNone, kOptional, kRequire };
+struct Tls {
+  bool configured = false;      // a `tls:` section was given
+  std::string cert_file;         // PEM chain, leaf first
+  std::string key_file;          // PEM private key, unencrypted
+  std::string client_ca_file;    // PEM CAs a client certificate must chain to
+  ClientCertificates client_certificates = ClientCertificates::kNone;
+  uint32_t hsts_max_age_s = 31'536'000;
+  std::string min_version = "1.2";  // "1.2" or "1.3"
+};
+
 struct Server {
   Endpoint listen{"127.0.0.1", 8080};
-  std::string public_url;  // defaults to http://<listen>
+  std::string public_url;  // defaults to http://<listen>, or https://<listen> with tls
   uint32_t io_threads = 0;  // 0 = one per core
   std::vector<std::string> allowed_origins;
   std::string data_dir = "./data";
   uint32_t page_size = 100;
   Limits limits;
   Sessions sessions;
+  Tls tls;
 };
 
-// A token issuer the gateway trusts, and where its verification keys come
-// from: exactly one of jwks_file, pem_file, secret_file, secret_env.
-struct Issuer {
-  std::string issuer;       // compared exactly with a token's `iss`
+// One place an issuer's verification keys come from: exactly one of
+// jwks_file, jwks_url, pem_file, secret_file, secret_env.
+struct KeySource {
   std::string jwks_file;    // a JWKS; keys without `alg` take `algorithm`
+  std::string jwks_url;     // a JWKS fetched and refreshed (https; http to loopback only); same pinning
   std::string pem_file;     // one PEM public key, pinned to `algorithm`
   std::string secret_file;  // HS* secret bytes, pinned to `algorithm`
   std::string secret_env;   // HS* secret from this environment variable
   std::string algorithm;    // e.g. ES256; required for pem_file and secrets
   std::string kid;          // the kid of a pem_file or secret key (optional)
+};
+
+// A token issuer the gateway trusts and where its keys come from: one source
+// written on the issuer entry itself, or several under `keys:` (two HS
+// secrets during a rotation, a JWKS URL plus a pinned local key). Either
+// way they are all in `keys`, and all of them verify its tokens.
+struct Issuer {
+  std::string issuer;  // compared exactly with a token's `iss`
+  std::vector<KeySource> keys;
+};
+
+// How the JWKS URLs of the issuers are fetched.
+struct JwksFetch {
+  uint32_t refresh_s = 300;              // a Cache-Control max-age may shorten it down to min_refetch_interval_s
+  uint32_t min_refetch_interval_s = 30;  // never fetch one URL more often, whatever asks (unknown kids)
+  uint32_t timeout_ms = 5'000;
+  uint32_t max_bytes = 1 << 20;  // a larger JWKS is refused
+  std::string ca_file;           // PEM CAs trusted for https; empty: the system store
+};
+
+// RFC 7662 token introspection, for tokens the gateway cannot verify itself.
+struct Introspection {
+  bool configured = false;  // an `introspection:` section was given
+  std::string endpoint;     // https; http to loopback only
+  std::string client_id;    // the gateway's own client credentials (HTTP Basic)
+  std::string client_secret_file;
+  std::string client_secret_env;
+  std::string issuer;  // when set, an answer's `iss` must equal it
+  uint32_t timeout_ms = 2'000;
+  uint32_t cache_entries = 10'000;  // answers remembered (by the token's SHA-256)
+  uint32_t max_cache_s = 300;       // an active answer is trusted at most this long (and never past `exp`)
+  std::string ca_file;              // PEM CAs trusted for https; empty: the system store
+};
+
+// A caller authenticated by a static key (X-API-Key) rather than a token.
+// Only the key's SHA-256 is configured; the key itself never is.
+struct ApiKey {
+  std::string name;                    // the principal's subject and, by default, its tenant
+  std::string sha256;                  // lowercase hex SHA-256 of the key
+  std::vector<std::string> audiences;  // resource URIs it may be used on, matched exactly
+  std::vector<std::string> scopes;
+  std::string tenant;  // defaults to name
 };
 
 struct Auth {
@@ -72,6 +129,16 @@ struct Auth {
   uint32_t max_token_bytes = 8'192;
   std::string tenant_claim = "sub";
   uint32_t cache_entries = 100'000;  // verified tokens remembered (by SHA-256)
+  JwksFetch jwks;
+  Introspection introspection;
+  std::vector<ApiKey> api_keys;
+};
+
+// Where the audit log goes: a file (appended to, mode 0600) or, when empty,
+// stderr beside the operational log.
+struct Audit {
+  std::string file;
+  bool tool_calls = true;  // a line per tools/call (route, tool, subject, outcome, duration)
 };
 
 struct Metrics {
@@ -87,18 +154,33 @@ struct Plugin {
   nlohmann::json config = nlohmann::json::object();
 };
 
+// The scopes a route requires, per MCP method class and per tool. Each list
+// holds scopes that are all required; an empty list requires none; a class
+// or tool without an entry is denied.
+struct ToolScopes {
+  std::string pattern;  // a tool name, or a pattern where `*` matches any run of characters
+  std::vector<std::string> scopes;
+};
+struct RouteScopes {
+  bool configured = false;  // a `scopes:` section was given
+  std::optional<std::vector<std::string>> list, read, call, admin;
+  std::vector<ToolScopes> tools;  // in configuration order
+};
+
 struct Route {
   std::string name;
   std::string path;      // e.g. /mcp/memory
   std::string resource;  // canonical resource URI (the exact audience); defaults to public_url + path
   std::string plugin;    // the plugin instance serving this route
   std::string instructions;
+  RouteScopes scopes;
 };
 
 struct Config {
   Server server;
   Metrics metrics;
   Auth auth;
+  Audit audit;
   log::Level log_level = log::Level::kInfo;
   std::string plugin_dir;  // empty: next to the binary
   std::vector<Plugin> plugins;

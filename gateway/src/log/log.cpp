@@ -21,6 +21,9 @@ const char* Name(Level level) {
   return "info";
 }
 
+
+}  // namespace
+
 std::string Timestamp() {
   const auto now = std::chrono::system_clock::now();
   const std::time_t secs = std::chrono::system_clock::to_time_t(now);
@@ -32,8 +35,6 @@ std::string Timestamp() {
   std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(millis));
   return buf;
 }
-
-}  // namespace
 
 void SetLevel(Level level) { g_level.store(static_cast<int>(level)); }
 

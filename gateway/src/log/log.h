@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <string>
 #include <string_view>
 
 namespace mcpgw::log {
@@ -13,6 +14,8 @@ namespace mcpgw::log {
 enum class Level { kDebug = 0, kInfo = 1, kWarning = 2, kError = 3 };
 
 void SetLevel(Level level);
+// Now, as 2026-11-23T09:39:12.345Z (UTC, milliseconds).
+std::string Timestamp();
 bool Enabled(Level level);
 // Parses "debug", "info", "warning", "error".
 bool ParseLevel(std::string_view text, Level* out);

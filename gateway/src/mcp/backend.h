@@ -2,6 +2,7 @@
 // canonical resource URI, tool catalog, sessions and change listeners.
 #pragma once
 
+#include "auth/scope_policy.h"
 #include "config/config.h"
 #include "mcp/session_registry.h"
 #include "mcp/tool_catalog.h"
@@ -49,6 +50,7 @@ class Backend {
   const std::string& path() const { return route_.path; }
   const std::string& resource() const { return route_.resource; }
   const std::string& instructions() const { return route_.instructions; }
+  const auth::ScopePolicy& scope_policy() const { return scope_policy_; }
   plugin::PluginInstance& plugin() { return *plugin_; }
   ToolCatalog& tools() { return tools_; }
   SessionRegistry& sessions() { return sessions_; }
@@ -70,6 +72,7 @@ class Backend {
   std::vector<std::shared_ptr<Listener>> LiveListeners();
 
   config::Route route_;
+  auth::ScopePolicy scope_policy_;
   plugin::PluginInstance* plugin_;
   ToolCatalog tools_;
   SessionRegistry sessions_;

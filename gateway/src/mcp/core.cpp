@@ -1,5 +1,7 @@
 #include "mcp/core.h"
 
+#include "audit/audit.h"
+#include "auth/challenge.h"
 #include "jsonrpc/message.h"
 #include "log/log.h"
 #include "mcp/backend.h"
@@ -83,6 +85,7 @@ std::shared_ptr<Cancellable> Core::Handle(pipeline::Request request, std::shared
   }
 
   if (r.method == "tools/call") {
+    ex->audited = options_.audit_tool_calls;
     const auto name = StringParam(r.params, "name");
     if (name) {
       ex->tool_label = "unknown";
@@ -100,6 +103,19 @@ std::shared_ptr<Cancellable> Core::Handle(pipeline::Request request, std::shared
       // A tool input error is a tool result the model can learn from.
       json result{{"content", json::array({{{"type", "text"}, {"text", denial->message}}})}, {"isError", true}};
       Succeed(ex, std::move(result), false);
+    } else if (denial->kind == pipeline::DenialKind::kForbidden) {
+      const std::string_view tool = r.method == "tools/call" ? std::string_view(ex->tool_label) : "";
+      if (metrics_) metrics_->RecordAuthorizationDenied(r.backend->name(), r.method, tool);
+      audit::Record("authz_denied", {{"route", r.backend->name()},
+                                     {"method", r.method},
+                                     {"tool", tool},
+                                     {"subject", r.principal.subject},
+                                     {"credential_id", r.principal.credential_id},
+                                     {"required", denial->scopes}});
+      Reply reply{jsonrpc::MakeError(r.id, code::kInvalidRequest, denial->message), 403};
+      reply.headers.emplace_back("WWW-Authenticate",
+                                 auth::InsufficientScopeChallenge(r.backend->resource(), denial->scopes));
+      ex->Finish(std::move(reply), "forbidden");
     } else {
       Fail(ex, code::kInvalidRequest, denial->message);
     }

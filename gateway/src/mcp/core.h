@@ -34,6 +34,7 @@ struct CoreOptions {
   std::chrono::milliseconds request_timeout{30'000};
   std::string server_name = "mcp-gateway";
   std::string server_version = "0.1.0";
+  bool audit_tool_calls = false;  // a tool_call line in the audit log per tools/call
 };
 
 class Core {

@@ -1,5 +1,6 @@
 #include "mcp/exchange.h"
 
+#include "audit/audit.h"
 #include "jsonrpc/message.h"
 #include "mcp/backend.h"
 #include "mcp/request_meta.h"
@@ -71,10 +72,19 @@ void Exchange::Finish(Reply reply, std::string_view outcome) {
   const auto self = shared_from_this();  // on_finish_ may drop the last owner
   if (timeouts_ != nullptr) timeouts_->Cancel(deadline_);
   if (request_.session && !request_.is_notification()) request_.session->Untrack(request_.id);
-  if (metrics_ != nullptr && !request_.is_notification()) {
+  if ((metrics_ != nullptr || audited) && !request_.is_notification()) {
     const double seconds = std::chrono::duration<double>(pipeline::Clock::now() - request_.received).count();
-    metrics_->RecordRequest(request_.backend ? std::string_view(request_.backend->name()) : "", request_.method,
-                            tool_label, outcome, seconds);
+    const std::string_view route = request_.backend ? std::string_view(request_.backend->name()) : "";
+    if (metrics_ != nullptr) metrics_->RecordRequest(route, request_.method, tool_label, outcome, seconds);
+    if (audited) {
+      audit::Record("tool_call", {{"route", route},
+                                  {"tool", tool_label},
+                                  {"subject", request_.principal.subject},
+                                  {"tenant", request_.principal.tenant},
+                                  {"credential_id", request_.principal.credential_id},
+                                  {"outcome", outcome},
+                                  {"duration_ms", seconds * 1000.0}});
+    }
   }
   held_.reset();
   responder_->Finish(std::move(reply));

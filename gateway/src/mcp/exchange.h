@@ -60,6 +60,7 @@ class Exchange final : public plugin::CallObserver,
   void Cancel() override;
 
   std::string tool_label;  // metric label for tools/call
+  bool audited = false;    // write a tool_call line to the audit log when answered
 
  private:
   pipeline::Request request_;

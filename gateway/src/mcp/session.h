@@ -49,7 +49,9 @@ class Session {
   // Who the id was verified for on this replica (subject, tenant, client).
   void set_owner(const Principal& p) {
     std::lock_guard lock(mu_);
-    owner_ = {p.subject, p.tenant, p.client_id, {}};
+    owner_.subject = p.subject;
+    owner_.tenant = p.tenant;
+    owner_.client_id = p.client_id;
   }
   bool OwnedBy(const Principal& p) const {
     std::lock_guard lock(mu_);

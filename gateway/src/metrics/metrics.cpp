@@ -50,7 +50,21 @@ Metrics::Metrics(std::string_view version)
       queue_depth_(prometheus::BuildGauge()
                        .Name("mcpgw_plugin_queue_depth")
                        .Help("Plugin calls waiting for a worker, by plugin")
-                       .Register(*registry_)) {
+                       .Register(*registry_)),
+      authentications_(prometheus::BuildCounter()
+                           .Name("mcpgw_authentications_total")
+                           .Help("Credentials checked at admission, by method and outcome (ok or the reason)")
+                           .Register(*registry_)),
+      authorization_denials_(prometheus::BuildCounter()
+                                 .Name("mcpgw_authorization_denials_total")
+                                 .Help("Requests refused for missing scopes, by route, method and tool")
+                                 .Register(*registry_)),
+      token_cache_(prometheus::BuildCounter()
+                       .Name("mcpgw_token_cache_lookups_total")
+                       .Help("Verified-token cache lookups, by result (hit or miss)")
+                       .Register(*registry_)),
+      token_cache_hits_(&token_cache_.Add({{"result", "hit"}})),
+      token_cache_misses_(&token_cache_.Add({{"result", "miss"}})) {
   auto& sessions = prometheus::BuildGauge().Name("mcpgw_sessions_open").Help("Session-era MCP sessions held by this replica").Register(*registry_);
   sessions_open_ = &sessions.Add({});
   auto& streams = prometheus::BuildGauge().Name("mcpgw_sse_streams_open").Help("Open SSE response streams").Register(*registry_);
@@ -113,6 +127,39 @@ void Metrics::RecordRejected(std::string_view reason) {
   auto [it, inserted] = rejected_cache_.try_emplace(key, nullptr);
   if (inserted) it->second = &rejected_.Add({{"reason", key}});
   it->second->Increment();
+}
+
+void Metrics::Increment(prometheus::Family<prometheus::Counter>& family, const std::string& key,
+                        const std::map<std::string, std::string>& labels) {
+  {
+    std::shared_lock lock(mu_);
+    if (auto it = labeled_cache_.find(key); it != labeled_cache_.end()) return it->second->Increment();
+  }
+  std::unique_lock lock(mu_);
+  auto [it, inserted] = labeled_cache_.try_emplace(key, nullptr);
+  if (inserted) it->second = &family.Add(labels);
+  it->second->Increment();
+}
+
+void Metrics::RecordAuthentication(std::string_view method, std::string_view outcome) {
+  Increment(authentications_, Key({"authn", method, outcome}),
+            {{"method", std::string(method)}, {"outcome", std::string(outcome)}});
+}
+
+void Metrics::RecordAuthorizationDenied(std::string_view route, std::string_view method, std::string_view tool) {
+  Increment(authorization_denials_, Key({"authz", route, method, tool}),
+            {{"route", std::string(route)}, {"method", std::string(method)}, {"tool", std::string(tool)}});
+}
+
+void Metrics::SetTokenCacheTotals(std::uint64_t hits, std::uint64_t misses) {
+  // Counters only go up: add what happened since the last scrape.
+  std::unique_lock lock(mu_);
+  const auto grow = [](prometheus::Counter* c, std::uint64_t total) {
+    const double now = static_cast<double>(total);
+    if (now > c->Value()) c->Increment(now - c->Value());
+  };
+  grow(token_cache_hits_, hits);
+  grow(token_cache_misses_, misses);
 }
 
 prometheus::Gauge& Metrics::plugin_queue_depth(std::string_view plugin) {

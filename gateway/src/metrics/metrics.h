@@ -11,6 +11,8 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <shared_mutex>
 #include <string>
@@ -31,6 +33,13 @@ class Metrics {
                         double seconds);
   // A request refused before it reached the core (limits, origin, framing).
   void RecordRejected(std::string_view reason);
+  // One admission: method "bearer", "api_key" or "none"; outcome "ok" or a
+  // failure reason name.
+  void RecordAuthentication(std::string_view method, std::string_view outcome);
+  // A request refused by the authorize stage (tool "" for other methods).
+  void RecordAuthorizationDenied(std::string_view route, std::string_view method, std::string_view tool);
+  // The verified-token cache's running totals, copied at each scrape.
+  void SetTokenCacheTotals(std::uint64_t hits, std::uint64_t misses);
 
   prometheus::Gauge& sessions_open() { return *sessions_open_; }
   prometheus::Gauge& sse_streams_open() { return *sse_streams_open_; }
@@ -57,6 +66,11 @@ class Metrics {
   prometheus::Family<prometheus::Histogram>& plugin_seconds_;
   prometheus::Family<prometheus::Counter>& rejected_;
   prometheus::Family<prometheus::Gauge>& queue_depth_;
+  prometheus::Family<prometheus::Counter>& authentications_;
+  prometheus::Family<prometheus::Counter>& authorization_denials_;
+  prometheus::Family<prometheus::Counter>& token_cache_;
+  prometheus::Counter* token_cache_hits_;
+  prometheus::Counter* token_cache_misses_;
   prometheus::Gauge* sessions_open_;
   prometheus::Gauge* sse_streams_open_;
   prometheus::Gauge* pending_timeouts_;
@@ -65,6 +79,10 @@ class Metrics {
   std::unordered_map<std::string, Pair> request_cache_;
   std::unordered_map<std::string, Pair> plugin_cache_;
   std::unordered_map<std::string, prometheus::Counter*> rejected_cache_;
+  std::unordered_map<std::string, prometheus::Counter*> labeled_cache_;  // authentications, denials
+
+  void Increment(prometheus::Family<prometheus::Counter>& family, const std::string& key,
+                 const std::map<std::string, std::string>& labels);
 };
 
 }  // namespace mcpgw::metrics

@@ -2,12 +2,15 @@
 // from the credentials and the route alone, before sessions are looked up or
 // the body is parsed. Every front door admits a request first.
 //
-//   authenticate (bearer JWT, header only) -> audience (exact, per route)
-//   [-> revocation, issue 4]
+//   authenticate (bearer JWT from the Authorization header, or X-API-Key)
+//   -> audience (exact, per route)  [-> revocation, issue 4]
 //
-// The credential is not kept: what comes out is a Principal or a denial.
+// The credential is not kept: what comes out is a Principal or a denial,
+// and either names the credential only by credential_id (12 hex digits of
+// its SHA-256).
 #pragma once
 
+#include "auth/api_keys.h"
 #include "auth/bearer_authenticator.h"
 #include "pipeline/principal.h"
 
@@ -19,8 +22,11 @@
 
 namespace mcpgw::pipeline {
 
+// At most one of them: the front door refuses a request that sends both
+// (400) before admission.
 struct Credentials {
-  std::optional<std::string_view> authorization;  // the Authorization header, when one was sent
+  std::optional<std::string_view> authorization;  // the Authorization header
+  std::optional<std::string_view> api_key;        // the X-API-Key header
 };
 
 // Always a 401: the front door adds the challenge.
@@ -28,16 +34,29 @@ struct AdmissionDenial {
   std::string reason;   // bounded: "no_credentials" or an auth::FailureReason name
   std::string message;  // safe to show the caller; never contains the credential
   bool credential_presented = false;  // the challenge then says error="invalid_token"
+  std::string method;                 // "bearer" or "api_key"; empty without a credential
+  std::string credential_id;          // 12 hex digits of the credential's SHA-256, for the audit log
 };
 
 class Admission {
  public:
-  explicit Admission(std::unique_ptr<auth::BearerAuthenticator> bearer) : bearer_(std::move(bearer)) {}
+  Admission(std::unique_ptr<auth::BearerAuthenticator> bearer, std::unique_ptr<auth::ApiKeys> api_keys)
+      : bearer_(std::move(bearer)), api_keys_(std::move(api_keys)) {}
 
   std::variant<Principal, AdmissionDenial> Admit(const Credentials& credentials, std::string_view audience) const;
 
+  auth::TokenCache::Totals token_cache_totals() const { return bearer_->cache_totals(); }
+
  private:
+  std::variant<Principal, AdmissionDenial> AdmitBearer(std::string_view authorization, std::string_view audience) const;
+  std::variant<Principal, AdmissionDenial> AdmitApiKey(std::string_view key, std::string_view audience) const;
+
   std::unique_ptr<auth::BearerAuthenticator> bearer_;
+  std::unique_ptr<auth::ApiKeys> api_keys_;
 };
+
+// The first 12 hex digits of the SHA-256 of a credential: how logs, audit
+// lines and revocation name it.
+std::string CredentialId(std::string_view credential);
 
 }  // namespace mcpgw::pipeline

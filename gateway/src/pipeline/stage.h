@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mcpgw::pipeline {
 
@@ -29,6 +30,7 @@ std::string_view DenialKindName(DenialKind kind);
 struct Denial {
   DenialKind kind;
   std::string message;  // safe to show the caller
+  std::vector<std::string> scopes;  // kForbidden: the scopes the request needs
 };
 
 class Stage {

@@ -22,7 +22,7 @@ std::optional<Denial> ValidateArguments::Check(const Request& request) const {
   const json& instance = args == request.params.end() || args->is_null() ? kEmpty : *args;
   if (auto error = request.tool->input_schema.Validate(instance)) {
     return Denial{DenialKind::kInvalidArguments,
-                  "Invalid arguments for tool " + request.tool->name + ": " + schema::Describe(*error)};
+                  "Invalid arguments for tool " + request.tool->name + ": " + schema::Describe(*error), {}};
   }
   return std::nullopt;
 }

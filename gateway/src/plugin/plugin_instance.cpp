@@ -24,6 +24,10 @@ class PrincipalView {
     view_.client_id = Str(p.client_id);
     view_.scopes = scopes_.data();
     view_.scope_count = scopes_.size();
+    view_.method = Str(p.method);
+    view_.audience = Str(p.audience);
+    view_.token_id = Str(p.token_id);
+    view_.expires_at = p.expires_at.time_since_epoch().count();
   }
   const mcpgw_principal* get() const { return &view_; }
 

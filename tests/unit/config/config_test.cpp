@@ -2,6 +2,8 @@
 // key; unknown keys are errors.
 #include "config/config.h"
 
+#include "unit/config/parse_helpers.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -19,27 +21,9 @@ routes:
     plugin: memory
 )";
 
-Config ParseOk(const std::string& yaml) {
-  auto result = Parse(yaml, "/base");
-  if (auto* errors = std::get_if<std::vector<std::string>>(&result)) {
-    ADD_FAILURE() << "unexpected errors: " << (errors->empty() ? "" : errors->front());
-    return Config{};
-  }
-  return std::get<Config>(result);
-}
-
-std::vector<std::string> Errors(const std::string& yaml) {
-  auto result = Parse(yaml, "/base");
-  if (std::holds_alternative<Config>(result)) {
-    ADD_FAILURE() << "expected errors";
-    return {};
-  }
-  return std::get<std::vector<std::string>>(result);
-}
-
-bool HasError(const std::vector<std::string>& errors, const std::string& needle) {
-  return std::any_of(errors.begin(), errors.end(), [&](const std::string& e) { return e.find(needle) != std::string::npos; });
-}
+using testing::Errors;
+using testing::HasError;
+using testing::ParseOk;
 
 TEST(Config, FillsDefaultsAndDerivesTheCanonicalResourceUri) {
   const Config c = ParseOk(kMinimal);
@@ -60,7 +44,7 @@ TEST(Config, TheEmbeddedDefaultIsValid) {
   ASSERT_TRUE(c.auth.configured);
   ASSERT_EQ(c.auth.issuers.size(), 1u);
   EXPECT_EQ(c.auth.issuers[0].issuer, "urn:mcp-gateway:dev");
-  EXPECT_EQ(c.auth.issuers[0].jwks_file, "/base/data/dev-key/jwks.json");
+  EXPECT_EQ(c.auth.issuers[0].keys[0].jwks_file, "/base/data/dev-key/jwks.json");
 }
 
 TEST(Config, RejectsUnknownKeysAndSuggestsTheNearestKnownOne) {
@@ -102,11 +86,11 @@ TEST(Config, ReadsTrustedIssuersAndAllowsOtherHostsOnlyWithThem) {
                                        "    - issuer: https://idp.example\n      pem_file: keys/idp.pem\n"
                                        "      algorithm: RS256\n"
                                        "    - issuer: ci\n      secret_env: CI_SECRET\n      algorithm: HS256\n") +
-                           kMinimal);
+                           kMinimal + "    scopes: {list: [], call: []}\n");
   ASSERT_TRUE(c.auth.configured);
   ASSERT_EQ(c.auth.issuers.size(), 2u);
-  EXPECT_EQ(c.auth.issuers[0].pem_file, "/base/keys/idp.pem");
-  EXPECT_EQ(c.auth.issuers[1].secret_env, "CI_SECRET");
+  EXPECT_EQ(c.auth.issuers[0].keys[0].pem_file, "/base/keys/idp.pem");
+  EXPECT_EQ(c.auth.issuers[1].keys[0].secret_env, "CI_SECRET");
   EXPECT_EQ(c.auth.clock_skew_s, 30u);
   EXPECT_EQ(c.auth.tenant_claim, "org");
   EXPECT_FALSE(ParseOk(kMinimal).auth.configured);
@@ -162,6 +146,47 @@ routes:
   EXPECT_EQ(cfg["on"], true);
   EXPECT_EQ(cfg["name"], "10");  // quoted stays a string
   EXPECT_TRUE(cfg["empty"].is_null());
+}
+
+TEST(Config, ReadsTlsAndMakesHttpsTheDefaultPublicUrl) {
+  const Config c = ParseOk(std::string("server:\n  tls:\n    cert_file: tls/cert.pem\n    key_file: /etc/gw/key.pem\n"
+                                       "    client_ca_file: tls/clients.pem\n    client_certificates: require\n"
+                                       "    hsts_max_age_s: 600\n    min_version: 1.3\n") +
+                           kMinimal);
+  const Tls& tls = c.server.tls;
+  ASSERT_TRUE(tls.configured);
+  EXPECT_EQ(tls.cert_file, "/base/tls/cert.pem");
+  EXPECT_EQ(tls.key_file, "/etc/gw/key.pem");
+  EXPECT_EQ(tls.client_ca_file, "/base/tls/clients.pem");
+  EXPECT_EQ(tls.client_certificates, ClientCertificates::kRequire);
+  EXPECT_EQ(tls.hsts_max_age_s, 600u);
+  EXPECT_EQ(tls.min_version, "1.3");
+  EXPECT_EQ(c.server.public_url, "https://127.0.0.1:8080");
+  EXPECT_EQ(c.routes[0].resource, "https://127.0.0.1:8080/mcp/memory");
+}
+
+TEST(Config, TlsDefaultsToVersion12NoClientCertificatesAndAYearOfHsts) {
+  const Config c = ParseOk(std::string("server:\n  tls:\n    cert_file: c.pem\n    key_file: k.pem\n") + kMinimal);
+  EXPECT_EQ(c.server.tls.client_certificates, ClientCertificates::kNone);
+  EXPECT_EQ(c.server.tls.hsts_max_age_s, 31'536'000u);
+  EXPECT_EQ(c.server.tls.min_version, "1.2");
+  EXPECT_FALSE(ParseOk(kMinimal).server.tls.configured);
+}
+
+TEST(Config, RefusesTlsWithoutItsFilesOrWithSettingsItCannotHonour) {
+  const auto tls = [](const std::string& keys) { return Errors("server:\n  tls:\n" + keys + kMinimal); };
+  const std::string files = "    cert_file: c.pem\n    key_file: k.pem\n";
+  auto errors = tls("    hsts_max_age_s: 1\n");
+  EXPECT_TRUE(HasError(errors, "server.tls.cert_file: required"));
+  EXPECT_TRUE(HasError(errors, "server.tls.key_file: required"));
+  EXPECT_TRUE(HasError(tls(files + "    min_version: 1.1\n"), "server.tls.min_version: must be \"1.2\" or \"1.3\""));
+  EXPECT_TRUE(HasError(tls(files + "    client_certificates: always\n"),
+                       "server.tls.client_certificates: must be none, optional or require"));
+  EXPECT_TRUE(HasError(tls(files + "    client_certificates: optional\n"),
+                       "server.tls.client_ca_file: required with client_certificates: optional"));
+  EXPECT_TRUE(HasError(tls(files + "    client_ca_file: ca.pem\n"),
+                       "server.tls.client_certificates: is none, so client_ca_file would be ignored"));
+  EXPECT_TRUE(HasError(tls(files + "    ciphers: RC4\n"), "server.tls.ciphers: unknown key"));
 }
 
 TEST(Config, ReportsAFileThatCannotBeRead) {

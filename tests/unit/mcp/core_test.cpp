@@ -62,7 +62,7 @@ class CoreTest : public ::testing::Test {
     plugin::InstanceOptions options{"example", std::filesystem::temp_directory_path().string(), "{}", 2, 4};
     plugin_ = std::move(std::get<std::unique_ptr<plugin::PluginInstance>>(
         plugin::PluginInstance::Create(lib, options, &events_, nullptr)));
-    config::Route route{"example", "/mcp/example", "http://127.0.0.1/mcp/example", "example", ""};
+    config::Route route{"example", "/mcp/example", "http://127.0.0.1/mcp/example", "example", "", {}};
     auto codec = std::make_shared<session::SessionIdCodec>(std::string(32, 'k'), std::chrono::hours(1));
     backend_ = std::make_unique<Backend>(route, plugin_.get(), codec, nullptr);
     ASSERT_FALSE(backend_->LoadTools());

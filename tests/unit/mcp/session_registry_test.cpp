@@ -7,8 +7,8 @@
 namespace mcpgw::mcp {
 namespace {
 
-const Principal kAlice{"alice", "acme", "cli", {"read"}};
-const Principal kMallory{"mallory", "acme", "cli", {"read"}};
+const Principal kAlice = NamedPrincipal("alice", "acme", "cli", {"read"});
+const Principal kMallory = NamedPrincipal("mallory", "acme", "cli", {"read"});
 
 class SessionRegistryTest : public ::testing::Test {
  protected:

@@ -53,6 +53,15 @@ constexpr mcpgw_host_api kHostApi = {
 // A view of `s`, which must outlive the view.
 mcpgw_str Str(const std::string& s) { return mcpgw_str{s.data(), s.size()}; }
 
+// What the host passes for a caller: who, and whose data; nothing else set.
+mcpgw_principal PrincipalOf(const std::string& subject, const std::string& tenant) {
+  mcpgw_principal p{};
+  p.struct_size = sizeof(mcpgw_principal);
+  p.subject = Str(subject);
+  p.tenant = Str(tenant);
+  return p;
+}
+
 class PluginTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -86,8 +95,7 @@ class PluginTest : public ::testing::Test {
   Answer CallTool(const std::string& tool, const json& arguments, const std::string& tenant = "tenant-a",
                   bool nowait = false) {
     const std::string subject = "user", args = arguments.dump();
-    const mcpgw_principal principal{sizeof(mcpgw_principal), Str(subject), Str(tenant),
-                                    mcpgw_str{nullptr, 0},   nullptr,      0};
+    const mcpgw_principal principal = PrincipalOf(subject, tenant);
     mcpgw_call call;
     call.nowait = nowait;
     const mcpgw_status status = plugin_->call_tool(instance_, &call, &principal, Str(tool), Str(args));
@@ -96,8 +104,7 @@ class PluginTest : public ::testing::Test {
 
   Answer ReadResource(const std::string& uri, const std::string& tenant) {
     const std::string subject = "user";
-    const mcpgw_principal principal{sizeof(mcpgw_principal), Str(subject), Str(tenant),
-                                    mcpgw_str{nullptr, 0},   nullptr,      0};
+    const mcpgw_principal principal = PrincipalOf(subject, tenant);
     mcpgw_call call;
     const mcpgw_status status = plugin_->read_resource(instance_, &call, &principal, Str(uri));
     return Answer{status, call.result.empty() ? json() : json::parse(call.result), call.error};
@@ -167,8 +174,7 @@ TEST_F(PluginTest, CreateFailsOnAValueOfTheWrongType) {
 TEST_F(PluginTest, ListsTheNineToolsInTheReferenceOrder) {
   ASSERT_EQ(Create(), "");
   const std::string subject = "u", tenant = "t";
-  const mcpgw_principal principal{sizeof(mcpgw_principal), Str(subject), Str(tenant),
-                                  mcpgw_str{nullptr, 0},   nullptr,      0};
+  const mcpgw_principal principal = PrincipalOf(subject, tenant);
   mcpgw_call call;
   ASSERT_EQ(plugin_->list_tools(instance_, &call, &principal), MCPGW_OK);
   const json listed = json::parse(call.result);

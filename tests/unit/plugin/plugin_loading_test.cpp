@@ -72,10 +72,17 @@ TEST(PluginInstance, PassesThePrincipalButNoCredentialToAPluginWrittenInC) {
   request.op = Operation::kCallTool;
   request.name = "whoami";
   request.arguments = "{}";
-  request.principal = Principal{"alice", "acme", "cli", {"read"}};
-  const PluginReply reply = instance->Invoke(request);
+  request.principal.subject = "alice";
+  request.principal.tenant = "acme";
+  request.principal.scopes = {"read"};
+  PluginReply reply = instance->Invoke(request);
   EXPECT_EQ(reply.status, MCPGW_OK);
   EXPECT_EQ(reply.body, R"({"content":[{"type":"text","text":"acme/alice"}]})");
+  // The credential's audience and expiry reach the plugin too (never the credential).
+  request.principal.audience = "https://gw.test/mcp/x";
+  request.principal.expires_at = std::chrono::sys_seconds(std::chrono::seconds(1'900'000'000));
+  reply = instance->Invoke(request);
+  EXPECT_EQ(reply.body, R"({"content":[{"type":"text","text":"acme/alice @https://gw.test/mcp/x until 1900000000"}]})");
 }
 
 TEST(PluginInstance, OffersOnlyWhatTheDescriptorImplements) {
@@ -131,7 +138,8 @@ PluginRequest Call(const std::string& tool) {
   request.op = Operation::kCallTool;
   request.name = tool;
   request.arguments = "{}";
-  request.principal = Principal{"alice", "acme", "cli", {}};
+  request.principal.subject = "alice";
+  request.principal.tenant = "acme";
   return request;
 }
 

@@ -15,8 +15,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const Principal kAlice{"alice", "acme", "cli", {}};
-const Principal kBob{"bob", "acme", "cli", {}};
+const Principal kAlice = NamedPrincipal("alice", "acme", "cli", {});
+const Principal kBob = NamedPrincipal("bob", "acme", "cli", {});
 
 SessionClaims Claims(std::chrono::system_clock::time_point at = std::chrono::system_clock::now()) {
   return SessionClaims{"2025-11-25", kCapabilitySampling, std::chrono::time_point_cast<std::chrono::seconds>(at)};

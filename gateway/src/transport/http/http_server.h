@@ -1,6 +1,7 @@
-// An HTTP/1.1 server on Boost.Beast: accepts connections, reads one request
-// at a time with size limits, and hands each to a handler as an Exchange
-// that can answer with one response or a chunked stream (SSE).
+// An HTTP/1.1 server on Boost.Beast, over TCP or TLS: accepts connections,
+// reads one request at a time with size limits, and hands each to a handler
+// as an Exchange that can answer with one response or a chunked stream (SSE).
+// Over TLS every response carries Strict-Transport-Security.
 //
 // Knows nothing about MCP. Every Exchange method may be called from any
 // thread; work is posted to the connection's I/O thread.
@@ -17,7 +18,12 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace mcpgw::metrics {
 class Metrics;
@@ -44,6 +50,9 @@ class Exchange {
 
   const Request& request() const { return request_; }
   const std::string& remote_address() const;
+  // The subject (RFC 2253) of the client certificate the TLS handshake
+  // verified; empty over plain HTTP or when the client presented none.
+  const std::string& client_certificate_subject() const;
 
   // Sends one complete response. Ignored after the exchange has answered.
   void Respond(Response response);
@@ -74,6 +83,8 @@ struct ServerOptions {
   uint32_t max_header_bytes = 16 * 1024;
   uint32_t max_connections = 4096;
   std::chrono::seconds idle_timeout{60};
+  std::chrono::seconds handshake_timeout{10};  // TLS only
+  uint32_t hsts_max_age_s = 31'536'000;        // TLS only
   std::string name = "http";  // for logs
 };
 
@@ -84,6 +95,10 @@ class Server {
 
   // Binds and listens. Returns an error message on failure.
   std::string Listen();
+  // Serves HTTPS with `context` to connections accepted from now on: once
+  // before Start, and again to replace the certificate. Open connections
+  // keep the context they began with.
+  void UseTls(std::shared_ptr<boost::asio::ssl::context> context);
   void Start();
   // Stops accepting; open connections finish their current exchange.
   void StopAccepting();
@@ -92,6 +107,7 @@ class Server {
 
  private:
   void Accept();
+  std::shared_ptr<boost::asio::ssl::context> tls_context() const;
 
   transport::IoPool& pool_;
   ServerOptions options_;
@@ -99,6 +115,8 @@ class Server {
   metrics::Metrics* metrics_;
   tcp::acceptor acceptor_;
   std::shared_ptr<std::atomic<std::size_t>> connections_;
+  mutable std::mutex tls_mu_;
+  std::shared_ptr<boost::asio::ssl::context> tls_context_;  // null: plain HTTP
 };
 
 }  // namespace mcpgw::http

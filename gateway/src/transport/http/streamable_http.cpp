@@ -1,5 +1,7 @@
 #include "transport/http/streamable_http.h"
 
+#include "audit/audit.h"
+#include "auth/challenge.h"
 #include "jsonrpc/message.h"
 #include "log/log.h"
 #include "mcp/backend.h"
@@ -18,6 +20,7 @@ namespace code = jsonrpc::code;
 
 constexpr std::string_view kSessionHeader = "Mcp-Session-Id";
 constexpr std::string_view kVersionHeader = "MCP-Protocol-Version";
+constexpr std::string_view kApiKeyHeader = "X-API-Key";
 
 // A header's value, whitespace-trimmed; empty when absent.
 std::string_view Header(const Request& req, std::string_view name) { return HeaderValue(req, name).value_or(""); }
@@ -188,24 +191,6 @@ StreamableHttpEndpoint::StreamableHttpEndpoint(mcp::Core& core, std::map<std::st
 
 namespace {
 
-constexpr std::string_view kMetadataPrefix = "/.well-known/oauth-protected-resource";
-
-// Where the path of an absolute URI starts; its size when it has none.
-std::size_t PathStart(const std::string& uri) {
-  const std::size_t authority = uri.find("://");
-  const std::size_t path = authority == std::string::npos ? std::string::npos : uri.find('/', authority + 3);
-  return path == std::string::npos ? uri.size() : path;
-}
-
-// RFC 9728 section 3.1: the well-known path goes between the resource URI's
-// authority and its path.
-std::string MetadataUrl(const std::string& resource) {
-  const std::size_t path = PathStart(resource);
-  return resource.substr(0, path) + std::string(kMetadataPrefix) + resource.substr(path);
-}
-
-std::string PathOf(const std::string& resource) { return resource.substr(PathStart(resource)); }
-
 bool QueryCarriesAToken(std::string_view target) {
   const std::size_t q = target.find('?');
   if (q == std::string_view::npos) return false;
@@ -220,35 +205,61 @@ std::optional<Principal> StreamableHttpEndpoint::Admit(const mcp::Backend& backe
   if (admission_ == nullptr) return LocalUserPrincipal();  // loopback only: config refuses anything else
   const Request& req = exchange->request();
   const std::string_view target(req.target().data(), req.target().size());
-  if (QueryCarriesAToken(target) || req.count(bhttp::field::authorization) > 1) {
+  const std::size_t authorizations = req.count(bhttp::field::authorization);
+  const std::size_t api_keys = req.count(kApiKeyHeader);
+  if (QueryCarriesAToken(target) || authorizations + api_keys > 1) {
     if (metrics_) metrics_->RecordRejected("credential_misplaced");
-    log::Warn("auth_refused", {{"route", backend.name()}, {"reason", "credential_misplaced"}});
+    audit::Record("auth_refused", {{"route", backend.name()}, {"reason", "credential_misplaced"}});
     exchange->Respond(ErrorResponse(bhttp::status::bad_request, code::kInvalidRequest,
-                                    "Send one credential, in the Authorization header only; a token in the URL is "
-                                    "refused (and should now be considered leaked)"));
+                                    "Send exactly one credential, in the Authorization or X-API-Key header; a "
+                                    "credential in the URL is refused (and should now be considered leaked)"));
     return std::nullopt;
   }
   pipeline::Credentials credentials;
   if (const auto it = req.find(bhttp::field::authorization); it != req.end()) {
     credentials.authorization = std::string_view(it->value().data(), it->value().size());
+  } else if (const auto key = req.find(kApiKeyHeader); key != req.end()) {
+    credentials.api_key = std::string_view(key->value().data(), key->value().size());
   }
   auto admitted = admission_->Admit(credentials, backend.resource());
-  if (auto* principal = std::get_if<Principal>(&admitted)) return std::move(*principal);
+  if (auto* principal = std::get_if<Principal>(&admitted)) {
+    if (metrics_) metrics_->RecordAuthentication(principal->method, "ok");
+    return std::move(*principal);
+  }
   const auto& denial = std::get<pipeline::AdmissionDenial>(admitted);
-  if (metrics_) metrics_->RecordRejected("unauthenticated");
-  log::Warn("auth_refused", {{"route", backend.name()}, {"reason", denial.reason}});
+  if (metrics_) {
+    metrics_->RecordRejected("unauthenticated");
+    metrics_->RecordAuthentication(denial.method.empty() ? "none" : denial.method, denial.reason);
+  }
+  audit::Record("auth_refused", {{"route", backend.name()},
+                                 {"reason", denial.reason},
+                                 {"method", denial.method},
+                                 {"credential_id", denial.credential_id},
+                                 {"source", exchange->remote_address()}});
   Response res = ErrorResponse(bhttp::status::unauthorized, code::kInvalidRequest, denial.message);
-  std::string challenge = "Bearer resource_metadata=\"" + MetadataUrl(backend.resource()) + "\"";
-  if (denial.credential_presented) challenge += ", error=\"invalid_token\"";
-  res.set(bhttp::field::www_authenticate, challenge);
+  res.set(bhttp::field::www_authenticate, auth::UnauthorizedChallenge(backend.resource(), backend.scope_policy().supported(),
+                                                                      denial.credential_presented));
   exchange->Respond(std::move(res));
   return std::nullopt;
+}
+
+void StreamableHttpEndpoint::SessionRefused(const mcp::Backend& backend, const mcp::SessionRegistry::Lookup& found,
+                                            const Principal& principal) {
+  if (metrics_) metrics_->RecordRejected("unknown_session");
+  const std::string reason = found.ended ? "ended" : std::string(session::CheckName(found.check));
+  log::Info("session_refused", {{"route", backend.name()}, {"reason", reason}});
+  if (found.check == session::SessionIdCheck::kOtherPrincipal) {
+    // Someone presented a session id minted for another caller.
+    audit::Record("session_mismatch", {{"route", backend.name()},
+                                       {"subject", principal.subject},
+                                       {"credential_id", principal.credential_id}});
+  }
 }
 
 void StreamableHttpEndpoint::ProtectedResourceMetadata(std::string_view route_path,
                                                        const std::shared_ptr<Exchange>& exchange) {
   for (const auto& [path, backend] : backends_) {
-    if (PathOf(backend->resource()) != route_path && path != route_path) continue;
+    if (auth::PathOfUri(backend->resource()) != route_path && path != route_path) continue;
     if (exchange->request().method() != bhttp::verb::get) {
       Response res = ErrorResponse(bhttp::status::method_not_allowed, code::kInvalidRequest, "Use GET");
       res.set(bhttp::field::allow, "GET");
@@ -256,7 +267,7 @@ void StreamableHttpEndpoint::ProtectedResourceMetadata(std::string_view route_pa
     }
     json metadata = {{"resource", backend->resource()},
                      {"authorization_servers", options_.authorization_servers},
-                     {"scopes_supported", json::array()},
+                     {"scopes_supported", backend->scope_policy().supported()},
                      {"bearer_methods_supported", {"header"}}};
     Response res = JsonResponse(bhttp::status::ok, metadata);
     res.set(bhttp::field::cache_control, "max-age=300");
@@ -270,8 +281,8 @@ void StreamableHttpEndpoint::Handle(const std::shared_ptr<Exchange>& exchange) {
   const Request& req = exchange->request();
   const std::string_view target(req.target().data(), req.target().size());
   const std::string path(target.substr(0, target.find('?')));
-  if (admission_ != nullptr && path.rfind(kMetadataPrefix, 0) == 0) {
-    return ProtectedResourceMetadata(std::string_view(path).substr(kMetadataPrefix.size()), exchange);
+  if (admission_ != nullptr && path.rfind(auth::kProtectedResourcePath, 0) == 0) {
+    return ProtectedResourceMetadata(std::string_view(path).substr(auth::kProtectedResourcePath.size()), exchange);
   }
   auto it = backends_.find(path);
   if (it == backends_.end()) {
@@ -399,9 +410,7 @@ void StreamableHttpEndpoint::Post(mcp::Backend& backend, const Principal& princi
     } else {
       auto found = backend.sessions().Find(session_id, request.principal);
       if (!found.session) {
-        if (metrics_) metrics_->RecordRejected("unknown_session");
-        log::Info("session_refused", {{"route", backend.name()},
-                                      {"reason", found.ended ? "ended" : std::string(session::CheckName(found.check))}});
+        SessionRefused(backend, found, request.principal);
         return exchange->Respond(ErrorResponse(bhttp::status::not_found, -32001,
                                                "Session not found: it ended or expired; send initialize again",
                                                msg.id));
@@ -456,6 +465,7 @@ void StreamableHttpEndpoint::Get(mcp::Backend& backend, const Principal& princip
   }
   auto found = backend.sessions().Find(session_id, principal);
   if (!found.session) {
+    SessionRefused(backend, found, principal);
     return exchange->Respond(ErrorResponse(bhttp::status::not_found, -32001,
                                            "Session not found: it ended or expired; send initialize again"));
   }
@@ -479,6 +489,7 @@ void StreamableHttpEndpoint::Delete(mcp::Backend& backend, const Principal& prin
     return exchange->Respond(std::move(res));
   }
   auto found = backend.sessions().Find(session_id, principal);
+  if (!found.session) SessionRefused(backend, found, principal);
   if (!found.session || !backend.sessions().End(session_id, principal)) {
     return exchange->Respond(ErrorResponse(bhttp::status::not_found, -32001, "Session not found"));
   }

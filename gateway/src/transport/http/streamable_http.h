@@ -9,6 +9,7 @@
 #pragma once
 
 #include "mcp/core.h"
+#include "mcp/session_registry.h"
 #include "pipeline/admission.h"
 #include "transport/http/http_server.h"
 #include "timing/timeout_list.h"
@@ -57,6 +58,10 @@ class StreamableHttpEndpoint {
   std::optional<Principal> Admit(const mcp::Backend& backend, const std::shared_ptr<Exchange>& exchange);
   // RFC 9728 metadata at /.well-known/oauth-protected-resource<route path>.
   void ProtectedResourceMetadata(std::string_view route_path, const std::shared_ptr<Exchange>& exchange);
+  // Accounts for a session id that was not accepted (and audits one minted
+  // for another caller).
+  void SessionRefused(const mcp::Backend& backend, const mcp::SessionRegistry::Lookup& found,
+                      const Principal& principal);
   void Post(mcp::Backend& backend, const Principal& principal, const std::shared_ptr<Exchange>& exchange);
   void Get(mcp::Backend& backend, const Principal& principal, const std::shared_ptr<Exchange>& exchange);
   void Delete(mcp::Backend& backend, const Principal& principal, const std::shared_ptr<Exchange>& exchange);

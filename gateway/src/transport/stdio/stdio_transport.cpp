@@ -81,6 +81,12 @@ void StdioTransport::HandleLine(const std::string& line, const std::shared_ptr<L
   }
   jsonrpc::Message& msg = std::get<jsonrpc::Message>(parsed);
   if (msg.kind == jsonrpc::Message::Kind::kResponse) return;  // no server-initiated requests in ABI v1
+  if (principal_.expires_at != std::chrono::sys_seconds{} && std::chrono::system_clock::now() >= principal_.expires_at) {
+    if (msg.kind != jsonrpc::Message::Kind::kRequest) return;
+    return out->Send(jsonrpc::MakeError(msg.id, jsonrpc::code::kInvalidRequest,
+                                        "The credential this server was started with has expired: restart it with a "
+                                        "fresh token"));
+  }
 
   pipeline::Request request;
   request.backend = &backend_;

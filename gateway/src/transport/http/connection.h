@@ -1,0 +1,385 @@
+// The connection behind an Exchange, over a plain TCP or a TLS stream: one
+// template, so both keep the same request limits, keep-alive, write queue
+// and detection of a client that went away. Only http_server.cpp includes
+// this; everything else sees Exchange.
+#pragma once
+
+#include "log/log.h"
+#include "metrics/metrics.h"
+#include "transport/http/http_server.h"
+#include "transport/http/tls_context.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <sys/socket.h>
+
+#include <deque>
+#include <optional>
+#include <type_traits>
+
+namespace mcpgw::http {
+
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// Read errors after which nothing more can be said to the peer: it left, it
+// went quiet, or its TLS stream broke.
+inline bool StreamEnded(const beast::error_code& ec) {
+  return ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout ||
+         ec == net::error::connection_reset || ec == net::error::eof || ec == net::ssl::error::stream_truncated ||
+         ec.category() == net::error::get_ssl_category();
+}
+
+// What an Exchange needs of its connection, whatever the stream under it.
+// Every method but the accessors runs on the connection's I/O thread.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+
+  virtual net::any_io_executor executor() = 0;
+  const std::string& remote() const { return remote_; }
+  const std::string& client_certificate_subject() const { return client_certificate_subject_; }
+
+  virtual void Respond(std::shared_ptr<Response> res) = 0;
+  virtual void BeginStream(std::shared_ptr<StreamHeader> header) = 0;
+  virtual void WriteChunk(std::shared_ptr<std::string> data) = 0;
+  virtual void EndStream() = 0;
+  virtual void SetOnGone(std::function<void()> cb) = 0;
+  virtual bool gone() const = 0;
+
+ protected:
+  std::string remote_;
+  std::string client_certificate_subject_;  // set by the handshake, before any exchange
+};
+
+// One accepted socket, plain (beast::tcp_stream) or TLS (TlsStream). Shakes
+// hands over TLS, then reads a request, waits for its exchange to answer,
+// then reads the next (keep-alive). All members are touched on the one
+// thread that runs the connection's io_context.
+template <class Stream>
+class StreamConnection final : public Connection, public std::enable_shared_from_this<StreamConnection<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+ public:
+  StreamConnection(tcp::socket socket, std::shared_ptr<net::ssl::context> tls, const ServerOptions& options,
+                   const Handler& handler, metrics::Metrics* metrics, std::shared_ptr<std::atomic<std::size_t>> counter)
+      : tls_(std::move(tls)),
+        stream_(Open(std::move(socket), tls_.get())),
+        options_(options),
+        handler_(handler),
+        metrics_(metrics),
+        counter_(std::move(counter)) {
+    beast::error_code ec;
+    const auto ep = Lowest().socket().remote_endpoint(ec);
+    remote_ = ec ? std::string("unknown") : ep.address().to_string();
+  }
+  ~StreamConnection() override { --*counter_; }
+
+  // Over the connection limit, answers 503 at once instead of reading.
+  void Start(bool refuse_busy) {
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this(), refuse_busy] {
+      if constexpr (kTls) {
+        self->Handshake(refuse_busy);
+      } else {
+        self->Begin(refuse_busy);
+      }
+    });
+  }
+
+  net::any_io_executor executor() override { return stream_.get_executor(); }
+
+  // --- Called through Exchange, always posted onto that thread. ---
+  void Respond(std::shared_ptr<Response> res) override {
+    res->keep_alive(keep_alive_);
+    MarkSecure(*res);
+    if (!res->has_content_length() && !res->chunked()) res->prepare_payload();
+    Enqueue([self = this->shared_from_this(), res](auto done) { bhttp::async_write(self->stream_, *res, done); });
+    FinishExchange();
+  }
+
+  void BeginStream(std::shared_ptr<StreamHeader> header) override {
+    header->keep_alive(keep_alive_);
+    header->chunked(true);
+    MarkSecure(*header);
+    auto sr = std::make_shared<bhttp::response_serializer<bhttp::empty_body>>(*header);
+    Enqueue([self = this->shared_from_this(), header, sr](auto done) {
+      bhttp::async_write_header(self->stream_, *sr, done);
+    });
+    if (metrics_) metrics_->sse_streams_open().Increment();
+    streaming_ = true;
+  }
+
+  void WriteChunk(std::shared_ptr<std::string> data) override {
+    if (!streaming_) return;
+    Enqueue([self = this->shared_from_this(), data](auto done) {
+      net::async_write(self->stream_, bhttp::make_chunk(net::buffer(*data)), done);
+    });
+  }
+
+  void EndStream() override {
+    if (!streaming_) return;
+    streaming_ = false;
+    if (metrics_) metrics_->sse_streams_open().Decrement();
+    Enqueue([self = this->shared_from_this()](auto done) {
+      net::async_write(self->stream_, bhttp::make_chunk_last(), done);
+    });
+    FinishExchange();
+  }
+
+  void SetOnGone(std::function<void()> cb) override {
+    if (gone_) {
+      cb();
+      return;
+    }
+    on_gone_ = std::move(cb);
+  }
+  bool gone() const override { return gone_; }
+
+ private:
+  using Done = std::function<void(beast::error_code, std::size_t)>;
+  using WriteOp = std::function<void(Done)>;
+  static constexpr std::size_t kMaxQueuedWrites = 4096;
+  static constexpr std::size_t kWatchReadBytes = 4096;
+  static constexpr auto kCloseNotifyWait = std::chrono::seconds(1);
+
+  static Stream Open(tcp::socket socket, net::ssl::context* tls) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), *tls);
+    } else {
+      return Stream(std::move(socket));
+    }
+  }
+
+  beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+
+  // Over HTTPS, tells the browser to use nothing else (RFC 6797).
+  template <class Message>
+  void MarkSecure(Message& message) {
+    if constexpr (kTls) {
+      message.set(bhttp::field::strict_transport_security, "max-age=" + std::to_string(options_.hsts_max_age_s));
+    }
+  }
+
+  void Handshake(bool refuse_busy) {
+    Lowest().expires_after(options_.handshake_timeout);
+    stream_.async_handshake(net::ssl::stream_base::server,
+                            [self = this->shared_from_this(), refuse_busy](beast::error_code ec) {
+                              if (ec) {
+                                if (self->metrics_) self->metrics_->RecordRejected("tls_handshake");
+                                log::Debug("tls_handshake_failed", {{"remote", self->remote_}, {"error", ec.message()}});
+                                return self->Close();
+                              }
+                              self->Lowest().expires_never();
+                              self->client_certificate_subject_ = VerifiedClientSubject(self->stream_.native_handle());
+                              self->Begin(refuse_busy);
+                            });
+  }
+
+  void Begin(bool refuse_busy) {
+    if (refuse_busy) return RefuseBusy();
+    Read();
+  }
+
+  void RefuseBusy() {
+    auto res = std::make_shared<Response>(bhttp::status::service_unavailable, 11);
+    res->set(bhttp::field::content_type, "application/json");
+    res->set(bhttp::field::retry_after, "1");
+    MarkSecure(*res);
+    res->keep_alive(false);
+    res->body() = R"({"error":"too many connections; retry shortly"})";
+    res->prepare_payload();
+    bhttp::async_write(stream_, *res, [self = this->shared_from_this(), res](beast::error_code, std::size_t) {
+      self->CloseAfterAnswer();
+    });
+  }
+
+  void Read() {
+    if (closed_) return;
+    parser_.emplace();
+    parser_->header_limit(options_.max_header_bytes);
+    parser_->body_limit(options_.max_body_bytes);
+    Lowest().expires_after(options_.idle_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
+  }
+
+  void OnRead(beast::error_code ec) {
+    if (StreamEnded(ec)) return Close();
+    if (ec) return RejectMalformed(ec);
+    Lowest().expires_never();
+    Request req = parser_->release();
+    keep_alive_ = req.keep_alive();
+    exchange_open_ = true;
+    WatchForClientGone();
+    auto exchange = std::make_shared<Exchange>(this->shared_from_this(), std::move(req));
+    handler_(std::move(exchange));
+  }
+
+  // Answers framing errors (limits, bad syntax) and closes.
+  void RejectMalformed(beast::error_code ec) {
+    bhttp::status status = bhttp::status::bad_request;
+    std::string reason = "malformed_http";
+    std::string message = "Malformed HTTP request";
+    if (ec == bhttp::error::body_limit) {
+      status = bhttp::status::payload_too_large;
+      reason = "body_too_large";
+      message = "Request body exceeds the limit of " + std::to_string(options_.max_body_bytes) + " bytes";
+    } else if (ec == bhttp::error::header_limit) {
+      status = bhttp::status::request_header_fields_too_large;
+      reason = "header_too_large";
+      message = "Request headers exceed the limit of " + std::to_string(options_.max_header_bytes) + " bytes";
+    }
+    if (metrics_) metrics_->RecordRejected(reason);
+    auto res = std::make_shared<Response>(status, 11);
+    res->set(bhttp::field::content_type, "application/json");
+    MarkSecure(*res);
+    res->keep_alive(false);
+    res->body() = R"({"jsonrpc":"2.0","error":{"code":-32600,"message":")" + message + R"("}})";
+    res->prepare_payload();
+    keep_alive_ = false;
+    Enqueue([self = this->shared_from_this(), res](auto done) { bhttp::async_write(self->stream_, *res, done); });
+    exchange_open_ = true;
+    FinishExchange();
+  }
+
+  // While an answer is pending nothing reads the request stream, so a closed
+  // peer would go unnoticed. Over TCP a readiness wait plus a peek tells EOF
+  // apart from a pipelined request. TLS records are opaque (in TLS 1.3 even a
+  // close_notify looks like data), so there a small read through TLS does it,
+  // leaving what it reads in the buffer for the next request.
+  void WatchForClientGone() {
+    if constexpr (kTls) {
+      watching_ = true;
+      stream_.async_read_some(buffer_.prepare(kWatchReadBytes),
+                              [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                                self->watching_ = false;
+                                self->buffer_.commit(n);
+                                if (ec && ec != net::error::operation_aborted && self->exchange_open_) self->MarkGone();
+                                if (auto next = std::move(self->after_watch_)) next();
+                              });
+    } else {
+      Lowest().socket().async_wait(tcp::socket::wait_read, [self = this->shared_from_this()](beast::error_code ec) {
+        if (ec || !self->exchange_open_) return;
+        char byte;
+        const ssize_t n = ::recv(self->Lowest().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) self->MarkGone();
+      });
+    }
+  }
+
+  void MarkGone() {
+    if (gone_) return;
+    gone_ = true;
+    keep_alive_ = false;
+    if (auto cb = std::move(on_gone_)) cb();
+    if (streaming_) {
+      streaming_ = false;
+      if (metrics_) metrics_->sse_streams_open().Decrement();
+    }
+    Close();
+  }
+
+  void FinishExchange() {
+    Enqueue([self = this->shared_from_this()](Done done) {
+      self->exchange_open_ = false;
+      self->on_gone_ = nullptr;
+      beast::error_code ignored;
+      self->Lowest().socket().cancel(ignored);  // the watch for a closed peer
+      auto next = [self] {
+        if (self->keep_alive_ && !self->gone_) {
+          self->Read();
+        } else {
+          self->CloseAfterAnswer();
+        }
+      };
+      // A watching TLS read must end (its bytes kept) before the stream is
+      // read or shut down again.
+      if (self->watching_) {
+        self->after_watch_ = std::move(next);
+      } else {
+        next();
+      }
+      done({}, 0);
+    });
+  }
+
+  void Enqueue(WriteOp op) {
+    if (closed_) return;
+    if (queue_.size() >= kMaxQueuedWrites) {
+      // The client stopped reading (a stalled SSE consumer): drop it rather
+      // than buffer without bound.
+      log::Warn("slow_client_dropped", {{"remote", remote_}});
+      return MarkGone();
+    }
+    queue_.push_back(std::move(op));
+    if (!writing_) Pump();
+  }
+
+  void Pump() {
+    if (queue_.empty() || closed_) {
+      writing_ = false;
+      return;
+    }
+    writing_ = true;
+    // The op owns the buffers being written: it must outlive the write.
+    auto op = std::make_shared<WriteOp>(std::move(queue_.front()));
+    queue_.pop_front();
+    (*op)([self = this->shared_from_this(), op](beast::error_code ec, std::size_t) {
+      if (ec) {
+        self->queue_.clear();
+        self->writing_ = false;
+        return self->MarkGone();
+      }
+      self->Pump();
+    });
+  }
+
+  // Ends the connection once its last answer is written: over TLS with a
+  // close_notify first (RFC 9110 9.8), not waiting long for the client's.
+  void CloseAfterAnswer() {
+    if constexpr (kTls) {
+      if (closed_) return;
+      closed_ = true;
+      queue_.clear();
+      Lowest().expires_after(kCloseNotifyWait);
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->CloseSocket(); });
+    } else {
+      Close();
+    }
+  }
+
+  void Close() {
+    if (closed_) return;
+    closed_ = true;
+    queue_.clear();
+    CloseSocket();
+  }
+
+  void CloseSocket() {
+    beast::error_code ignored;
+    Lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    Lowest().socket().close(ignored);
+  }
+
+  std::shared_ptr<net::ssl::context> tls_;  // outlives stream_; null for plain TCP
+  Stream stream_;
+  const ServerOptions& options_;
+  const Handler& handler_;
+  metrics::Metrics* metrics_;
+  std::shared_ptr<std::atomic<std::size_t>> counter_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::deque<WriteOp> queue_;
+  bool writing_ = false;
+  bool keep_alive_ = true;
+  bool streaming_ = false;
+  bool exchange_open_ = false;
+  bool gone_ = false;
+  bool closed_ = false;
+  bool watching_ = false;  // a TLS watch read is outstanding
+  std::function<void()> on_gone_;
+  std::function<void()> after_watch_;
+};
+
+}  // namespace mcpgw::http
