@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: the gateway answering tools/call read_graph (memory plugin,
-# small graph, session era, no auth, no Redis) side by side, in one run on
-# this machine, with
+# small graph, session era, no Redis), without and with authentication, side
+# by side, in one run on this machine, with
 #   - nginx returning a fixed JSON-RPC response (the ceiling for HTTP), and
 #   - the reference @modelcontextprotocol/server-memory behind supergateway
 #     (stdio -> Streamable HTTP, stateful: one Node process per session).
@@ -63,6 +63,65 @@ gw_url="http://127.0.0.1:$gw_port/mcp/memory"
 gw_sid=$(session_of "$gw_url")
 mcp_post "$gw_url" "$gw_sid" "$seed" >/dev/null
 
+# --- the same gateway with authentication: ES256 tokens from the local
+# development key, scopes per tool. "warm": one token for every request (the
+# verified-token cache answers); "cold": a cache of one entry and 256 tokens in
+# turn, so every request verifies a signature.
+auth_gateway() { # name cache_entries -> sets ${name}_url ${name}_sid
+  local name="$1" port metrics
+  port=$(free_port); metrics=$(free_port)
+  cat > "$work/$name.yaml" <<YAML
+server:
+  listen: 127.0.0.1:$port
+  data_dir: $work/$name-data
+metrics:
+  listen: 127.0.0.1:$metrics
+log:
+  level: warning
+audit:
+  file: $work/$name-audit.jsonl
+auth:
+  cache_entries: $2
+  issuers:
+    - issuer: urn:mcp-gateway:dev
+      jwks_file: $work/$name-data/dev-key/jwks.json
+plugins:
+  - name: memory
+    file: memory.so
+routes:
+  - name: memory
+    path: /mcp/memory
+    plugin: memory
+    scopes:
+      list: [memory:read]
+      call: []
+      tools:
+        read_graph: [memory:read]
+        search_nodes: [memory:read]
+        "*": [memory:write]
+YAML
+  "$repo/build/bench/gateway/mcp-gateway" dev-key init -c "$work/$name.yaml" >/dev/null
+  "$repo/build/bench/gateway/mcp-gateway" serve -c "$work/$name.yaml" 2>"$work/$name.log" & pids+=($!)
+  wait_http "http://127.0.0.1:$metrics/readyz"
+  eval "${name}_url=http://127.0.0.1:$port/mcp/memory"
+}
+mint() { "$repo/build/bench/gateway/mcp-gateway" token mint -c "$work/$1.yaml" --route memory --sub bench \
+  --scope memory:read --scope memory:write --ttl 1h; }
+auth_session() { # url token
+  curl -s -i -X POST "$1" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+    -H 'MCP-Protocol-Version: 2025-11-25' -H "Authorization: Bearer $2" \
+    -d '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}' \
+    | tr -d '\r' | awk -F': ' 'tolower($1)=="mcp-session-id"{print $2}'
+}
+auth_gateway warm 100000
+warm_token=$(mint warm)
+warm_sid=$(auth_session "$warm_url" "$warm_token")
+curl -s -o /dev/null -X POST "$warm_url" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+  -H 'MCP-Protocol-Version: 2025-11-25' -H "Mcp-Session-Id: $warm_sid" -H "Authorization: Bearer $warm_token" -d "$seed"
+auth_gateway cold 1
+for _ in $(seq 1 256); do mint cold; done > "$work/cold-tokens.txt"
+cold_sid=$(auth_session "$cold_url" "$(head -1 "$work/cold-tokens.txt")")
+
 # --- the reference server-memory behind supergateway
 ref_port=$(free_port)
 MEMORY_FILE_PATH="$work/reference-memory.jsonl" "$node" "$repo/tests/node_modules/.bin/supergateway" \
@@ -98,10 +157,14 @@ wait_http "http://127.0.0.1:$ngx_port/"
 grep -q '"entities"' <<<"$(mcp_post "$gw_url" "$gw_sid" "$call")" || { echo "bench: gateway answer is wrong" >&2; exit 1; }
 grep -q 'Ada' <<<"$(mcp_post "$ref_url" "$ref_sid" "$call")" || { echo "bench: reference answer is wrong" >&2; exit 1; }
 grep -q 'designed engines' <<<"$(mcp_post "$gw_url" "$gw_sid" "$search")" || { echo "bench: gateway search answer is wrong" >&2; exit 1; }
+auth_call() { curl -s -X POST "$1" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+  -H 'MCP-Protocol-Version: 2025-11-25' -H "Mcp-Session-Id: $2" -H "Authorization: Bearer $3" -d "$call"; }
+grep -q '"entities"' <<<"$(auth_call "$warm_url" "$warm_sid" "$warm_token")" || { echo "bench: authenticated answer is wrong" >&2; exit 1; }
+grep -q '"entities"' <<<"$(auth_call "$cold_url" "$cold_sid" "$(tail -1 "$work/cold-tokens.txt")")" || { echo "bench: cold answer is wrong" >&2; exit 1; }
 
 # run_wrk name url session -> appends "rps p50_ms p99_ms" to $work/name.txt
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.3f", v}'; }
-run_wrk() { # name url session [body]
+run_wrk() { # name url session [body]  (TOKEN or TOKENS_FILE in the environment for authenticated runs)
   local out; out=$(BODY="${4:-$call}" SESSION_ID="$3" PROTOCOL_VERSION=2025-11-25 \
     wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$repo/tests/bench/post.lua" "$2")
   if grep -q "Non-2xx" <<<"$out"; then echo "bench: $1 returned errors:" >&2; echo "$out" >&2; exit 1; fi
@@ -116,6 +179,8 @@ for round in $(seq 1 "$ROUNDS"); do
   run_wrk nginx "http://127.0.0.1:$ngx_port/" ""
   run_wrk gateway "$gw_url" "$gw_sid"
   run_wrk gateway-search "$gw_url" "$gw_sid" "$search"
+  TOKEN="$warm_token" run_wrk auth-warm "$warm_url" "$warm_sid"
+  TOKENS_FILE="$work/cold-tokens.txt" run_wrk auth-cold "$cold_url" "$cold_sid"
   run_wrk reference "$ref_url" "$ref_sid"
 done
 rss_after_kb=$(awk '/VmRSS/{print $2}' /proc/$gw_pid/status)
@@ -124,10 +189,13 @@ median() { sort -n | awk '{a[NR]=$1} END{print (NR%2)? a[(NR+1)/2] : (a[NR/2]+a[
 col() { awk -v c="$2" '{print $c}' "$work/$1.txt" | median; }
 printf '\n%s\n' "tools/call read_graph, $CONNECTIONS connections, ${DURATION}s x $ROUNDS rounds (medians), $(nproc) cores"
 printf '| target | requests/s | p50 ms | p99 ms |\n|---|---:|---:|---:|\n'
-for t in nginx gateway reference gateway-search; do printf '| %s | %.0f | %s | %s |\n' "$t" "$(col $t 1)" "$(col $t 2)" "$(col $t 3)"; done
-printf '\n(gateway-search: tools/call search_nodes, an answer computed on every call)\n' 
+for t in nginx gateway auth-warm auth-cold reference gateway-search; do printf '| %s | %.0f | %s | %s |\n' "$t" "$(col $t 1)" "$(col $t 2)" "$(col $t 3)"; done
+printf '\n(auth-warm: ES256 bearer token, scopes checked, tool calls audited, one token: the verified-token cache answers;\n auth-cold: the same with a one-entry cache and 256 tokens in turn: a signature verification per request;\n gateway-search: tools/call search_nodes, an answer computed on every call)\n' 
 gw=$(col gateway 1); ngx=$(col nginx 1); ref=$(col reference 1)
 printf '\ngateway / nginx     = %.3f  (target >= 0.25)\n' "$(echo "$gw / $ngx" | bc -l)"
 printf 'gateway / reference = %.1f  (target >= 30)\n' "$(echo "$gw / $ref" | bc -l)"
+warm=$(col auth-warm 1); cold=$(col auth-cold 1)
+printf 'auth-warm / gateway = %.3f  (target >= 0.9)\n' "$(echo "$warm / $gw" | bc -l)"
+printf 'auth-cold / gateway = %.3f\n' "$(echo "$cold / $gw" | bc -l)"
 printf 'gateway idle RSS with the memory plugin: %.1f MB at start, %.1f MB after the load (target <= 20 MB)\n' \
   "$(echo "$rss_idle_kb / 1024" | bc -l)" "$(echo "$rss_after_kb / 1024" | bc -l)"
