@@ -8,7 +8,11 @@
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <vector>
 #include <string>
@@ -285,6 +289,23 @@ TEST_F(AuthTest, RepeatedTokensAreServedFromTheVerifiedTokenCache) {
   const HttpResponse m = Request(gateway_->metrics_port(), "GET", "/metrics", "", {});
   EXPECT_NE(m.body.find(R"(mcpgw_token_cache_lookups_total{result="hit"} 2)"), std::string::npos) << m.body;
   EXPECT_NE(m.body.find(R"(mcpgw_authentications_total{method="bearer",outcome="ok"} 3)"), std::string::npos);
+}
+
+TEST_F(AuthTest, SighupReloadsTheVerificationKeys) {
+  ASSERT_EQ(Post("/mcp/example", InitializeBody(), With(alice_)).status, 200);
+  // Rotate the development key on disk: tokens of the old key must stop working.
+  std::filesystem::remove_all(gateway_->data_dir() + "/dev-key");
+  ASSERT_NE(RunBinary("dev-key init -c " + gateway_->config_path()), "");
+  const std::string fresh = Mint("example", "alice");
+  EXPECT_EQ(Post("/mcp/example", InitializeBody(), With(fresh)).status, 401) << "not before the reload";
+  ASSERT_EQ(::kill(gateway_->pid(), SIGHUP), 0);
+  ASSERT_TRUE(gateway_->WaitForLog(R"("what":"keys")", std::chrono::seconds(10))) << gateway_->Log();
+  const auto events = gateway_->LogEvents();
+  EXPECT_TRUE(std::any_of(events.begin(), events.end(), [](const nlohmann::json& e) {
+    return e.value("event", "") == "reloaded" && e.value("what", "") == "keys";
+  })) << gateway_->Log();
+  EXPECT_EQ(Post("/mcp/example", InitializeBody(), With(fresh)).status, 200);
+  EXPECT_EQ(Post("/mcp/example", InitializeBody(), With(alice_)).status, 401) << "the cached old token is verified again";
 }
 
 TEST(AuthStartup, RefusesToStartWhenAKeyFileCannotBeRead) {

@@ -1,6 +1,7 @@
 #include "app/gateway.h"
 
 #include "audit/audit.h"
+#include "auth/introspection.h"
 #include "auth/trust_loader.h"
 #include "log/log.h"
 #include "pipeline/authorize.h"
@@ -130,6 +131,7 @@ std::string Gateway::Build(const StartOptions& options) {
       }
     }
     auto bearer = std::make_unique<auth::BearerAuthenticator>(trust.issuers, config_.auth.cache_entries);
+    bearer_ = bearer.get();
     if (!trust.remote.empty()) {
       auto fetcher = auth::JwksFetcher::Create(io_.control().get_executor(), *bearer, trust,
                                                auth::JwksFetcherOptions::From(config_.auth.jwks));
@@ -137,8 +139,14 @@ std::string Gateway::Build(const StartOptions& options) {
       jwks_ = std::get<std::shared_ptr<auth::JwksFetcher>>(std::move(fetcher));
       bearer->OnUnknownKid(jwks_->UnknownKidHook());
     }
-    admission_ = std::make_unique<pipeline::Admission>(std::move(bearer),
-                                                       std::make_unique<auth::ApiKeys>(config_.auth.api_keys));
+    std::shared_ptr<auth::Introspector> introspector;
+    if (config_.auth.introspection.configured) {
+      auto made = auth::MakeIntrospector(config_.auth, io_.control().get_executor());
+      if (auto* error = std::get_if<std::string>(&made)) return *error;
+      introspector = std::get<std::shared_ptr<auth::Introspector>>(std::move(made));
+    }
+    admission_ = std::make_unique<pipeline::Admission>(
+        std::move(bearer), std::make_unique<auth::ApiKeys>(config_.auth.api_keys), std::move(introspector));
   }
   if (!options.listen) return "";
   http_options.max_json_depth = config_.server.limits.max_json_depth;
@@ -241,6 +249,20 @@ void Gateway::Reload() {
     }
   };
   if (config_.server.tls.configured && http_) report("tls", ReloadTls());
+  if (bearer_ != nullptr) report("keys", ReloadKeys());
+}
+
+std::string Gateway::ReloadKeys() {
+  auto loaded = auth::LoadTrustedIssuers(config_.auth);
+  if (auto* error = std::get_if<std::string>(&loaded)) return *error;
+  const auto& trust = std::get<auth::LoadedTrust>(loaded);
+  for (const auth::TrustedIssuer& issuer : trust.issuers) {
+    const bool fetched = std::any_of(trust.remote.begin(), trust.remote.end(),
+                                     [&](const auth::RemoteJwks& r) { return r.issuer == issuer.policy.issuer; });
+    if (!fetched) bearer_->ReplaceKeys(issuer.policy.issuer, issuer.keys);
+  }
+  if (jwks_) jwks_->ReplaceLocalKeys(trust);  // merged with what it fetched
+  return "";
 }
 
 std::string Gateway::ReloadTls() {

@@ -51,8 +51,9 @@ class Gateway {
   // Returns the exit code.
   int RunHttp();
 
-  // Re-reads from disk what can change without a restart: the TLS
-  // certificate, key and client CAs, for connections accepted from now on.
+  // Re-reads from disk what can change without a restart (SIGHUP): the TLS
+  // certificate, key and client CAs, for connections accepted from now on,
+  // and the token verification keys of `auth:`.
   // Logs `reloaded` or `reload_failed` per step; a failed step keeps serving
   // what it had.
   void Reload();
@@ -73,6 +74,10 @@ class Gateway {
   // Builds a TLS context from config_.server.tls and hands it to the MCP
   // listener. Returns an error message or "".
   std::string ReloadTls();
+  // Re-reads the key files and secrets of `auth:` (not the configuration
+  // itself) and installs them; tokens verified with the old keys are
+  // verified again. Returns an error message or "".
+  std::string ReloadKeys();
   void BeginShutdown(const std::string& signal);
   // Stops the event loop once nothing is in flight or `deadline` passed.
   void PollDrain(std::chrono::steady_clock::time_point deadline);
@@ -88,6 +93,7 @@ class Gateway {
   std::vector<std::unique_ptr<mcp::Backend>> backends_;
   std::unique_ptr<mcp::Core> core_;
   std::unique_ptr<pipeline::Admission> admission_;  // null when no `auth:` is configured (loopback only)
+  auth::BearerAuthenticator* bearer_ = nullptr;     // admission_'s, for key reloads
   std::shared_ptr<auth::JwksFetcher> jwks_;         // null without JWKS URLs; refers to admission_'s authenticator
   std::unique_ptr<http::StreamableHttpEndpoint> endpoint_;
   std::unique_ptr<http::OpsEndpoints> ops_;

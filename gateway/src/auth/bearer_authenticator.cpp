@@ -83,10 +83,17 @@ bool BearerAuthenticator::ReplaceKeys(std::string_view issuer, std::shared_ptr<c
 
 std::variant<std::shared_ptr<const Claims>, Failure> BearerAuthenticator::Authenticate(
     std::string_view token, std::string_view audience, std::chrono::system_clock::time_point now) {
+  TokenCache::Digest digest;
+  return Authenticate(token, audience, &digest, now);
+}
+
+std::variant<std::shared_ptr<const Claims>, Failure> BearerAuthenticator::Authenticate(
+    std::string_view token, std::string_view audience, TokenCache::Digest* digest_out,
+    std::chrono::system_clock::time_point now) {
   const std::shared_ptr<const Trust> trust = trust_.load();
   // Before hashing: an oversize token costs nothing but this comparison.
   if (token.size() > trust->max_token_bytes) return Failure{FailureReason::kTooLarge, "the token is too large"};
-  const TokenCache::Digest digest = TokenCache::DigestOf(token);
+  const TokenCache::Digest& digest = *digest_out = TokenCache::DigestOf(token);
   std::shared_ptr<const Claims> claims = cache_.Find(digest, trust->epoch, now);
   if (!claims) {
     auto verified = Verify(*trust, token, now);

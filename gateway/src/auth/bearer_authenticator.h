@@ -59,6 +59,12 @@ class BearerAuthenticator {
   std::variant<std::shared_ptr<const Claims>, Failure> Authenticate(
       std::string_view token, std::string_view audience,
       std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+  // The same, also storing the token's SHA-256 in `*digest` whenever it was
+  // computed (every token within the size limit), so that callers can name
+  // the token without hashing it again.
+  std::variant<std::shared_ptr<const Claims>, Failure> Authenticate(
+      std::string_view token, std::string_view audience, TokenCache::Digest* digest,
+      std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
   TokenCache::Totals cache_totals() const { return cache_.totals(); }
 

@@ -229,6 +229,22 @@ void JwksFetcher::Schedule(Source& source, milliseconds delay) {
   });
 }
 
+void JwksFetcher::ReplaceLocalKeys(const LoadedTrust& trust) {
+  std::vector<std::pair<std::string, std::vector<Key>>> local;
+  for (const TrustedIssuer& t : trust.issuers) local.emplace_back(t.policy.issuer, t.keys->keys());
+  asio::post(strand_, [weak = weak_from_this(), local = std::move(local)] {
+    const auto self = weak.lock();
+    if (!self) return;
+    for (const auto& [name, keys] : local) {
+      for (const auto& issuer : self->issuers_) {
+        if (issuer->name != name) continue;
+        issuer->local = keys;
+        self->Install(*issuer);
+      }
+    }
+  });
+}
+
 void JwksFetcher::Install(const Issuer& issuer) {
   std::vector<Key> keys = issuer.local;
   for (const auto& source : issuer.sources) keys.insert(keys.end(), source->last_good.begin(), source->last_good.end());

@@ -68,6 +68,11 @@ class JwksFetcher : public std::enable_shared_from_this<JwksFetcher> {
   // often). Unknown issuers are ignored.
   void RequestRefetch(std::string_view issuer);
 
+  // New local keys (files and secrets, re-read on SIGHUP) for the issuers
+  // this fetcher serves: installed beside each issuer's last fetched keys.
+  // Issuers not served here are ignored.
+  void ReplaceLocalKeys(const LoadedTrust& trust);
+
   // For BearerAuthenticator::OnUnknownKid; it does not keep the fetcher alive.
   std::function<void(std::string_view)> UnknownKidHook();
 

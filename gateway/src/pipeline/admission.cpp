@@ -3,10 +3,41 @@
 #include "crypto/base64.h"
 #include "crypto/hmac.h"
 
+#include <algorithm>
+
 namespace mcpgw::pipeline {
 
+namespace {
+
+constexpr std::size_t kCredentialIdBytes = 6;  // 12 hex digits
+
+std::string CredentialIdOf(const auth::TokenCache::Digest& digest) {
+  return crypto::HexEncode(
+      std::string_view(reinterpret_cast<const char*>(digest.data()), kCredentialIdBytes));
+}
+
+// A compact JWS has exactly two dots; anything else is opaque to us.
+bool IsJwtShaped(std::string_view token) { return std::count(token.begin(), token.end(), '.') == 2; }
+
+// The principal a verified token (or introspection answer) stands for,
+// without its credential_id.
+Principal PrincipalFromClaims(const auth::Claims& claims, std::string_view method, std::string_view audience) {
+  Principal p;
+  p.subject = claims.subject;
+  p.tenant = claims.tenant;
+  p.client_id = claims.client_id;
+  p.scopes = claims.scopes;
+  p.method = method;
+  p.audience = audience;
+  p.token_id = claims.token_id.value_or("");
+  p.expires_at = claims.expires_at;
+  return p;
+}
+
+}  // namespace
+
 std::string CredentialId(std::string_view credential) {
-  return crypto::HexEncode(crypto::Sha256(credential).substr(0, 6));
+  return crypto::HexEncode(crypto::Sha256(credential).substr(0, kCredentialIdBytes));
 }
 
 std::variant<Principal, AdmissionDenial> Admission::Admit(const Credentials& credentials,
@@ -24,23 +55,46 @@ std::variant<Principal, AdmissionDenial> Admission::AdmitBearer(std::string_view
     return AdmissionDenial{"malformed", "The Authorization header must be: Bearer <token>", true, "bearer",
                            CredentialId(authorization)};
   }
-  auto verified = bearer_->Authenticate(*token, audience);
+  auth::TokenCache::Digest digest{};
+  auto verified = bearer_->Authenticate(*token, audience, &digest);
   if (const auto* failure = std::get_if<auth::Failure>(&verified)) {
+    // The digest is there unless the token was refused for its size.
     return AdmissionDenial{std::string(auth::FailureReasonName(failure->reason)), failure->message, true, "bearer",
-                           CredentialId(*token)};
+                           failure->reason == auth::FailureReason::kTooLarge ? CredentialId(*token)
+                                                                             : CredentialIdOf(digest)};
   }
-  const auth::Claims& claims = *std::get<std::shared_ptr<const auth::Claims>>(verified);
-  Principal p;
-  p.subject = claims.subject;
-  p.tenant = claims.tenant;
-  p.client_id = claims.client_id;
-  p.scopes = claims.scopes;
-  p.method = "bearer";
-  p.audience = audience;
-  p.token_id = claims.token_id.value_or("");
-  p.credential_id = CredentialId(*token);
-  p.expires_at = claims.expires_at;
+  Principal p = PrincipalFromClaims(*std::get<std::shared_ptr<const auth::Claims>>(verified), "bearer", audience);
+  p.credential_id = CredentialIdOf(digest);
   return p;
+}
+
+
+bool Admission::NeedsIntrospection(const Credentials& credentials) const {
+  if (!introspector_ || !credentials.authorization) return false;
+  const std::optional<std::string_view> token = auth::BearerToken(*credentials.authorization);
+  return token && !IsJwtShaped(*token);
+}
+
+void Admission::Admit(const Credentials& credentials, std::string_view audience,
+                      std::function<void(Outcome)> done) const {
+  if (!NeedsIntrospection(credentials)) return done(Admit(credentials, audience));
+  const std::string_view token = *auth::BearerToken(*credentials.authorization);
+  introspector_->Introspect(
+      token, [done = std::move(done), audience = std::string(audience), credential_id = CredentialId(token)](
+                 auth::Introspector::Outcome answer) {
+        if (const auto* failure = std::get_if<auth::Failure>(&answer)) {
+          return done(AdmissionDenial{std::string(auth::FailureReasonName(failure->reason)), failure->message, true,
+                                      "introspection", credential_id});
+        }
+        const auth::Claims& claims = *std::get<std::shared_ptr<const auth::Claims>>(answer);
+        if (!auth::MatchesAudience(claims, audience)) {
+          return done(AdmissionDenial{"wrong_audience", "the token is not meant for this resource", true,
+                                      "introspection", credential_id});
+        }
+        Principal p = PrincipalFromClaims(claims, "introspection", audience);
+        p.credential_id = credential_id;
+        done(std::move(p));
+      });
 }
 
 std::variant<Principal, AdmissionDenial> Admission::AdmitApiKey(std::string_view key,

@@ -2,7 +2,8 @@
 // from the credentials and the route alone, before sessions are looked up or
 // the body is parsed. Every front door admits a request first.
 //
-//   authenticate (bearer JWT from the Authorization header, or X-API-Key)
+//   authenticate (bearer JWT from the Authorization header, an opaque bearer
+//   token through RFC 7662 introspection, or X-API-Key)
 //   -> audience (exact, per route)  [-> revocation, issue 4]
 //
 // The credential is not kept: what comes out is a Principal or a denial,
@@ -12,8 +13,10 @@
 
 #include "auth/api_keys.h"
 #include "auth/bearer_authenticator.h"
+#include "auth/introspection.h"
 #include "pipeline/principal.h"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,10 +43,25 @@ struct AdmissionDenial {
 
 class Admission {
  public:
-  Admission(std::unique_ptr<auth::BearerAuthenticator> bearer, std::unique_ptr<auth::ApiKeys> api_keys)
-      : bearer_(std::move(bearer)), api_keys_(std::move(api_keys)) {}
+  using Outcome = std::variant<Principal, AdmissionDenial>;
 
-  std::variant<Principal, AdmissionDenial> Admit(const Credentials& credentials, std::string_view audience) const;
+  // `introspector` may be null: opaque tokens are then refused as malformed.
+  Admission(std::unique_ptr<auth::BearerAuthenticator> bearer, std::unique_ptr<auth::ApiKeys> api_keys,
+            std::shared_ptr<auth::Introspector> introspector = nullptr)
+      : bearer_(std::move(bearer)), api_keys_(std::move(api_keys)), introspector_(std::move(introspector)) {}
+
+  // Decides on the calling thread: JWTs (verified here), API keys, and no
+  // credential. An opaque bearer token, when introspection is configured,
+  // needs Admit with a callback instead (NeedsIntrospection says which).
+  Outcome Admit(const Credentials& credentials, std::string_view audience) const;
+
+  // True when `credentials` hold an opaque bearer token that only the
+  // introspection endpoint can judge.
+  bool NeedsIntrospection(const Credentials& credentials) const;
+
+  // Calls `done` exactly once: on this thread when the answer is known (or
+  // cached), else on the introspector's thread. Copies what it keeps.
+  void Admit(const Credentials& credentials, std::string_view audience, std::function<void(Outcome)> done) const;
 
   auth::TokenCache::Totals token_cache_totals() const { return bearer_->cache_totals(); }
 
@@ -53,6 +71,7 @@ class Admission {
 
   std::unique_ptr<auth::BearerAuthenticator> bearer_;
   std::unique_ptr<auth::ApiKeys> api_keys_;
+  std::shared_ptr<auth::Introspector> introspector_;
 };
 
 // The first 12 hex digits of the SHA-256 of a credential: how logs, audit

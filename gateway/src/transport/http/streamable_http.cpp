@@ -200,7 +200,7 @@ bool QueryCarriesAToken(std::string_view target) {
 
 }  // namespace
 
-std::optional<Principal> StreamableHttpEndpoint::Admit(const mcp::Backend& backend,
+std::optional<Principal> StreamableHttpEndpoint::Admit(mcp::Backend& backend,
                                                        const std::shared_ptr<Exchange>& exchange) {
   if (admission_ == nullptr) return LocalUserPrincipal();  // loopback only: config refuses anything else
   const Request& req = exchange->request();
@@ -221,7 +221,22 @@ std::optional<Principal> StreamableHttpEndpoint::Admit(const mcp::Backend& backe
   } else if (const auto key = req.find(kApiKeyHeader); key != req.end()) {
     credentials.api_key = std::string_view(key->value().data(), key->value().size());
   }
-  auto admitted = admission_->Admit(credentials, backend.resource());
+  if (admission_->NeedsIntrospection(credentials)) {
+    // Answered later, on the introspector's thread; Exchange is thread-safe.
+    admission_->Admit(credentials, backend.resource(),
+                      [this, &backend, exchange](pipeline::Admission::Outcome outcome) {
+                        if (auto principal = Decide(backend, exchange, std::move(outcome))) {
+                          Serve(backend, *principal, exchange);
+                        }
+                      });
+    return std::nullopt;
+  }
+  return Decide(backend, exchange, admission_->Admit(credentials, backend.resource()));
+}
+
+std::optional<Principal> StreamableHttpEndpoint::Decide(const mcp::Backend& backend,
+                                                        const std::shared_ptr<Exchange>& exchange,
+                                                        pipeline::Admission::Outcome admitted) {
   if (auto* principal = std::get_if<Principal>(&admitted)) {
     if (metrics_) metrics_->RecordAuthentication(principal->method, "ok");
     return std::move(*principal);
@@ -296,11 +311,15 @@ void StreamableHttpEndpoint::Handle(const std::shared_ptr<Exchange>& exchange) {
     return exchange->Respond(ErrorResponse(bhttp::status::forbidden, code::kInvalidRequest, "Forbidden: " + *refused));
   }
   const std::optional<Principal> principal = Admit(*it->second, exchange);
-  if (!principal) return;
-  switch (req.method()) {
-    case bhttp::verb::post: return Post(*it->second, *principal, exchange);
-    case bhttp::verb::get: return Get(*it->second, *principal, exchange);
-    case bhttp::verb::delete_: return Delete(*it->second, *principal, exchange);
+  if (principal) Serve(*it->second, *principal, exchange);
+}
+
+void StreamableHttpEndpoint::Serve(mcp::Backend& backend, const Principal& principal,
+                                   const std::shared_ptr<Exchange>& exchange) {
+  switch (exchange->request().method()) {
+    case bhttp::verb::post: return Post(backend, principal, exchange);
+    case bhttp::verb::get: return Get(backend, principal, exchange);
+    case bhttp::verb::delete_: return Delete(backend, principal, exchange);
     default: {
       Response res = ErrorResponse(bhttp::status::method_not_allowed, code::kInvalidRequest,
                                    "Method not allowed: use POST (or GET/DELETE with an Mcp-Session-Id)");

@@ -54,8 +54,14 @@ class StreamableHttpEndpoint {
   void Handle(const std::shared_ptr<Exchange>& exchange);
 
  private:
-  // The caller's principal, or nullopt once a 401/400 was answered.
-  std::optional<Principal> Admit(const mcp::Backend& backend, const std::shared_ptr<Exchange>& exchange);
+  // The caller's principal; nullopt once a 401/400 was answered, or while
+  // introspection decides (it then calls Serve itself).
+  std::optional<Principal> Admit(mcp::Backend& backend, const std::shared_ptr<Exchange>& exchange);
+  // Accounts for an admission outcome: the principal, or the 401 answered.
+  std::optional<Principal> Decide(const mcp::Backend& backend, const std::shared_ptr<Exchange>& exchange,
+                                  pipeline::Admission::Outcome admitted);
+  // Hands an admitted request to its method's handler.
+  void Serve(mcp::Backend& backend, const Principal& principal, const std::shared_ptr<Exchange>& exchange);
   // RFC 9728 metadata at /.well-known/oauth-protected-resource<route path>.
   void ProtectedResourceMetadata(std::string_view route_path, const std::shared_ptr<Exchange>& exchange);
   // Accounts for a session id that was not accepted (and audits one minted
