@@ -76,14 +76,26 @@ Requirement ScopePolicy::Required(std::string_view method, std::string_view tool
   const MethodClass c = ClassOf(method);
   if (c == MethodClass::kNone) return {};
   const auto& class_scopes = classes_[static_cast<int>(c)];
-  if (!class_scopes) return {false, {}};
-  Requirement r{true, *class_scopes};
+  if (!class_scopes) return {false, nullptr, nullptr};
+  Requirement r{true, &*class_scopes, nullptr};
   if (c == MethodClass::kCall) {
     const config::ToolScopes* entry = FindTool(tool);
-    if (entry == nullptr) return {false, {}};
-    AppendUnique(&r.scopes, entry->scopes);
+    if (entry == nullptr) return {false, nullptr, nullptr};
+    r.tool_scopes = &entry->scopes;
   }
   return r;
+}
+
+bool Requirement::SatisfiedBy(const std::vector<std::string>& granted) const {
+  return (class_scopes == nullptr || HasAllScopes(granted, *class_scopes)) &&
+         (tool_scopes == nullptr || HasAllScopes(granted, *tool_scopes));
+}
+
+std::vector<std::string> Requirement::All() const {
+  std::vector<std::string> all;
+  if (class_scopes != nullptr) AppendUnique(&all, *class_scopes);
+  if (tool_scopes != nullptr) AppendUnique(&all, *tool_scopes);
+  return all;
 }
 
 bool HasAllScopes(const std::vector<std::string>& granted, const std::vector<std::string>& required) {

@@ -27,9 +27,17 @@ enum class MethodClass { kNone, kList, kRead, kCall, kAdmin };
 MethodClass ClassOf(std::string_view method);
 std::string_view MethodClassName(MethodClass c);
 
+// What one request needs: views into its ScopePolicy, which must outlive it
+// (no copy on the request path).
 struct Requirement {
-  bool mapped = true;               // false: nothing grants it, deny
-  std::vector<std::string> scopes;  // all required; class scopes first, then the tool's
+  bool mapped = true;  // false: nothing grants it, deny
+  const std::vector<std::string>* class_scopes = nullptr;
+  const std::vector<std::string>* tool_scopes = nullptr;  // tools/call only
+
+  // True when `granted` holds every required scope.
+  bool SatisfiedBy(const std::vector<std::string>& granted) const;
+  // Every required scope, class scopes first, each once.
+  std::vector<std::string> All() const;
 };
 
 class ScopePolicy {

@@ -20,10 +20,11 @@ std::optional<Denial> Authorize::Check(const Request& request) const {
                   "configuration does not map)",
                   {}};
   }
-  if (auth::HasAllScopes(request.principal.scopes, required.scopes)) return std::nullopt;
+  if (required.SatisfiedBy(request.principal.scopes)) return std::nullopt;
+  std::vector<std::string> scopes = required.All();
   std::string list;
-  for (const std::string& s : required.scopes) list += (list.empty() ? "" : " ") + s;
-  return Denial{DenialKind::kForbidden, "Forbidden: this request needs the scopes: " + list, required.scopes};
+  for (const std::string& s : scopes) list += (list.empty() ? "" : " ") + s;
+  return Denial{DenialKind::kForbidden, "Forbidden: this request needs the scopes: " + list, std::move(scopes)};
 }
 
 }  // namespace mcpgw::pipeline

@@ -39,14 +39,17 @@ TEST(ScopePolicy, ClassifiesEveryMethodTheGatewayServes) {
 
 TEST(ScopePolicy, ACallNeedsItsClassScopesThenItsToolsExactBeforePatterns) {
   const ScopePolicy p(Example());
-  EXPECT_EQ(p.Required("tools/call", "read_graph").scopes, (Scopes{"mcp:call", "memory:graph"}));
-  EXPECT_EQ(p.Required("tools/call", "read_other").scopes, (Scopes{"mcp:call", "memory:read"}));
-  EXPECT_EQ(p.Required("tools/call", "search_nodes").scopes, (Scopes{"mcp:call"}));
-  EXPECT_EQ(p.Required("tools/call", "open_nodes").scopes, (Scopes{"mcp:call", "memory:nodes"}));
-  EXPECT_EQ(p.Required("tools/call", "delete_entities").scopes, (Scopes{"mcp:call", "memory:write"}));
-  EXPECT_EQ(p.Required("tools/list", "").scopes, (Scopes{"mcp:list"}));
+  EXPECT_EQ(p.Required("tools/call", "read_graph").All(), (Scopes{"mcp:call", "memory:graph"}));
+  EXPECT_EQ(p.Required("tools/call", "read_other").All(), (Scopes{"mcp:call", "memory:read"}));
+  EXPECT_EQ(p.Required("tools/call", "search_nodes").All(), (Scopes{"mcp:call"}));
+  EXPECT_EQ(p.Required("tools/call", "open_nodes").All(), (Scopes{"mcp:call", "memory:nodes"}));
+  EXPECT_EQ(p.Required("tools/call", "delete_entities").All(), (Scopes{"mcp:call", "memory:write"}));
+  EXPECT_EQ(p.Required("tools/list", "").All(), (Scopes{"mcp:list"}));
   EXPECT_TRUE(p.Required("logging/setLevel", "").mapped);
-  EXPECT_TRUE(p.Required("logging/setLevel", "").scopes.empty());
+  EXPECT_TRUE(p.Required("logging/setLevel", "").All().empty());
+  EXPECT_TRUE(p.Required("tools/call", "read_graph").SatisfiedBy({"memory:graph", "mcp:call", "x"}));
+  EXPECT_FALSE(p.Required("tools/call", "read_graph").SatisfiedBy({"memory:graph"}));
+  EXPECT_FALSE(p.Required("tools/call", "read_graph").SatisfiedBy({"mcp:call"}));
 }
 
 TEST(ScopePolicy, WhatIsNotMappedIsDenied) {
