@@ -94,7 +94,9 @@ std::variant<Url, std::string> ParseUrl(std::string_view text) {
     }
     url.port = static_cast<uint16_t>(value);
   }
-  url.target = rest.empty() || rest.front() == '?' ? "/" + std::string(rest) : std::string(rest);
+  // Built by appending: GCC 12 at -O3 warns (-Wrestrict, a false positive) on "/" + rest.
+  if (rest.empty() || rest.front() == '?') url.target.push_back('/');
+  url.target.append(rest);
   return url;
 }
 
