@@ -49,12 +49,15 @@ bool LoadConfig(const std::string& path, Config* out) {
   return true;
 }
 
+bool TrustsDevKey(const Config& c) {
+  return std::any_of(c.auth.issuers.begin(), c.auth.issuers.end(),
+                     [](const auto& i) { return i.issuer == mcpgw::auth::kDevIssuer; });
+}
+
 // A development token for `route` when the configuration trusts the local
 // development key, else "" (tokens then come from the operator's issuer).
 std::string DevTokenFor(const Config& c, const mcpgw::config::Route& route) {
-  const bool trusts_dev_key = std::any_of(c.auth.issuers.begin(), c.auth.issuers.end(),
-                                          [](const auto& i) { return i.issuer == mcpgw::auth::kDevIssuer; });
-  if (!trusts_dev_key) return "";
+  if (!TrustsDevKey(c)) return "";
   mcpgw::auth::TokenRequest request;
   request.audience = route.resource;
   request.subject = std::getenv("USER") != nullptr ? std::getenv("USER") : "local-user";
@@ -244,8 +247,9 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (config_path.empty()) {
-    // The embedded default trusts the local development key: make it once.
+  if (TrustsDevKey(config)) {
+    // The configuration (the embedded default, say) trusts the local
+    // development key: make it once.
     bool made = false;
     if (const std::string error = mcpgw::auth::EnsureDevKey(config.server.data_dir, &made); !error.empty()) {
       std::cerr << "mcp-gateway: cannot create the development key: " << error << "\n";
