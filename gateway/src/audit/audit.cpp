@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <cstring>
 #include <mutex>
 #include <thread>
@@ -117,6 +118,58 @@ void Record(std::string_view event, nlohmann::json fields) {
   std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   text += '\n';
   TheSink().Append(std::move(text));
+}
+
+namespace {
+
+// Appends `text` as a JSON string. The fields written this way are already
+// valid UTF-8 (configuration, plugin tool lists, verified token claims); only
+// quotes, backslashes and control characters need escaping.
+void AppendJsonString(std::string* out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out->push_back('\\');
+      out->push_back(c);
+    } else if (u < 0x20) {
+      out->append("\\u00");
+      out->push_back(kHex[u >> 4]);
+      out->push_back(kHex[u & 15]);
+    } else {
+      out->push_back(c);
+    }
+  }
+  out->push_back('"');
+}
+
+void AppendField(std::string* out, std::string_view key, std::string_view value) {
+  out->append(",\"");
+  out->append(key);
+  out->append("\":");
+  AppendJsonString(out, value);
+}
+
+}  // namespace
+
+void ToolCall(std::string_view route, std::string_view tool, std::string_view subject, std::string_view tenant,
+              std::string_view credential_id, std::string_view outcome, double duration_ms) {
+  std::string line;
+  line.reserve(256);
+  line.append("{\"ts\":\"");
+  line.append(log::Timestamp());
+  line.append("\",\"log\":\"audit\",\"event\":\"tool_call\"");
+  AppendField(&line, "route", route);
+  AppendField(&line, "tool", tool);
+  AppendField(&line, "subject", subject);
+  AppendField(&line, "tenant", tenant);
+  AppendField(&line, "credential_id", credential_id);
+  AppendField(&line, "outcome", outcome);
+  char duration[32];
+  std::snprintf(duration, sizeof duration, ",\"duration_ms\":%.3f}\n", duration_ms);
+  line.append(duration);
+  TheSink().Append(std::move(line));
 }
 
 void Flush() { TheSink().Flush(); }

@@ -25,6 +25,11 @@ std::string Open(const std::string& file);
 // Appends {"ts":..., "log":"audit", "event":..., ...fields}.
 void Record(std::string_view event, nlohmann::json fields);
 
+// The tool_call line, the one written for every call: formatted without
+// building a JSON object.
+void ToolCall(std::string_view route, std::string_view tool, std::string_view subject, std::string_view tenant,
+              std::string_view credential_id, std::string_view outcome, double duration_ms);
+
 void Flush();
 
 }  // namespace mcpgw::audit

@@ -28,12 +28,24 @@ std::string Timestamp() {
   const auto now = std::chrono::system_clock::now();
   const std::time_t secs = std::chrono::system_clock::to_time_t(now);
   const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(millis));
-  return buf;
+  // The date and time change once a second: format them once per second and thread.
+  thread_local std::time_t formatted_secs = -1;
+  thread_local char prefix[32];
+  thread_local std::size_t prefix_size = 0;
+  if (secs != formatted_secs) {
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    prefix_size = std::strftime(prefix, sizeof prefix, "%Y-%m-%dT%H:%M:%S", &tm);
+    formatted_secs = secs;
+  }
+  std::string out(prefix, prefix_size);
+  const int ms = static_cast<int>(millis);
+  out += '.';
+  out += static_cast<char>('0' + ms / 100);
+  out += static_cast<char>('0' + ms / 10 % 10);
+  out += static_cast<char>('0' + ms % 10);
+  out += 'Z';
+  return out;
 }
 
 void SetLevel(Level level) { g_level.store(static_cast<int>(level)); }

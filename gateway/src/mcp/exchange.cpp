@@ -77,13 +77,8 @@ void Exchange::Finish(Reply reply, std::string_view outcome) {
     const std::string_view route = request_.backend ? std::string_view(request_.backend->name()) : "";
     if (metrics_ != nullptr) metrics_->RecordRequest(route, request_.method, tool_label, outcome, seconds);
     if (audited) {
-      audit::Record("tool_call", {{"route", route},
-                                  {"tool", tool_label},
-                                  {"subject", request_.principal.subject},
-                                  {"tenant", request_.principal.tenant},
-                                  {"credential_id", request_.principal.credential_id},
-                                  {"outcome", outcome},
-                                  {"duration_ms", seconds * 1000.0}});
+      audit::ToolCall(route, tool_label, request_.principal.subject, request_.principal.tenant,
+                      request_.principal.credential_id, outcome, seconds * 1000.0);
     }
   }
   held_.reset();
