@@ -64,7 +64,8 @@ Metrics::Metrics(std::string_view version)
                        .Help("Verified-token cache lookups, by result (hit or miss)")
                        .Register(*registry_)),
       token_cache_hits_(&token_cache_.Add({{"result", "hit"}})),
-      token_cache_misses_(&token_cache_.Add({{"result", "miss"}})) {
+      token_cache_misses_(&token_cache_.Add({{"result", "miss"}})),
+      bearer_ok_(&authentications_.Add({{"method", "bearer"}, {"outcome", "ok"}})) {
   auto& sessions = prometheus::BuildGauge().Name("mcpgw_sessions_open").Help("Session-era MCP sessions held by this replica").Register(*registry_);
   sessions_open_ = &sessions.Add({});
   auto& streams = prometheus::BuildGauge().Name("mcpgw_sse_streams_open").Help("Open SSE response streams").Register(*registry_);
@@ -142,6 +143,8 @@ void Metrics::Increment(prometheus::Family<prometheus::Counter>& family, const s
 }
 
 void Metrics::RecordAuthentication(std::string_view method, std::string_view outcome) {
+  // The common case, every admitted request: no key to build, no lock.
+  if (outcome == "ok" && method == "bearer") return bearer_ok_->Increment();
   Increment(authentications_, Key({"authn", method, outcome}),
             {{"method", std::string(method)}, {"outcome", std::string(outcome)}});
 }

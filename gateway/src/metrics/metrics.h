@@ -71,6 +71,7 @@ class Metrics {
   prometheus::Family<prometheus::Counter>& token_cache_;
   prometheus::Counter* token_cache_hits_;
   prometheus::Counter* token_cache_misses_;
+  prometheus::Counter* bearer_ok_;
   prometheus::Gauge* sessions_open_;
   prometheus::Gauge* sse_streams_open_;
   prometheus::Gauge* pending_timeouts_;

@@ -226,7 +226,7 @@ std::optional<Principal> StreamableHttpEndpoint::Admit(mcp::Backend& backend,
     admission_->Admit(credentials, backend.resource(),
                       [this, &backend, exchange](pipeline::Admission::Outcome outcome) {
                         if (auto principal = Decide(backend, exchange, std::move(outcome))) {
-                          Serve(backend, *principal, exchange);
+                          Serve(backend, std::move(*principal), exchange);
                         }
                       });
     return std::nullopt;
@@ -311,13 +311,13 @@ void StreamableHttpEndpoint::Handle(const std::shared_ptr<Exchange>& exchange) {
     return exchange->Respond(ErrorResponse(bhttp::status::forbidden, code::kInvalidRequest, "Forbidden: " + *refused));
   }
   const std::optional<Principal> principal = Admit(*it->second, exchange);
-  if (principal) Serve(*it->second, *principal, exchange);
+  if (principal) Serve(*it->second, std::move(*principal), exchange);
 }
 
-void StreamableHttpEndpoint::Serve(mcp::Backend& backend, const Principal& principal,
+void StreamableHttpEndpoint::Serve(mcp::Backend& backend, Principal principal,
                                    const std::shared_ptr<Exchange>& exchange) {
   switch (exchange->request().method()) {
-    case bhttp::verb::post: return Post(backend, principal, exchange);
+    case bhttp::verb::post: return Post(backend, std::move(principal), exchange);
     case bhttp::verb::get: return Get(backend, principal, exchange);
     case bhttp::verb::delete_: return Delete(backend, principal, exchange);
     default: {
@@ -350,7 +350,7 @@ bool HasModernMeta(const json& params) {
 
 }  // namespace
 
-void StreamableHttpEndpoint::Post(mcp::Backend& backend, const Principal& principal,
+void StreamableHttpEndpoint::Post(mcp::Backend& backend, Principal principal,
                                   const std::shared_ptr<Exchange>& exchange) {
   const Request& req = exchange->request();
   if (!IsJsonContentType(Header(req, "Content-Type"))) {
@@ -380,7 +380,7 @@ void StreamableHttpEndpoint::Post(mcp::Backend& backend, const Principal& princi
 
   pipeline::Request request;
   request.backend = &backend;
-  request.principal = principal;
+  request.principal = std::move(principal);
   request.source_address = exchange->remote_address();
   std::shared_ptr<SessionStreams> streams;
 

@@ -61,14 +61,14 @@ class StreamableHttpEndpoint {
   std::optional<Principal> Decide(const mcp::Backend& backend, const std::shared_ptr<Exchange>& exchange,
                                   pipeline::Admission::Outcome admitted);
   // Hands an admitted request to its method's handler.
-  void Serve(mcp::Backend& backend, const Principal& principal, const std::shared_ptr<Exchange>& exchange);
+  void Serve(mcp::Backend& backend, Principal principal, const std::shared_ptr<Exchange>& exchange);
   // RFC 9728 metadata at /.well-known/oauth-protected-resource<route path>.
   void ProtectedResourceMetadata(std::string_view route_path, const std::shared_ptr<Exchange>& exchange);
   // Accounts for a session id that was not accepted (and audits one minted
   // for another caller).
   void SessionRefused(const mcp::Backend& backend, const mcp::SessionRegistry::Lookup& found,
                       const Principal& principal);
-  void Post(mcp::Backend& backend, const Principal& principal, const std::shared_ptr<Exchange>& exchange);
+  void Post(mcp::Backend& backend, Principal principal, const std::shared_ptr<Exchange>& exchange);
   void Get(mcp::Backend& backend, const Principal& principal, const std::shared_ptr<Exchange>& exchange);
   void Delete(mcp::Backend& backend, const Principal& principal, const std::shared_ptr<Exchange>& exchange);
 
