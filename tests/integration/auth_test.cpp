@@ -318,5 +318,29 @@ TEST(AuthStartup, RefusesToStartWhenAKeyFileCannotBeRead) {
       << gateway.Log();
 }
 
+// The binary refuses to start, naming the key, rather than serve with less
+// protection than configured.
+TEST(AuthStartup, RefusesAnotherHostWithoutAuthentication) {
+  GatewayProcess gateway(
+      "server:\n  listen: 0.0.0.0:0\n  data_dir: ${DATA_DIR}\nmetrics:\n  listen: 127.0.0.1:0\n"
+      "plugin_dir: ${PLUGIN_DIR}\nplugins:\n  - name: example\n    file: example.so\n"
+      "routes:\n  - name: example\n    path: /mcp/example\n    plugin: example\n");
+  EXPECT_FALSE(gateway.Start());
+  EXPECT_NE(gateway.Wait(std::chrono::seconds(10)).exit_code, 0);
+  EXPECT_NE(gateway.Log().find("server.listen: must be a loopback address"), std::string::npos) << gateway.Log();
+}
+
+TEST(AuthStartup, RefusesAJwksUrlOverPlainHttpToAnotherHost) {
+  std::string config = AuthConfig("${DATA_DIR}/dev-key/jwks.json");
+  const std::string local = "      jwks_file: ${DATA_DIR}/dev-key/jwks.json\n";
+  config.replace(config.find(local), local.size(), "      jwks_url: http://idp.example.com/jwks.json\n");
+  GatewayProcess gateway(config);
+  EXPECT_FALSE(gateway.Start());
+  EXPECT_NE(gateway.Wait(std::chrono::seconds(10)).exit_code, 0);
+  EXPECT_NE(gateway.Log().find("auth.issuers[0].jwks_url: must be https:// (plain http only to a loopback host)"),
+            std::string::npos)
+      << gateway.Log();
+}
+
 }  // namespace
 }  // namespace mcpgw::testing
