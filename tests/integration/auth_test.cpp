@@ -284,6 +284,23 @@ TEST_F(AuthTest, ASessionIdUsedWithAnotherSubjectIsAudited) {
   EXPECT_EQ(mismatches[0]["subject"], "bob");
 }
 
+TEST_F(AuthTest, AnAdminActionNeedsTheAdminScopeAndIsAudited) {
+  const HttpResponse init = Post("/mcp/example", InitializeBody(), With(alice_));
+  ASSERT_EQ(init.status, 200);
+  const std::string sid = init.Header("mcp-session-id");
+  const std::string set_level = R"({"jsonrpc":"2.0","id":9,"method":"logging/setLevel","params":{"level":"debug"}})";
+  const std::string reader = Mint("example", "alice", {"example:read"});
+  EXPECT_EQ(Post("/mcp/example", set_level, With(reader, McpHeaders(sid, "2025-11-25"))).status, 403);
+  const HttpResponse ok = Post("/mcp/example", set_level, With(alice_, McpHeaders(sid, "2025-11-25")));
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  const auto actions = AuditEvents("admin_action");
+  ASSERT_EQ(actions.size(), 1u);
+  EXPECT_EQ(actions[0]["action"], "logging/setLevel");
+  EXPECT_EQ(actions[0]["level"], "debug");
+  EXPECT_EQ(actions[0]["subject"], "alice");
+  EXPECT_EQ(actions[0]["credential_id"].get<std::string>().size(), 12u);
+}
+
 TEST_F(AuthTest, RepeatedTokensAreServedFromTheVerifiedTokenCache) {
   for (int i = 0; i < 3; ++i) EXPECT_EQ(Post("/mcp/example", InitializeBody(), With(alice_)).status, 200);
   const HttpResponse m = Request(gateway_->metrics_port(), "GET", "/metrics", "", {});

@@ -193,6 +193,11 @@ void Core::SetLogLevel(const Ptr& ex) {
                 "emergency");
   }
   if (r.session) r.session->set_log_level(*level);
+  audit::Record("admin_action", {{"route", r.backend->name()},
+                                 {"action", "logging/setLevel"},
+                                 {"level", *name},
+                                 {"subject", r.principal.subject},
+                                 {"credential_id", r.principal.credential_id}});
   Succeed(ex, json::object(), false);
 }
 
