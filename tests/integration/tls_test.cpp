@@ -292,6 +292,11 @@ TEST(HttpsServer, HandsTheVerifiedClientSubjectToTheExchange) {
   const HttpResponse alice =
       HttpsRequest(https.port(), Trusting(ca, ca.Issue("alice", "alice", 2, CertificateUse::kClient)), "GET", "/", "", {});
   const HttpResponse anonymous = HttpsRequest(https.port(), Trusting(ca), "GET", "/", "", {});
+  // Let the server see both clients leave before its loop stops: a
+  // connection still open when the loop stops is never freed.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (https.open_connections() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  EXPECT_EQ(https.open_connections(), 0u);
   pool.Stop();
   io.join();
 

@@ -239,14 +239,16 @@ TEST_F(JwksFetcherTest, GivesUpOnAnIssuerSlowerThanTheTimeoutWithoutHoldingUpSta
   OriginServer origin([&](const OriginRequest&) { return OriginReply{200, Jwks({&k1_}), "", "", 10s}; });
   StderrCapture log;
   JwksFetcherOptions options = FastOptions();
-  options.http.timeout = 200ms;
+  options.http.timeout = 1s;
   options.first_retry = 10s;
   const auto start = std::chrono::steady_clock::now();
   Start(origin.Url("/jwks"), options);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 100ms);  // Start does not wait
+  // Waiting for the fetch would take the whole timeout; half of it leaves
+  // room for a loaded machine under sanitizers.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 500ms);
   ASSERT_TRUE(RunUntil([&] { return log.Count("jwks_fetch_failed") == 1; }));
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
-  EXPECT_NE(log.Text().find("no complete answer within 200 ms"), std::string::npos);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  EXPECT_NE(log.Text().find("no complete answer within 1000 ms"), std::string::npos);
   EXPECT_EQ(Verify(Token(k1_)), FailureReason::kUnknownKid);
 }
 
