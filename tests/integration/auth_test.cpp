@@ -11,11 +11,13 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <vector>
 #include <string>
+#include <thread>
 
 namespace mcpgw::testing {
 namespace {
@@ -111,12 +113,20 @@ class AuthTest : public ::testing::Test {
   static std::pair<std::string, std::string> Bearer(const std::string& token) { return {"Authorization", "Bearer " + token}; }
 
   // The audit lines of `event` so far (the audit log shares stderr here).
-  std::vector<nlohmann::json> AuditEvents(const std::string& event) {
-    EXPECT_TRUE(gateway_->WaitForLog(R"("event":")" + event + "\"", std::chrono::seconds(5))) << event;
+  // The audit sink flushes on its own thread, so wait until at least
+  // `at_least` lines of the event are out before reading them.
+  std::vector<nlohmann::json> AuditEvents(const std::string& event, size_t at_least = 1) {
     std::vector<nlohmann::json> out;
-    for (const auto& line : gateway_->LogEvents()) {
-      if (line.value("log", "") == "audit" && line.value("event", "") == event) out.push_back(line);
-    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    do {
+      out.clear();
+      for (const auto& line : gateway_->LogEvents()) {
+        if (line.value("log", "") == "audit" && line.value("event", "") == event) out.push_back(line);
+      }
+      if (out.size() >= at_least) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    } while (std::chrono::steady_clock::now() < deadline);
+    EXPECT_GE(out.size(), at_least) << event;
     return out;
   }
 
@@ -222,12 +232,12 @@ TEST_F(AuthTest, AMissingScopeGets403WithTheScopesTheRequestNeedsAndReachesNoPlu
   // The scopes it holds are enough for echo.
   const HttpResponse echo = Modern("/mcp/example", "tools/call", "echo", Bearer(reader));
   EXPECT_EQ(echo.status, 200) << echo.body;
-  const auto denied = AuditEvents("authz_denied");
+  const auto denied = AuditEvents("authz_denied", 2);
   ASSERT_EQ(denied.size(), 2u);
   EXPECT_EQ(denied[0]["tool"], "divide");
   EXPECT_EQ(denied[0]["subject"], "alice");
   EXPECT_EQ(denied[0]["required"], nlohmann::json::array({"example:call", "example:write"}));
-  const auto calls = AuditEvents("tool_call");
+  const auto calls = AuditEvents("tool_call", 2);  // divide (forbidden), echo
   ASSERT_FALSE(calls.empty());
   EXPECT_EQ(calls.back()["tool"], "echo");
   EXPECT_EQ(calls.back()["outcome"], "ok");
@@ -257,7 +267,7 @@ TEST_F(AuthTest, AnApiKeyWorksOnItsOwnAudienceOnly) {
   both.emplace_back("X-API-Key", kApiKey);
   both.emplace_back("Authorization", "Bearer " + alice_);
   EXPECT_EQ(Post("/mcp/other", "{}", both).status, 400);
-  const auto refused = AuditEvents("auth_refused");
+  const auto refused = AuditEvents("auth_refused", 2);
   ASSERT_GE(refused.size(), 2u);
   EXPECT_EQ(refused[0]["reason"], "wrong_audience");
   EXPECT_EQ(refused[0]["method"], "api_key");
