@@ -100,6 +100,7 @@ bool GatewayProcess::Start(std::chrono::milliseconds timeout) {
       if (e.value("event", "") == "listening") {
         port_ = PortOf(e.value("mcp", ""));
         metrics_port_ = PortOf(e.value("metrics", ""));
+        admin_port_ = PortOf(e.value("admin", ""));
         return port_ != 0;
       }
     }

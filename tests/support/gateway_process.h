@@ -56,6 +56,7 @@ class GatewayProcess {
 
   uint16_t port() const { return port_; }
   uint16_t metrics_port() const { return metrics_port_; }
+  uint16_t admin_port() const { return admin_port_; }  // 0 when the admin API is off
   pid_t pid() const { return pid_; }
   const std::string& data_dir() const { return data_dir_; }
   const std::string& config_path() const { return config_path_; }
@@ -74,7 +75,7 @@ class GatewayProcess {
   std::string data_dir_, config_path_;
   std::vector<std::string> extra_args_;
   pid_t pid_ = -1;
-  uint16_t port_ = 0, metrics_port_ = 0;
+  uint16_t port_ = 0, metrics_port_ = 0, admin_port_ = 0;
   mutable std::mutex mu_;
   std::string log_;
   std::thread reader_;

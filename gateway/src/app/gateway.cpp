@@ -5,12 +5,17 @@
 #include "auth/trust_loader.h"
 #include "log/log.h"
 #include "pipeline/authorize.h"
+#include "revocation/local_store.h"
+#include "revocation/redis_store.h"
+#include "pipeline/rate_limit.h"
 #include "pipeline/validate_arguments.h"
 #include "session/session_id.h"
 #include "transport/http/tls_context.h"
 #include "transport/stdio/stdio_transport.h"
 
 #include <sys/stat.h>
+
+#include <boost/asio/post.hpp>
 
 #include <filesystem>
 #include <iostream>
@@ -46,6 +51,12 @@ Gateway::Gateway(const config::Config& config)
       io_(config.server.io_threads ? config.server.io_threads : std::max(1u, std::thread::hardware_concurrency())) {}
 
 Gateway::~Gateway() {
+  // The revocation store's resync thread uses the Redis client: it goes
+  // first. Then the client: its destructor fails pending commands, whose
+  // callbacks reach the limiter.
+  if (admission_) admission_->UseRevocations(nullptr, false);
+  revocations_.reset();
+  redis_.reset();
   // Plugins drain their workers before the backends they report to go away.
   for (auto& p : plugins_) p->Drain();
 }
@@ -82,6 +93,48 @@ std::string Gateway::LoadPlugins(const std::string& plugin_dir) {
   return "";
 }
 
+std::string Gateway::BuildRevocations() {
+  if (redis_) {
+    auto store = std::make_unique<revocation::RedisStore>(*redis_, config_.revocation, metrics_.get());
+    // Serve with the list in hand when Redis answers; if it does not, the
+    // fail mode decides until it does.
+    if (!store->WaitForFirstSync(std::chrono::milliseconds(config_.redis.connect_timeout_ms))) {
+      log::Warn("revocations_not_synced", {{"why", "Redis did not answer within redis.connect_timeout_ms"}});
+    }
+    revocations_ = std::move(store);
+  } else {
+    auto opened = revocation::LocalStore::Open(config_.revocation.file);
+    if (auto* error = std::get_if<std::string>(&opened)) return *error;
+    revocations_ = std::get<std::unique_ptr<revocation::LocalStore>>(std::move(opened));
+  }
+  log::Info("revocations", {{"store", redis_ ? "redis" : "local"}, {"entries", revocations_->list().size()}});
+  return "";
+}
+
+std::string Gateway::BuildRedis() {
+  if (!config_.redis.configured) return "";
+  try {
+    redis_ = std::make_unique<redis::Client>(config_.redis);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  metrics::Metrics* m = metrics_.get();
+  m->redis_up().Set(0);
+  redis_->OnLatency([m](std::chrono::nanoseconds d) { m->RecordRedisLatency(std::chrono::duration<double>(d).count()); });
+  redis_->OnError([m](std::string_view kind) { m->RecordRedisError(kind); });
+  redis::Client* client = redis_.get();
+  redis_->OnStateChange([m, client](redis::State s) {
+    m->redis_up().Set(s == redis::State::kConnected ? 1 : 0);
+    // Never the password: last_error() holds only Redis's and the socket's words.
+    if (s == redis::State::kConnected) {
+      log::Info("redis_state", {{"state", "connected"}});
+    } else {
+      log::Warn("redis_state", {{"state", "down"}, {"why", client->last_error()}});
+    }
+  });
+  return "";
+}
+
 std::string Gateway::Build(const StartOptions& options) {
   log::SetLevel(config_.log_level);
   if (std::string error = audit::Open(config_.audit.file); !error.empty()) return error;
@@ -95,6 +148,8 @@ std::string Gateway::Build(const StartOptions& options) {
   auto key = session::LoadOrCreateKey(key_path, &key_error);
   if (!key) return key_error;
   auto codec = std::make_shared<session::SessionIdCodec>(*key, std::chrono::seconds(config_.server.sessions.lifetime_s));
+
+  if (std::string error = BuildRedis(); !error.empty()) return error;
 
   const std::string plugin_dir = config_.plugin_dir.empty() ? options.default_plugin_dir : config_.plugin_dir;
   if (std::string error = LoadPlugins(plugin_dir); !error.empty()) return error;
@@ -112,6 +167,7 @@ std::string Gateway::Build(const StartOptions& options) {
 
   pipeline::Pipeline pipeline;
   if (config_.auth.configured) pipeline.Append(std::make_unique<pipeline::Authorize>());
+  BuildRateLimits(pipeline, options.listen);
   pipeline.Append(std::make_unique<pipeline::ValidateArguments>());
   mcp::CoreOptions core_options;
   core_options.page_size = config_.server.page_size;
@@ -147,9 +203,14 @@ std::string Gateway::Build(const StartOptions& options) {
     }
     admission_ = std::make_unique<pipeline::Admission>(
         std::move(bearer), std::make_unique<auth::ApiKeys>(config_.auth.api_keys), std::move(introspector));
+    if (std::string error = BuildRevocations(); !error.empty()) return error;
+    admission_->UseRevocations(revocations_.get(), config_.revocation.on_redis_down == config::FailMode::kClosed);
   }
   if (!options.listen) return "";
   http_options.max_json_depth = config_.server.limits.max_json_depth;
+  for (const std::string& proxy : config_.server.trusted_proxies) {
+    if (auto cidr = net::Cidr::Parse(proxy)) http_options.trusted_proxies.push_back(*cidr);  // validated with the config
+  }
   http_options.sse_retry_ms = config_.server.sessions.sse_retry_ms;
   http_options.event_buffer = config_.server.sessions.event_buffer;
   http_options.poll_after = std::chrono::milliseconds(config_.server.sessions.poll_after_ms);
@@ -181,6 +242,7 @@ std::string Gateway::Build(const StartOptions& options) {
         metrics_->SetTokenCacheTotals(totals.hits, totals.misses);
       }
       for (const auto& p : plugins_) metrics_->plugin_queue_depth(p->name()).Set(static_cast<double>(p->queue_depth()));
+      if (revocations_) revocation::ReportSizes(revocations_->list(), metrics_.get());
     });
     http::ServerOptions ops_options;
     ops_options.host = config_.metrics.listen.host;
@@ -191,7 +253,76 @@ std::string Gateway::Build(const StartOptions& options) {
         io_, ops_options, [this](std::shared_ptr<http::Exchange> ex) { ops_->Handle(ex); }, metrics_.get());
     if (std::string error = ops_server_->Listen(); !error.empty()) return error;
   }
-  return "";
+  return BuildAdmin();
+}
+
+std::string Gateway::BuildAdmin() {
+  if (!config_.admin.enabled) return "";
+  admin::Dependencies deps;
+  deps.config = &config_;
+  deps.admission = admission_.get();
+  deps.revocations = revocations_.get();
+  deps.limiter = limiter_;
+  deps.plugins = [this] {
+    std::vector<admin::PluginStatus> out;
+    for (std::size_t i = 0; i < plugins_.size(); ++i) {
+      const config::Plugin& c = config_.plugins[i];
+      const plugin::PluginInstance& p = *plugins_[i];
+      out.push_back({p.name(), c.file, p.descriptor().version, true, p.thread_safe(), c.workers, c.queue_depth,
+                     p.queue_depth()});
+    }
+    return out;
+  };
+  deps.routes = [this] {
+    std::vector<admin::RouteStatus> out;
+    for (const auto& b : backends_) {
+      const config::Route& r = *config_.FindRoute(b->name());
+      out.push_back({r.name, r.path, r.resource, r.plugin, true, b->tools().Current()->tools().size()});
+    }
+    return out;
+  };
+  deps.reload = [this] { return Reload(); };
+  admin_ = std::make_unique<admin::AdminService>(std::move(deps));
+  admin_endpoint_ = std::make_unique<admin::HttpEndpoint>(*admin_);
+  http::ServerOptions options;
+  options.host = config_.admin.listen.host;
+  options.port = config_.admin.listen.port;
+  options.max_body_bytes = 1 << 20;  // the endpoint answers 413 above admin::kMaxAdminBodyBytes itself
+  options.max_connections = 64;
+  options.hsts_max_age_s = config_.server.tls.hsts_max_age_s;
+  options.name = "admin";
+  admin_server_ = std::make_unique<http::Server>(
+      io_, options, [this](std::shared_ptr<http::Exchange> ex) { admin_endpoint_->Handle(ex); }, metrics_.get());
+  if (!config_.admin.listen.IsLoopback()) {
+    // The config allows that only with server.tls: admin tokens never
+    // travel in the clear off the machine.
+    auto context = http::MakeTlsContext(config_.server.tls);
+    if (auto* error = std::get_if<std::string>(&context)) return "admin.listen: " + *error;
+    admin_server_->UseTls(std::get<std::shared_ptr<http::TlsContext>>(std::move(context)));
+  }
+  return admin_server_->Listen();
+}
+
+void Gateway::BuildRateLimits(pipeline::Pipeline& pipeline, bool post_to_io) {
+  if (config_.rate_limits.policies.empty()) return;
+  local_limiter_ = std::make_unique<limits::LocalLimiter>();
+  limiter_ = local_limiter_.get();
+  pipeline::RateLimitOptions options;
+  options.metrics = metrics_.get();
+  options.near_limit_percent = config_.rate_limits.near_limit_percent;
+  if (redis_) {
+    limits::RedisLimiterOptions redis_options;
+    if (post_to_io) {
+      // Decisions continue on the I/O threads, never on the Redis client's.
+      redis_options.post = [this](std::function<void()> work) { boost::asio::post(io_.Next(), std::move(work)); };
+    }
+    redis_options.on_store_state = [m = metrics_.get()](bool healthy) { m->RecordRateLimitStore(healthy); };
+    redis_limiter_ = std::make_unique<limits::RedisLimiter>(*redis_, *local_limiter_, std::move(redis_options));
+    limiter_ = redis_limiter_.get();
+    options.limiter_waits = true;
+  }
+  pipeline.Append(std::make_unique<pipeline::RateLimit>(config_.rate_limits.policies, *limiter_, std::move(options)));
+  log::Info("rate_limits", {{"policies", config_.rate_limits.policies.size()}, {"store", redis_ ? "redis" : "local"}});
 }
 
 void Gateway::ScheduleSweep() {
@@ -209,6 +340,7 @@ void Gateway::BeginShutdown(const std::string& signal) {
   log::Info("draining", {{"signal", signal}, {"in_flight", core_->in_flight()}});
   http_->StopAccepting();
   if (ops_server_) ops_server_->StopAccepting();
+  if (admin_server_) admin_server_->StopAccepting();
   if (sweep_timer_) sweep_timer_->cancel();
   if (jwks_) jwks_->Stop();
   core_->CloseListenStreams();
@@ -239,17 +371,21 @@ void Gateway::WaitForSignal() {
   });
 }
 
-void Gateway::Reload() {
+admin::ReloadReport Gateway::Reload() {
+  std::lock_guard lock(reload_mu_);
   // One step per thing reloaded; a step that fails keeps what it had.
-  const auto report = [](const char* what, const std::string& error) {
+  admin::ReloadReport done;
+  const auto report = [&done](const char* what, const std::string& error) {
     if (error.empty()) {
       log::Info("reloaded", {{"what", what}});
     } else {
       log::Error("reload_failed", {{"what", what}, {"reason", error}});
     }
+    done.steps.push_back({what, error.empty(), error});
   };
   if (config_.server.tls.configured && http_) report("tls", ReloadTls());
   if (bearer_ != nullptr) report("keys", ReloadKeys());
+  return done;
 }
 
 std::string Gateway::ReloadKeys() {
@@ -275,6 +411,7 @@ std::string Gateway::ReloadTls() {
 int Gateway::RunHttp() {
   http_->Start();
   if (ops_server_) ops_server_->Start();
+  if (admin_server_) admin_server_->Start();
   signals_ = std::make_unique<boost::asio::signal_set>(io_.control(), SIGTERM, SIGINT, SIGHUP);
   WaitForSignal();
   ScheduleSweep();
@@ -286,6 +423,8 @@ int Gateway::RunHttp() {
   }
   log::Info("listening", {{"mcp", config_.server.listen.host + ":" + std::to_string(http_->port())},
                           {"metrics", ops_server_ ? config_.metrics.listen.host + ":" + std::to_string(ops_server_->port())
+                                                  : std::string("disabled")},
+                          {"admin", admin_server_ ? config_.admin.listen.host + ":" + std::to_string(admin_server_->port())
                                                   : std::string("disabled")},
                           {"routes", routes}});
 
@@ -333,6 +472,9 @@ int Gateway::RunStdio(const std::string& route) {
     principal = std::get<Principal>(std::move(admitted));
   }
   stdio::StdioTransport transport(*core_, *backend, config_.server.limits.max_json_depth, std::move(principal));
+  if (admission_) {
+    transport.RecheckEachMessage([this](const Principal& p) { return admission_->Recheck(p); });
+  }
   transport.Run(std::cin, std::cout);
   for (auto& p : plugins_) p->Drain();
   return 0;

@@ -3,12 +3,18 @@
 // in which they start and stop.
 #pragma once
 
+#include "admin/admin_service.h"
+#include "admin/http_endpoint.h"
 #include "auth/jwks_fetcher.h"
 #include "config/config.h"
+#include "limits/local_limiter.h"
+#include "limits/redis_limiter.h"
+#include "revocation/store.h"
 #include "mcp/backend.h"
 #include "mcp/core.h"
 #include "metrics/metrics.h"
 #include "plugin/plugin_instance.h"
+#include "redis/client.h"
 #include "transport/http/http_server.h"
 #include "transport/http/ops_endpoints.h"
 #include "transport/http/streamable_http.h"
@@ -21,6 +27,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -55,20 +62,37 @@ class Gateway {
   // certificate, key and client CAs, for connections accepted from now on,
   // and the token verification keys of `auth:`.
   // Logs `reloaded` or `reload_failed` per step; a failed step keeps serving
-  // what it had.
-  void Reload();
+  // what it had. Returns what each step did (the admin API reports it).
+  // Reloads from SIGHUP and the admin API are serialised.
+  admin::ReloadReport Reload();
 
   // Serves one route over stdin/stdout until EOF. Returns the exit code.
   int RunStdio(const std::string& route);
 
   const config::Config& config() const { return config_; }
+  // The rate limiter (Redis or local) and the policies it counts, for the
+  // admin API's key state; limiter() is null without policies.
+  limits::Limiter* limiter() const { return limiter_; }
+  const std::vector<config::LimitPolicy>& policies() const { return config_.rate_limits.policies; }
   uint16_t http_port() const { return http_ ? http_->port() : 0; }
   uint16_t metrics_port() const { return ops_server_ ? ops_server_->port() : 0; }
+  uint16_t admin_port() const { return admin_server_ ? admin_server_->port() : 0; }
 
  private:
   explicit Gateway(const config::Config& config);
   std::string Build(const StartOptions& options);
+  // Connects the shared Redis client when a redis: section is configured;
+  // an unreadable password file or variable is the error.
+  std::string BuildRedis();
+  // The revocation store: Redis when redis_ is set, else the local file.
+  std::string BuildRevocations();
+  // Builds the limiter from config_.rate_limits (Redis when redis_ is set)
+  // and appends the rate-limit stage to `pipeline`.
+  void BuildRateLimits(pipeline::Pipeline& pipeline, bool post_to_io);
   std::string LoadPlugins(const std::string& plugin_dir);
+  // The admin API's listener (config_.admin), built last: it reads what
+  // everything else built. Returns an error message or "".
+  std::string BuildAdmin();
   void ScheduleSweep();
   void WaitForSignal();
   // Builds a TLS context from config_.server.tls and hands it to the MCP
@@ -88,10 +112,20 @@ class Gateway {
   transport::IoPool io_;
   timing::TimeoutList timeouts_;
   std::unique_ptr<metrics::Metrics> metrics_;
+  // The shared Redis client (ADR 0012); null without a `redis:` section.
+  // Declared before everything that uses it, so it outlives them.
+  std::unique_ptr<redis::Client> redis_;
+  // Rate limits (ADR 0013): the local limiter serves without Redis and is
+  // the fail-open fallback with it; limiter_ is the one the stage asks
+  // (null without policies).
+  std::unique_ptr<limits::LocalLimiter> local_limiter_;
+  std::unique_ptr<limits::RedisLimiter> redis_limiter_;
+  limits::Limiter* limiter_ = nullptr;
   std::vector<std::unique_ptr<mcp::PluginEventFanout>> fanouts_;
   std::vector<std::unique_ptr<plugin::PluginInstance>> plugins_;
   std::vector<std::unique_ptr<mcp::Backend>> backends_;
   std::unique_ptr<mcp::Core> core_;
+  std::unique_ptr<revocation::Store> revocations_;  // with auth only; before admission_, which reads it
   std::unique_ptr<pipeline::Admission> admission_;  // null when no `auth:` is configured (loopback only)
   auth::BearerAuthenticator* bearer_ = nullptr;     // admission_'s, for key reloads
   std::shared_ptr<auth::JwksFetcher> jwks_;         // null without JWKS URLs; refers to admission_'s authenticator
@@ -99,6 +133,10 @@ class Gateway {
   std::unique_ptr<http::OpsEndpoints> ops_;
   std::unique_ptr<http::Server> http_;
   std::unique_ptr<http::Server> ops_server_;
+  std::unique_ptr<admin::AdminService> admin_;  // null unless config_.admin.enabled
+  std::unique_ptr<admin::HttpEndpoint> admin_endpoint_;
+  std::unique_ptr<http::Server> admin_server_;
+  std::mutex reload_mu_;
   std::unique_ptr<boost::asio::signal_set> signals_;
   std::unique_ptr<boost::asio::steady_timer> sweep_timer_;
   std::unique_ptr<boost::asio::steady_timer> drain_timer_;

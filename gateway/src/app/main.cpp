@@ -1,5 +1,6 @@
 // mcp-gateway: the command line. Subcommands only parse arguments and call
 // into the gateway library.
+#include "app/admin_cli.h"
 #include "app/gateway.h"
 #include "auth/api_keys.h"
 #include "auth/dev_token.h"
@@ -89,8 +90,14 @@ void PrintConnectInfo(const Config& c, uint16_t port, const std::string& config_
             << (config_path.empty() ? "" : ", \"--config\", \"" + fs::absolute(config_path).string() + "\"") << "]"
             << (token.empty() ? "" : ", \"env\": {\"" + std::string(mcpgw::app::kStdioTokenVariable) + "\": \"" + token + "\"}")
             << "}}}\n\n"
-            << "Metrics: http://" << c.metrics.listen.ToString() << "/metrics   (Ctrl-C drains and stops)\n\n"
-            << std::flush;
+            << "Metrics: http://" << c.metrics.listen.ToString() << "/metrics   (Ctrl-C drains and stops)\n";
+  if (c.admin.enabled) {
+    std::cout << "Revoke a token everywhere: " << ExecutableDir() << "/mcp-gateway admin revoke --jti <its jti>"
+              << (TrustsDevKey(c) ? " --dev" : " --token-file <admin token>")
+              << (config_path.empty() ? "" : " -c " + config_path) << "   (admin API: http://"
+              << c.admin.listen.ToString() << "/admin/v1, see mcp-gateway admin --help)\n";
+  }
+  std::cout << "\n" << std::flush;
 }
 
 int PrintNewApiKey(const Config& c, const std::string& name, const std::vector<std::string>& routes,
@@ -173,7 +180,11 @@ int main(int argc, char** argv) {
         return mcpgw::auth::ParseLifetime(v) ? std::string() : "expected e.g. 90s, 15m or 2h, at most 24h";
       });
 
+  mcpgw::app::AdminCli admin_cli(app, *api_key);
+
   CLI11_PARSE(app, argc, argv);
+
+  if (admin_cli.parsed()) return admin_cli.Run();
 
   if (show_default->parsed()) {
     std::cout << mcpgw::config::EmbeddedDefaultYaml();

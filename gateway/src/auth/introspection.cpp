@@ -189,7 +189,9 @@ Introspector::Outcome Introspector::Interpret(const net::HttpOutcome& outcome, C
       (answer->contains("aud") && !Take(Audiences(*answer), claims.audiences, failure))) {
     return *std::move(failure);
   }
-  claims.issued_at = std::chrono::floor<std::chrono::seconds>(now);
+  // Without `iat` the token counts as issued at the epoch: a subject or
+  // client revocation then refuses it (the safe side), whenever it was made.
+  claims.issued_at = std::chrono::sys_seconds{};
   if (answer->contains("iat") && !Take(NumericDate(*answer, "iat", Round::kUp), claims.issued_at, failure)) {
     return *std::move(failure);
   }

@@ -1,6 +1,7 @@
 #include "config/config.h"
 
 #include "config/auth_sources.h"
+#include "config/state_sections.h"
 #include "config/yaml_reader.h"
 #include "os/file.h"
 
@@ -70,7 +71,8 @@ class ConfigParser {
   void Root(const YAML::Node& root, Config* c) {
     if (!root || root.IsNull()) return;
     if (!root.IsMap()) return r_.Fail("(top level)", "must be a mapping with keys such as server, plugins, routes");
-    r_.RejectUnknownKeys(root, "", {"server", "metrics", "auth", "audit", "log", "plugin_dir", "plugins", "routes"});
+    r_.RejectUnknownKeys(root, "", {"server", "metrics", "auth", "audit", "log", "plugin_dir", "plugins", "routes",
+                                  "redis", "rate_limits", "revocation", "admin"});
     ServerSection(root["server"], &c->server);
     MetricsSection(root["metrics"], &c->metrics);
     AuthSection(root["auth"], &c->auth);
@@ -79,6 +81,11 @@ class ConfigParser {
       r_.String(audit, "audit", "file", &c->audit.file);
       r_.Bool(audit, "audit", "tool_calls", &c->audit.tool_calls);
     }
+    ReadRedis(r_, root["redis"], &c->redis);
+    ReadRateLimits(r_, root["rate_limits"], &c->rate_limits);
+    ReadRevocation(r_, root["revocation"], &c->revocation);
+    ReadAdmin(r_, root["admin"], &c->admin);
+    if (const YAML::Node admin = root["admin"]; admin && admin.IsMap()) Listen(admin, "admin", &c->admin.listen);
     LogSection(root["log"], c);
     r_.String(root, "", "plugin_dir", &c->plugin_dir);
     Plugins(root["plugins"], &c->plugins);
@@ -96,7 +103,7 @@ class ConfigParser {
   void ServerSection(const YAML::Node& node, Server* s) {
     if (!r_.ExpectMap(node, "server")) return;
     r_.RejectUnknownKeys(node, "server", {"listen", "public_url", "io_threads", "allowed_origins", "data_dir",
-                                          "page_size", "limits", "sessions", "tls"});
+                                          "page_size", "limits", "sessions", "tls", "trusted_proxies"});
     Listen(node, "server", &s->listen);
     r_.String(node, "server", "public_url", &s->public_url);
     r_.Uint32(node, "server", "io_threads", 0, 256, &s->io_threads);
@@ -108,6 +115,8 @@ class ConfigParser {
                 "must be an origin such as https://app.example.com (scheme, host, optional port; no path)");
       }
     }
+    r_.StringList(node, "server", "trusted_proxies", &s->trusted_proxies);
+    CheckTrustedProxies(r_, s->trusted_proxies);
     r_.String(node, "server", "data_dir", &s->data_dir);
     r_.Uint32(node, "server", "page_size", 1, 10'000, &s->page_size);
     if (const YAML::Node l = node["limits"]; r_.ExpectMap(l, "server.limits")) {
@@ -236,7 +245,10 @@ class ConfigParser {
       }
       if (key.audiences.empty()) r_.Fail(path + ".audiences", "required: the resource URIs this key may be used on");
       for (const std::string& aud : key.audiences) {
-        if (!IsAbsoluteHttpUri(aud)) r_.Fail(path + ".audiences", "\"" + aud + "\" is not an absolute http(s) URI");
+        // A route's resource URI, or a URN such as the admin API's audience.
+        if (!IsAbsoluteHttpUri(aud) && aud.rfind("urn:", 0) != 0) {
+          r_.Fail(path + ".audiences", "\"" + aud + "\" is not an absolute http(s) URI or a urn: (such as admin.audience)");
+        }
       }
       CheckScopeTokens(key.scopes, path + ".scopes");
       if (key.tenant.empty()) key.tenant = key.name;
@@ -403,6 +415,12 @@ void ApplyDefaults(Config* c) {
   resolve(c->auth.jwks.ca_file);
   resolve(c->auth.introspection.client_secret_file);
   resolve(c->auth.introspection.ca_file);
+  resolve(c->redis.password_file);
+  resolve(c->redis.tls.ca_file);
+  resolve(c->redis.tls.cert_file);
+  resolve(c->redis.tls.key_file);
+  if (c->revocation.file.empty()) c->revocation.file = (fs::path(c->server.data_dir) / "revocations.json").string();
+  resolve(c->revocation.file);
 }
 
 void CheckCrossFields(const Config& c, std::vector<std::string>* errors) {
@@ -427,15 +445,38 @@ void CheckCrossFields(const Config& c, std::vector<std::string>* errors) {
     }
     for (std::size_t i = 0; i < c.auth.api_keys.size(); ++i) {
       for (const std::string& aud : c.auth.api_keys[i].audiences) {
-        const bool known = std::any_of(c.routes.begin(), c.routes.end(), [&](const Route& r) { return r.resource == aud; });
+        const bool known = std::any_of(c.routes.begin(), c.routes.end(), [&](const Route& r) { return r.resource == aud; }) ||
+                           (c.admin.enabled && aud == c.admin.audience);
         if (!known) {
           errors->push_back("auth.api_keys[" + std::to_string(i) + "].audiences: no route has the resource \"" + aud +
-                            "\" (audiences are compared exactly with each route's resource URI)");
+                            "\" and it is not admin.audience (audiences are compared exactly with each route's "
+                            "resource URI)");
         }
       }
     }
   }
   if (c.routes.empty()) errors->push_back("routes: at least one route is required");
+  if (c.admin.enabled && !c.auth.configured) {
+    errors->push_back("admin: the admin API needs an auth: section (its callers prove themselves with a token for "
+                      "admin.audience holding admin.scope, or an API key); set admin.enabled: false to run without it");
+  }
+  if (c.admin.enabled && !c.admin.listen.IsLoopback() && c.admin.listen.port != 0 && !c.server.tls.configured) {
+    // Admin tokens travel in the clear otherwise.
+    errors->push_back("admin.listen: must be a loopback address unless server.tls is configured");
+  }
+  if (c.admin.enabled) {
+    for (const Endpoint* other : {&c.server.listen, &c.metrics.listen}) {
+      if (c.admin.listen.port != 0 && c.admin.listen.ToString() == other->ToString()) {
+        errors->push_back("admin.listen: must differ from server.listen and metrics.listen");
+      }
+    }
+  }
+  for (std::size_t i = 0; i < c.rate_limits.policies.size(); ++i) {
+    const std::string& route = c.rate_limits.policies[i].match.route;
+    if (!route.empty() && !c.FindRoute(route)) {
+      errors->push_back("rate_limits.policies[" + std::to_string(i) + "].match.route: no route is named \"" + route + "\"");
+    }
+  }
 }
 
 }  // namespace
@@ -509,6 +550,25 @@ auth:
   issuers:
     - issuer: urn:mcp-gateway:dev
       jwks_file: ./data/dev-key/jwks.json
+# Operators revoke tokens and read limits here (mcp-gateway admin --help);
+# callers need a token for this audience holding this scope.
+admin:
+  listen: 127.0.0.1:9465
+  audience: urn:mcp-gateway:admin
+  scope: mcpgw:admin
+# Without a redis: section limits and revocations live in this process (the
+# revocation list in data_dir/revocations.json). Several replicas need Redis.
+rate_limits:
+  policies:
+    - name: per-subject
+      by: [subject]
+      limit: 600
+      window_s: 60
+    - name: tool-calls-per-tenant
+      by: [tenant]
+      limit: 120
+      window_s: 60
+      match: {tool: "*"}
 plugins:
   - name: memory
     file: memory.so

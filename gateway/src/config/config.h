@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -57,6 +58,10 @@ struct Tls {
 
 struct Server {
   Endpoint listen{"127.0.0.1", 8080};
+  // Peers (CIDRs such as 10.0.0.0/8 or single addresses) whose
+  // X-Forwarded-For is believed: the source address is then the right-most
+  // address in that header not itself in this list. Empty: the socket's peer.
+  std::vector<std::string> trusted_proxies;
   std::string public_url;  // defaults to http://<listen>, or https://<listen> with tls
   uint32_t io_threads = 0;  // 0 = one per core
   std::vector<std::string> allowed_origins;
@@ -141,6 +146,80 @@ struct Audit {
   bool tool_calls = true;  // a line per tools/call (route, tool, subject, outcome, duration)
 };
 
+// The Redis shared by every replica for rate limits and revocations. Without
+// a `redis:` section both are served in process (one replica).
+struct RedisTls {
+  std::string ca_file;      // PEM CAs for the server certificate; empty: the system store
+  std::string cert_file;    // client certificate (optional)
+  std::string key_file;     // its key
+  std::string server_name;  // SNI and name checked; defaults to the URL's host
+};
+struct Redis {
+  bool configured = false;  // a `redis:` section was given
+  // redis://host[:port][/db], rediss://host[:port][/db] (TLS) or
+  // unix:///path/to/redis.sock[?db=N]. No credentials in the URL.
+  std::string url;
+  std::string username;  // ACL user (optional; AUTH <password> alone without it)
+  std::string password_file;
+  std::string password_env;
+  RedisTls tls;  // used with rediss://
+  uint32_t connect_timeout_ms = 2'000;
+  uint32_t command_timeout_ms = 1'000;  // a reply later than this counts as Redis being down
+  uint32_t reconnect_min_ms = 100;      // backoff doubles from here...
+  uint32_t reconnect_max_ms = 5'000;    // ...up to here
+  std::string key_prefix = "mcpgw:";    // every key and channel the gateway uses starts with it
+};
+
+// What a stage does while its store (Redis) cannot answer.
+enum class FailMode { kOpen, kClosed };
+
+// What a rate limit counts by: each request is counted under the key made
+// of these values.
+enum class LimitDimension { kSubject, kClient, kTenant, kRoute, kTool, kSource };
+std::string_view LimitDimensionName(LimitDimension d);
+
+// Which requests a policy applies to; an empty field matches anything.
+struct LimitMatch {
+  std::string route;   // a route name
+  std::string tool;    // a tool name or pattern (`*` matches any run of characters); implies tools/call
+  std::string method;  // a JSON-RPC method such as tools/call
+};
+
+struct LimitPolicy {
+  std::string name;  // unique; shown in RateLimit-Policy and metrics
+  std::vector<LimitDimension> by;
+  uint64_t limit = 0;      // requests per window
+  uint32_t window_s = 60;  // the sliding window's length
+  LimitMatch match;
+  // Redis unreachable: kOpen counts in the process's local limiter instead,
+  // kClosed refuses the requests the policy applies to (503).
+  FailMode on_redis_down = FailMode::kOpen;
+};
+
+struct RateLimits {
+  std::vector<LimitPolicy> policies;
+  uint32_t near_limit_percent = 80;  // a decision at or above this share of a limit counts as near the limit
+};
+
+// The central revocation list (in Redis, or in data_dir without Redis).
+struct Revocation {
+  // Redis unreachable and the list not synced for max_staleness_s:
+  // kClosed refuses every credential (503), kOpen keeps the last list.
+  FailMode on_redis_down = FailMode::kClosed;
+  uint32_t resync_s = 30;          // full resync period (pub/sub pushes each change in between)
+  uint32_t max_staleness_s = 60;   // how old the last successful sync may get before on_redis_down applies
+  std::string file;                // without Redis: where the list is kept (default <data_dir>/revocations.json)
+};
+
+// The admin API: its own listener, its own audience and scope. On when an
+// `admin:` section is given (and not `enabled: false`); it needs `auth:`.
+struct Admin {
+  bool enabled = false;
+  Endpoint listen{"127.0.0.1", 9465};
+  std::string audience = "urn:mcp-gateway:admin";  // a token's aud (or an API key's audiences) must hold it exactly
+  std::string scope = "mcpgw:admin";                // and the token must carry this scope
+};
+
 struct Metrics {
   bool enabled = true;
   Endpoint listen{"127.0.0.1", 9464};
@@ -181,6 +260,10 @@ struct Config {
   Metrics metrics;
   Auth auth;
   Audit audit;
+  Redis redis;
+  RateLimits rate_limits;
+  Revocation revocation;
+  Admin admin;
   log::Level log_level = log::Level::kInfo;
   std::string plugin_dir;  // empty: next to the binary
   std::vector<Plugin> plugins;

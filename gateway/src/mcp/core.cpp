@@ -9,6 +9,9 @@
 #include "mcp/request_meta.h"
 #include "mcp/result_scan.h"
 #include "metrics/metrics.h"
+#include "pipeline/rate_limit.h"
+
+#include <algorithm>
 
 namespace mcpgw::mcp {
 namespace {
@@ -98,12 +101,31 @@ std::shared_ptr<Cancellable> Core::Handle(pipeline::Request request, std::shared
     }
   }
 
-  if (auto denial = pipeline_.Run(r)) {
-    if (denial->kind == pipeline::DenialKind::kInvalidArguments) {
+  // The continuation holds the exchange, so it lives while a stage waits.
+  pipeline_.Run(r, [this, ex](std::optional<pipeline::Denial> denial) { Continue(ex, std::move(denial)); });
+  return ex;
+}
+
+void Core::Continue(const Ptr& ex, std::optional<pipeline::Denial> denial) {
+  if (ex->finished()) return;  // cancelled while a stage waited
+  if (denial) return Deny(ex, *denial);
+  if (ex->request().method == "subscriptions/listen") {
+    ex->request().deadline = pipeline::Clock::time_point::max();  // open until the client leaves
+  } else {
+    ex->ArmDeadline(timeouts_);
+  }
+  Dispatch(ex);
+}
+
+void Core::Deny(const Ptr& ex, const pipeline::Denial& denial) {
+  const pipeline::Request& r = ex->request();
+  switch (denial.kind) {
+    case pipeline::DenialKind::kInvalidArguments: {
       // A tool input error is a tool result the model can learn from.
-      json result{{"content", json::array({{{"type", "text"}, {"text", denial->message}}})}, {"isError", true}};
-      Succeed(ex, std::move(result), false);
-    } else if (denial->kind == pipeline::DenialKind::kForbidden) {
+      json result{{"content", json::array({{{"type", "text"}, {"text", denial.message}}})}, {"isError", true}};
+      return Succeed(ex, std::move(result), false);
+    }
+    case pipeline::DenialKind::kForbidden: {
       const std::string_view tool = r.method == "tools/call" ? std::string_view(ex->tool_label) : "";
       if (metrics_) metrics_->RecordAuthorizationDenied(r.backend->name(), r.method, tool);
       audit::Record("authz_denied", {{"route", r.backend->name()},
@@ -111,24 +133,49 @@ std::shared_ptr<Cancellable> Core::Handle(pipeline::Request request, std::shared
                                      {"tool", tool},
                                      {"subject", r.principal.subject},
                                      {"credential_id", r.principal.credential_id},
-                                     {"required", denial->scopes}});
-      Reply reply{jsonrpc::MakeError(r.id, code::kInvalidRequest, denial->message), 403};
+                                     {"required", denial.scopes}});
+      Reply reply{jsonrpc::MakeError(r.id, code::kInvalidRequest, denial.message), 403};
       reply.headers.emplace_back("WWW-Authenticate",
-                                 auth::InsufficientScopeChallenge(r.backend->resource(), denial->scopes));
-      ex->Finish(std::move(reply), "forbidden");
-    } else {
-      Fail(ex, code::kInvalidRequest, denial->message);
+                                 auth::InsufficientScopeChallenge(r.backend->resource(), denial.scopes));
+      return ex->Finish(std::move(reply), "forbidden");
     }
-    return ex;
+    case pipeline::DenialKind::kRateLimited: {
+      // The same error on every front door; HTTP adds the status and headers
+      // (draft-ietf-httpapi-ratelimit-headers, structured-field lists).
+      const std::string retry = std::to_string(denial.retry_after.count());
+      json limits = json::array();
+      std::string policy_header, state_header;
+      for (const pipeline::LimitState& s : denial.limits) {
+        limits.push_back({{"policy", s.policy},
+                          {"limit", s.limit},
+                          {"windowSeconds", s.window_s},
+                          {"remaining", s.remaining},
+                          {"resetSeconds", s.reset_s}});
+        const std::string sep = policy_header.empty() ? "" : ", ";
+        policy_header += sep + "\"" + s.policy + "\";q=" + std::to_string(s.limit) + ";w=" + std::to_string(s.window_s);
+        state_header += sep + "\"" + s.policy + "\";r=" + std::to_string(s.remaining) + ";t=" + std::to_string(s.reset_s);
+      }
+      json data{{"retryAfter", denial.retry_after.count()}, {"policy", denial.policy}, {"limits", std::move(limits)}};
+      Reply reply{jsonrpc::MakeError(r.id, pipeline::kRateLimitedCode, denial.message, std::move(data)), 429};
+      reply.headers.emplace_back("Retry-After", retry);
+      if (!policy_header.empty()) {
+        reply.headers.emplace_back("RateLimit-Policy", std::move(policy_header));
+        reply.headers.emplace_back("RateLimit", std::move(state_header));
+      }
+      return ex->Finish(std::move(reply), "rate_limited");
+    }
+    case pipeline::DenialKind::kUnavailable: {
+      const int64_t retry = std::max<int64_t>(1, denial.retry_after.count());
+      json data{{"retryAfter", retry}};
+      if (!denial.policy.empty()) data["policy"] = denial.policy;
+      Reply reply{jsonrpc::MakeError(r.id, code::kInternalError, denial.message, std::move(data)), 503};
+      reply.headers.emplace_back("Retry-After", std::to_string(retry));
+      return ex->Finish(std::move(reply), "unavailable");
+    }
+    case pipeline::DenialKind::kUnauthenticated:
+      break;
   }
-
-  if (r.method == "subscriptions/listen") {
-    r.deadline = pipeline::Clock::time_point::max();  // open until the client leaves
-  } else {
-    ex->ArmDeadline(timeouts_);
-  }
-  Dispatch(ex);
-  return ex;
+  Fail(ex, code::kInvalidRequest, denial.message);
 }
 
 void Core::Dispatch(const Ptr& ex) {

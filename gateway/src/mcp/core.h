@@ -57,6 +57,10 @@ class Core {
  private:
   using Ptr = std::shared_ptr<Exchange>;
 
+  // After the pipeline: answers a denial, or arms the deadline and dispatches.
+  void Continue(const Ptr& ex, std::optional<pipeline::Denial> denial);
+  // Maps a denial to its reply (status, headers, JSON-RPC error).
+  void Deny(const Ptr& ex, const pipeline::Denial& denial);
   void Dispatch(const Ptr& ex);
   void Initialize(const Ptr& ex);
   void Discover(const Ptr& ex);

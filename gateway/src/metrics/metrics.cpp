@@ -75,6 +75,49 @@ Metrics::Metrics(std::string_view version)
                        .Help("Request deadlines and SSE polling timers armed and not yet due")
                        .Register(*registry_);
   pending_timeouts_ = &timeouts.Add({});
+  redis_latency_ = &prometheus::BuildHistogram()
+                        .Name("mcpgw_redis_latency_seconds")
+                        .Help("Round trip of Redis commands, from queued to reply")
+                        .Register(*registry_)
+                        .Add({}, LatencyBuckets());
+  auto& redis_errors = prometheus::BuildCounter()
+                           .Name("mcpgw_redis_errors_total")
+                           .Help("Redis commands that ended without a usable reply, by kind (disconnected, timeout, reply)")
+                           .Register(*registry_);
+  redis_disconnected_ = &redis_errors.Add({{"kind", "disconnected"}});
+  redis_timeouts_ = &redis_errors.Add({{"kind", "timeout"}});
+  redis_error_replies_ = &redis_errors.Add({{"kind", "reply"}});
+  redis_up_ = &prometheus::BuildGauge()
+                   .Name("mcpgw_redis_up")
+                   .Help("1 while the gateway's Redis connection is up, else 0")
+                   .Register(*registry_)
+                   .Add({});
+  rate_limit_decisions_ = &prometheus::BuildCounter()
+                              .Name("mcpgw_rate_limit_decisions_total")
+                              .Help("Rate-limit decisions per policy, by outcome (allowed, denied, fail_open: allowed "
+                                    "by the local limiter while Redis was down, fail_closed: refused because it was)")
+                              .Register(*registry_);
+  rate_limit_near_ = &prometheus::BuildCounter()
+                          .Name("mcpgw_rate_limit_near_limit_total")
+                          .Help("Allowed requests that left a policy's key at or above near_limit_percent of its limit")
+                          .Register(*registry_);
+  rate_limit_store_up_ = &prometheus::BuildGauge()
+                              .Name("mcpgw_rate_limit_store_up")
+                              .Help("1 while the rate limiter's store (Redis, or the process without one) decides, "
+                                    "0 while policies fall back to their on_redis_down mode")
+                              .Register(*registry_)
+                              .Add({});
+  rate_limit_store_up_->Set(1);
+  rate_limit_store_transitions_ = &prometheus::BuildCounter()
+                                       .Name("mcpgw_rate_limit_store_transitions_total")
+                                       .Help("Changes of the rate limiter's store between healthy and degraded, by "
+                                             "the state entered")
+                                       .Register(*registry_);
+  revocations_ = &prometheus::BuildGauge()
+                      .Name("mcpgw_revocations")
+                      .Help("Entries of the revocation list held by this replica, by kind (jti, subject, client)")
+                      .Register(*registry_);
+  for (const char* kind : {"jti", "subject", "client"}) revocations_->Add({{"kind", kind}}).Set(0);
   auto& info = prometheus::BuildGauge().Name("mcpgw_build_info").Help("Build information; the value is always 1").Register(*registry_);
   info.Add({{"version", std::string(version)}}).Set(1);
 }
@@ -163,6 +206,32 @@ void Metrics::SetTokenCacheTotals(std::uint64_t hits, std::uint64_t misses) {
   };
   grow(token_cache_hits_, hits);
   grow(token_cache_misses_, misses);
+}
+
+void Metrics::RecordRedisError(std::string_view kind) {
+  if (kind == "disconnected") redis_disconnected_->Increment();
+  else if (kind == "timeout") redis_timeouts_->Increment();
+  else if (kind == "reply") redis_error_replies_->Increment();
+}
+
+void Metrics::RecordRateLimitDecision(std::string_view policy, std::string_view outcome) {
+  Increment(*rate_limit_decisions_, Key({"rl", policy, outcome}),
+            {{"policy", std::string(policy)}, {"outcome", std::string(outcome)}});
+}
+
+void Metrics::RecordRateLimitNearLimit(std::string_view policy) {
+  Increment(*rate_limit_near_, Key({"rl_near", policy}), {{"policy", std::string(policy)}});
+}
+
+void Metrics::RecordRateLimitStore(bool healthy) {
+  rate_limit_store_up_->Set(healthy ? 1 : 0);
+  Increment(*rate_limit_store_transitions_, Key({"rl_store", healthy ? "healthy" : "degraded"}),
+            {{"state", healthy ? "healthy" : "degraded"}});
+}
+
+void Metrics::SetRevocations(std::string_view kind, double entries) {
+  // Add returns the existing child for known labels; the kinds are fixed.
+  revocations_->Add({{"kind", std::string(kind)}}).Set(entries);
 }
 
 prometheus::Gauge& Metrics::plugin_queue_depth(std::string_view plugin) {

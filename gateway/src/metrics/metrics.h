@@ -41,6 +41,25 @@ class Metrics {
   // The verified-token cache's running totals, copied at each scrape.
   void SetTokenCacheTotals(std::uint64_t hits, std::uint64_t misses);
 
+  // The Redis client (ADR 0012): one command's round trip, and one command
+  // that ended without a usable reply, by kind: "disconnected", "timeout" or
+  // "reply" (an error reply); other kinds are not counted.
+  void RecordRedisLatency(double seconds) { redis_latency_->Observe(seconds); }
+  void RecordRedisError(std::string_view kind);
+  // 1 while the Redis client is connected, else 0.
+  prometheus::Gauge& redis_up() { return *redis_up_; }
+
+  // Rate limits (ADR 0013): one policy's share of a decision, outcome
+  // "allowed", "denied", "fail_open" or "fail_closed"; an allowed request at
+  // or above near_limit_percent; a change of the store's health.
+  void RecordRateLimitDecision(std::string_view policy, std::string_view outcome);
+  void RecordRateLimitNearLimit(std::string_view policy);
+  void RecordRateLimitStore(bool healthy);
+
+  // Entries of the revocation list by kind ("jti", "subject", "client"),
+  // set by the revocation store after each change and each resync.
+  void SetRevocations(std::string_view kind, double entries);
+
   prometheus::Gauge& sessions_open() { return *sessions_open_; }
   prometheus::Gauge& sse_streams_open() { return *sse_streams_open_; }
   prometheus::Gauge& plugin_queue_depth(std::string_view plugin);
@@ -75,6 +94,17 @@ class Metrics {
   prometheus::Gauge* sessions_open_;
   prometheus::Gauge* sse_streams_open_;
   prometheus::Gauge* pending_timeouts_;
+  prometheus::Histogram* redis_latency_;
+  prometheus::Counter* redis_disconnected_;
+  prometheus::Counter* redis_timeouts_;
+  prometheus::Counter* redis_error_replies_;
+  prometheus::Gauge* redis_up_;
+
+  prometheus::Family<prometheus::Counter>* rate_limit_decisions_;
+  prometheus::Family<prometheus::Counter>* rate_limit_near_;
+  prometheus::Family<prometheus::Counter>* rate_limit_store_transitions_;
+  prometheus::Gauge* rate_limit_store_up_;
+  prometheus::Family<prometheus::Gauge>* revocations_;
 
   mutable std::shared_mutex mu_;
   std::unordered_map<std::string, Pair> request_cache_;

@@ -55,6 +55,7 @@ class Operation : public std::enable_shared_from_this<Operation> {
     message_.set(bhttp::field::accept, "application/json");
     message_.set(bhttp::field::connection, "close");
     if (!request.authorization.empty()) message_.set(bhttp::field::authorization, request.authorization);
+    for (const auto& [name, value] : request.headers) message_.set(name, value);
     if (!request.body.empty()) message_.set(bhttp::field::content_type, request.content_type);
     message_.body() = std::move(request.body);
     message_.prepare_payload();

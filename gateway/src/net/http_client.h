@@ -22,7 +22,9 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <variant>
+#include <vector>
 
 namespace boost::asio::ssl {
 class context;
@@ -42,6 +44,9 @@ struct HttpRequest {
   std::string content_type;   // sent with a body
   std::string body;
   std::string authorization;  // the Authorization header when not empty; never in an error or a log
+  // Further headers (an X-API-Key, say); like authorization, their values
+  // never appear in an error or a log.
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 struct HttpResponse {

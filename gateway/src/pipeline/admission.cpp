@@ -31,6 +31,7 @@ Principal PrincipalFromClaims(const auth::Claims& claims, std::string_view metho
   p.audience = audience;
   p.token_id = claims.token_id.value_or("");
   p.expires_at = claims.expires_at;
+  p.issued_at = claims.issued_at;
   return p;
 }
 
@@ -42,8 +43,8 @@ std::string CredentialId(std::string_view credential) {
 
 std::variant<Principal, AdmissionDenial> Admission::Admit(const Credentials& credentials,
                                                            std::string_view audience) const {
-  if (credentials.authorization) return AdmitBearer(*credentials.authorization, audience);
-  if (credentials.api_key) return AdmitApiKey(*credentials.api_key, audience);
+  if (credentials.authorization) return CheckRevocation(AdmitBearer(*credentials.authorization, audience));
+  if (credentials.api_key) return CheckRevocation(AdmitApiKey(*credentials.api_key, audience));
   return AdmissionDenial{"no_credentials", "Authentication required: send Authorization: Bearer <token>", false, "",
                          ""};
 }
@@ -80,7 +81,7 @@ void Admission::Admit(const Credentials& credentials, std::string_view audience,
   if (!NeedsIntrospection(credentials)) return done(Admit(credentials, audience));
   const std::string_view token = *auth::BearerToken(*credentials.authorization);
   introspector_->Introspect(
-      token, [done = std::move(done), audience = std::string(audience), credential_id = CredentialId(token)](
+      token, [this, done = std::move(done), audience = std::string(audience), credential_id = CredentialId(token)](
                  auth::Introspector::Outcome answer) {
         if (const auto* failure = std::get_if<auth::Failure>(&answer)) {
           return done(AdmissionDenial{std::string(auth::FailureReasonName(failure->reason)), failure->message, true,
@@ -93,8 +94,25 @@ void Admission::Admit(const Credentials& credentials, std::string_view audience,
         }
         Principal p = PrincipalFromClaims(claims, "introspection", audience);
         p.credential_id = credential_id;
-        done(std::move(p));
+        done(CheckRevocation(std::move(p)));
       });
+}
+
+Admission::Outcome Admission::CheckRevocation(Outcome outcome) const {
+  const Principal* p = std::get_if<Principal>(&outcome);
+  if (p == nullptr || revocations_ == nullptr) return outcome;
+  if (revocations_fail_closed_ && !revocations_->health().fresh) {
+    AdmissionDenial d{"revocation_unavailable",
+                      "Service unavailable: the revocation list cannot be checked right now; retry shortly", true,
+                      p->method, p->credential_id};
+    d.unavailable = true;
+    return d;
+  }
+  const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  if (revocations_->list().IsRevoked(*p, now)) {
+    return AdmissionDenial{"revoked", "the credential has been revoked", true, p->method, p->credential_id};
+  }
+  return outcome;
 }
 
 std::variant<Principal, AdmissionDenial> Admission::AdmitApiKey(std::string_view key,

@@ -4,7 +4,7 @@
 //
 //   authenticate (bearer JWT from the Authorization header, an opaque bearer
 //   token through RFC 7662 introspection, or X-API-Key)
-//   -> audience (exact, per route)  [-> revocation, issue 4]
+//   -> audience (exact, per route) -> revocation (the in-memory list)
 //
 // The credential is not kept: what comes out is a Principal or a denial,
 // and either names the credential only by credential_id (12 hex digits of
@@ -15,6 +15,7 @@
 #include "auth/bearer_authenticator.h"
 #include "auth/introspection.h"
 #include "pipeline/principal.h"
+#include "revocation/store.h"
 
 #include <functional>
 #include <memory>
@@ -39,6 +40,9 @@ struct AdmissionDenial {
   bool credential_presented = false;  // the challenge then says error="invalid_token"
   std::string method;                 // "bearer" or "api_key"; empty without a credential
   std::string credential_id;          // 12 hex digits of the credential's SHA-256, for the audit log
+  // The revocation list cannot be trusted (Redis unreachable for longer than
+  // revocation.max_staleness_s, fail-closed): a 503, not a 401.
+  bool unavailable = false;
 };
 
 class Admission {
@@ -65,13 +69,34 @@ class Admission {
 
   auth::TokenCache::Totals token_cache_totals() const { return bearer_->cache_totals(); }
 
+  // The revocation stage alone, for a principal admitted earlier and kept
+  // (the stdio front door admits once at start and re-checks every request):
+  // the denial, or nullopt when it may go on.
+  std::optional<AdmissionDenial> Recheck(const Principal& principal) const {
+    Outcome outcome = CheckRevocation(principal);
+    if (auto* denial = std::get_if<AdmissionDenial>(&outcome)) return std::move(*denial);
+    return std::nullopt;
+  }
+
+  // After authentication, every admitted credential is checked against this
+  // store's in-memory list (no network). `fail_closed`: while the store is
+  // not fresh, credentials are refused as unavailable. Call before serving.
+  void UseRevocations(const revocation::Store* store, bool fail_closed) {
+    revocations_ = store;
+    revocations_fail_closed_ = fail_closed;
+  }
+
  private:
   std::variant<Principal, AdmissionDenial> AdmitBearer(std::string_view authorization, std::string_view audience) const;
   std::variant<Principal, AdmissionDenial> AdmitApiKey(std::string_view key, std::string_view audience) const;
+  // The revocation stage: a revoked credential becomes a 401 denial.
+  Outcome CheckRevocation(Outcome outcome) const;
 
   std::unique_ptr<auth::BearerAuthenticator> bearer_;
   std::unique_ptr<auth::ApiKeys> api_keys_;
   std::shared_ptr<auth::Introspector> introspector_;
+  const revocation::Store* revocations_ = nullptr;
+  bool revocations_fail_closed_ = true;
 };
 
 // The first 12 hex digits of the SHA-256 of a credential: how logs, audit

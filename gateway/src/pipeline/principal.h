@@ -20,6 +20,7 @@ struct Principal {
   std::string token_id;       // `jti` (empty when the token has none; an API key's name)
   std::string credential_id;  // first 12 hex digits of the credential's SHA-256: safe to log
   std::chrono::sys_seconds expires_at{};  // zero: does not expire (API keys, local user)
+  std::chrono::sys_seconds issued_at{};   // the token's iat; zero for API keys and the local user
 
   bool operator==(const Principal&) const = default;
 };

@@ -11,6 +11,9 @@
 
 #include "pipeline/request.h"
 
+#include <chrono>
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,18 +30,41 @@ enum class DenialKind {
 };
 std::string_view DenialKindName(DenialKind kind);
 
+// One rate-limit policy's state as a 429 reports it (RateLimit-Policy and
+// RateLimit headers, the JSON-RPC error's data).
+struct LimitState {
+  std::string policy;
+  uint64_t limit = 0;
+  uint32_t window_s = 0;
+  uint64_t remaining = 0;
+  uint32_t reset_s = 0;  // seconds until more quota (RateLimit `t`)
+};
+
 struct Denial {
   DenialKind kind;
   std::string message;  // safe to show the caller
   std::vector<std::string> scopes;  // kForbidden: the scopes the request needs
+  // kRateLimited, kUnavailable: seconds until a retry can pass (Retry-After).
+  std::chrono::seconds retry_after{0};
+  // kRateLimited: the policy that refused, and every policy that applied.
+  std::string policy{};
+  std::vector<LimitState> limits{};
 };
 
 class Stage {
  public:
+  using Done = std::function<void(std::optional<Denial>)>;
+
   virtual ~Stage() = default;
   virtual std::string_view name() const = 0;
-  // Returns nullopt to let the request continue.
+  // Returns nullopt to let the request continue. Called when Waits is false.
   virtual std::optional<Denial> Check(const Request& request) const = 0;
+
+  // True when the decision about this request needs a round trip (a store
+  // such as Redis): the pipeline then calls CheckAsync instead of Check.
+  virtual bool Waits(const Request& /*request*/) const { return false; }
+  // Calls `done` exactly once, on any thread; `request` stays alive until then.
+  virtual void CheckAsync(const Request& request, Done done) const { done(Check(request)); }
 };
 
 }  // namespace mcpgw::pipeline

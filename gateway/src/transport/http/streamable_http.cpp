@@ -6,6 +6,7 @@
 #include "log/log.h"
 #include "mcp/backend.h"
 #include "metrics/metrics.h"
+#include "transport/http/forwarded_for.h"
 #include "transport/http/header_validation.h"
 #include "transport/http/session_streams.h"
 #include "transport/http/sse.h"
@@ -251,6 +252,12 @@ std::optional<Principal> StreamableHttpEndpoint::Decide(const mcp::Backend& back
                                  {"method", denial.method},
                                  {"credential_id", denial.credential_id},
                                  {"source", exchange->remote_address()}});
+  if (denial.unavailable) {
+    Response res = ErrorResponse(bhttp::status::service_unavailable, code::kInternalError, denial.message);
+    res.set(bhttp::field::retry_after, "5");
+    exchange->Respond(std::move(res));
+    return std::nullopt;
+  }
   Response res = ErrorResponse(bhttp::status::unauthorized, code::kInvalidRequest, denial.message);
   res.set(bhttp::field::www_authenticate, auth::UnauthorizedChallenge(backend.resource(), backend.scope_policy().supported(),
                                                                       denial.credential_presented));
@@ -343,6 +350,17 @@ Response FramingError(const jsonrpc::Failure& f, metrics::Metrics* metrics) {
   return JsonResponse(bhttp::status::bad_request, jsonrpc::MakeError(f.id, f.code, f.message));
 }
 
+// The socket's peer, or what a trusted proxy says in X-Forwarded-For.
+std::string SourceAddressOf(const Exchange& exchange, const std::vector<mcpgw::net::Cidr>& trusted) {
+  if (trusted.empty()) return exchange.remote_address();
+  std::vector<std::string_view> lines;
+  const Request& req = exchange.request();
+  for (auto range = req.equal_range("X-Forwarded-For"); range.first != range.second; ++range.first) {
+    lines.emplace_back(range.first->value().data(), range.first->value().size());
+  }
+  return SourceAddress(exchange.remote_address(), lines, trusted);
+}
+
 bool HasModernMeta(const json& params) {
   const auto meta = params.find("_meta");
   return meta != params.end() && meta->is_object() && meta->contains("io.modelcontextprotocol/protocolVersion");
@@ -381,7 +399,7 @@ void StreamableHttpEndpoint::Post(mcp::Backend& backend, Principal principal,
   pipeline::Request request;
   request.backend = &backend;
   request.principal = std::move(principal);
-  request.source_address = exchange->remote_address();
+  request.source_address = SourceAddressOf(*exchange, options_.trusted_proxies);
   std::shared_ptr<SessionStreams> streams;
 
   if (modern) {

@@ -10,6 +10,7 @@
 
 #include "mcp/core.h"
 #include "mcp/session_registry.h"
+#include "net/cidr.h"
 #include "pipeline/admission.h"
 #include "transport/http/http_server.h"
 #include "timing/timeout_list.h"
@@ -42,6 +43,8 @@ struct StreamableHttpOptions {
   // With authentication (admission set): the issuers listed as
   // authorization_servers in each route's protected-resource metadata.
   std::vector<std::string> authorization_servers;
+  // server.trusted_proxies: peers whose X-Forwarded-For names the source address.
+  std::vector<mcpgw::net::Cidr> trusted_proxies;
 };
 
 class StreamableHttpEndpoint {

@@ -1,5 +1,6 @@
 #include "transport/stdio/stdio_transport.h"
 
+#include "audit/audit.h"
 #include "jsonrpc/message.h"
 #include "mcp/backend.h"
 
@@ -86,6 +87,21 @@ void StdioTransport::HandleLine(const std::string& line, const std::shared_ptr<L
     return out->Send(jsonrpc::MakeError(msg.id, jsonrpc::code::kInvalidRequest,
                                         "The credential this server was started with has expired: restart it with a "
                                         "fresh token"));
+  }
+
+  if (recheck_) {
+    if (std::optional<pipeline::AdmissionDenial> denial = recheck_(principal_)) {
+      audit::Record("auth_refused", {{"route", backend_.name()}, {"reason", denial->reason}, {"method", denial->method},
+                                     {"credential_id", denial->credential_id}, {"source", "stdio"}});
+      if (msg.kind != jsonrpc::Message::Kind::kRequest) return;
+      // No HTTP status here: a revoked credential is an invalid request, a
+      // list that cannot be checked a (retryable) internal error.
+      return out->Send(jsonrpc::MakeError(
+          msg.id, denial->unavailable ? jsonrpc::code::kInternalError : jsonrpc::code::kInvalidRequest,
+          denial->unavailable ? denial->message
+                              : "The credential this server was started with has been revoked: restart it with "
+                                "another credential"));
+    }
   }
 
   pipeline::Request request;

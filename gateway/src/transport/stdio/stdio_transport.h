@@ -6,8 +6,11 @@
 #pragma once
 
 #include "mcp/core.h"
+#include "pipeline/admission.h"
 
 #include <cstdio>
+#include <functional>
+#include <optional>
 #include <istream>
 #include <memory>
 #include <mutex>
@@ -23,6 +26,12 @@ class StdioTransport {
  public:
   StdioTransport(mcp::Core& core, mcp::Backend& backend, std::size_t max_json_depth, Principal principal);
 
+  // Checked before each message (the credential may be revoked while the
+  // server runs): a denial answers a request with a JSON-RPC error and drops
+  // a notification. Set before Run.
+  using Recheck = std::function<std::optional<pipeline::AdmissionDenial>(const Principal&)>;
+  void RecheckEachMessage(Recheck recheck) { recheck_ = std::move(recheck); }
+
   // Reads stdin until EOF, answering on stdout. Returns after every request
   // in flight has been answered.
   void Run(std::istream& in, std::ostream& out);
@@ -37,6 +46,7 @@ class StdioTransport {
   mcp::Backend& backend_;
   std::size_t max_json_depth_;
   Principal principal_;
+  Recheck recheck_;
   std::shared_ptr<mcp::Session> session_;
 };
 

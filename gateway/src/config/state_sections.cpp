@@ -1,0 +1,264 @@
+#include "config/state_sections.h"
+
+#include "net/cidr.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <set>
+
+namespace mcpgw::config {
+namespace {
+
+bool ReadFailMode(YamlReader& r, const YAML::Node& node, const std::string& path, const char* key, FailMode* out) {
+  std::string text;
+  r.String(node, path, key, &text);
+  if (text.empty()) return true;
+  if (text == "open") {
+    *out = FailMode::kOpen;
+  } else if (text == "closed") {
+    *out = FailMode::kClosed;
+  } else {
+    r.Fail(Join(path, key), "must be open or closed (got \"" + text + "\")");
+    return false;
+  }
+  return true;
+}
+
+bool ParseDimension(const std::string& text, LimitDimension* out) {
+  static const std::pair<const char*, LimitDimension> kNames[] = {
+      {"subject", LimitDimension::kSubject}, {"client", LimitDimension::kClient}, {"tenant", LimitDimension::kTenant},
+      {"route", LimitDimension::kRoute},     {"tool", LimitDimension::kTool},     {"source", LimitDimension::kSource}};
+  for (const auto& [name, d] : kNames) {
+    if (text == name) {
+      *out = d;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool IsPolicyName(const std::string& name) {
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+  });
+}
+
+}  // namespace
+
+std::string_view LimitDimensionName(LimitDimension d) {
+  switch (d) {
+    case LimitDimension::kSubject: return "subject";
+    case LimitDimension::kClient: return "client";
+    case LimitDimension::kTenant: return "tenant";
+    case LimitDimension::kRoute: return "route";
+    case LimitDimension::kTool: return "tool";
+    case LimitDimension::kSource: return "source";
+  }
+  return "?";
+}
+
+bool IsValidRedisUrl(const std::string& url, std::string* why) {
+  auto digits = [](std::string_view s, unsigned max) {
+    unsigned v = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    return !s.empty() && ec == std::errc() && end == s.data() + s.size() && v <= max;
+  };
+  if (url.rfind("unix://", 0) == 0) {
+    const std::string rest = url.substr(7);
+    const auto q = rest.find('?');
+    const std::string path = rest.substr(0, q);
+    if (path.empty() || path[0] != '/') {
+      *why = "a unix URL names an absolute socket path: unix:///run/redis/redis.sock";
+      return false;
+    }
+    if (q != std::string::npos) {
+      const std::string query = rest.substr(q + 1);
+      if (query.rfind("db=", 0) != 0 || !digits(std::string_view(query).substr(3), 15)) {
+        *why = "the only query a unix URL takes is db=<0..15>";
+        return false;
+      }
+    }
+    return true;
+  }
+  std::string rest;
+  if (url.rfind("redis://", 0) == 0) {
+    rest = url.substr(8);
+  } else if (url.rfind("rediss://", 0) == 0) {
+    rest = url.substr(9);
+  } else {
+    *why = "must start with redis://, rediss:// (TLS) or unix://";
+    return false;
+  }
+  if (rest.find('@') != std::string::npos) {
+    *why = "must not hold credentials: give username and password_file or password_env instead";
+    return false;
+  }
+  const auto slash = rest.find('/');
+  std::string hostport = rest.substr(0, slash);
+  if (slash != std::string::npos && !digits(std::string_view(rest).substr(slash + 1), 15)) {
+    *why = "the path is the database number, 0 to 15 (redis://host:6379/0)";
+    return false;
+  }
+  if (hostport.empty()) {
+    *why = "names no host";
+    return false;
+  }
+  std::string port;
+  if (hostport[0] == '[') {
+    const auto close = hostport.find(']');
+    if (close == std::string::npos) {
+      *why = "has an unclosed [ in the host";
+      return false;
+    }
+    if (close + 1 < hostport.size()) {
+      if (hostport[close + 1] != ':') {
+        *why = "has something other than :port after the host";
+        return false;
+      }
+      port = hostport.substr(close + 2);
+    }
+  } else if (const auto colon = hostport.rfind(':'); colon != std::string::npos) {
+    port = hostport.substr(colon + 1);
+    if (colon == 0) {
+      *why = "names no host";
+      return false;
+    }
+  }
+  if (hostport.find(':') != std::string::npos && hostport[0] != '[' && !digits(port, 65535)) {
+    *why = "port must be a number from 1 to 65535";
+    return false;
+  }
+  if (!port.empty() && (!digits(port, 65535) || port == "0")) {
+    *why = "port must be a number from 1 to 65535";
+    return false;
+  }
+  return true;
+}
+
+void ReadRedis(YamlReader& r, const YAML::Node& node, Redis* out) {
+  if (!node || !r.ExpectMap(node, "redis")) return;
+  out->configured = true;
+  r.RejectUnknownKeys(node, "redis", {"url", "username", "password_file", "password_env", "tls", "connect_timeout_ms",
+                                      "command_timeout_ms", "reconnect_min_ms", "reconnect_max_ms", "key_prefix"});
+  r.String(node, "redis", "url", &out->url);
+  std::string why;
+  if (out->url.empty()) {
+    r.Fail("redis.url", "is required (redis://host:6379/0, rediss://host:6380 or unix:///path/redis.sock)");
+  } else if (!IsValidRedisUrl(out->url, &why)) {
+    r.Fail("redis.url", why);
+  }
+  r.String(node, "redis", "username", &out->username);
+  r.String(node, "redis", "password_file", &out->password_file);
+  r.String(node, "redis", "password_env", &out->password_env);
+  if (!out->password_file.empty() && !out->password_env.empty()) {
+    r.Fail("redis", "give password_file or password_env, not both");
+  }
+  if (!out->username.empty() && out->password_file.empty() && out->password_env.empty()) {
+    r.Fail("redis.username", "needs password_file or password_env");
+  }
+  if (const YAML::Node tls = node["tls"]; tls && r.ExpectMap(tls, "redis.tls")) {
+    r.RejectUnknownKeys(tls, "redis.tls", {"ca_file", "cert_file", "key_file", "server_name"});
+    r.String(tls, "redis.tls", "ca_file", &out->tls.ca_file);
+    r.String(tls, "redis.tls", "cert_file", &out->tls.cert_file);
+    r.String(tls, "redis.tls", "key_file", &out->tls.key_file);
+    r.String(tls, "redis.tls", "server_name", &out->tls.server_name);
+    if (out->tls.cert_file.empty() != out->tls.key_file.empty()) {
+      r.Fail("redis.tls", "cert_file and key_file go together");
+    }
+    if (out->url.rfind("rediss://", 0) != 0) r.Fail("redis.tls", "applies to rediss:// URLs only");
+  }
+  r.Uint32(node, "redis", "connect_timeout_ms", 10, 60'000, &out->connect_timeout_ms);
+  r.Uint32(node, "redis", "command_timeout_ms", 5, 60'000, &out->command_timeout_ms);
+  r.Uint32(node, "redis", "reconnect_min_ms", 1, 60'000, &out->reconnect_min_ms);
+  r.Uint32(node, "redis", "reconnect_max_ms", 1, 600'000, &out->reconnect_max_ms);
+  if (out->reconnect_max_ms < out->reconnect_min_ms) {
+    r.Fail("redis.reconnect_max_ms", "must not be below reconnect_min_ms");
+  }
+  r.String(node, "redis", "key_prefix", &out->key_prefix);
+  if (out->key_prefix.size() > 64 || out->key_prefix.find_first_of(" \r\n\t{}") != std::string::npos) {
+    r.Fail("redis.key_prefix", "at most 64 characters, without spaces or braces");
+  }
+}
+
+void ReadRateLimits(YamlReader& r, const YAML::Node& node, RateLimits* out) {
+  if (!node || !r.ExpectMap(node, "rate_limits")) return;
+  r.RejectUnknownKeys(node, "rate_limits", {"policies", "near_limit_percent"});
+  r.Uint32(node, "rate_limits", "near_limit_percent", 1, 100, &out->near_limit_percent);
+  const YAML::Node list = node["policies"];
+  if (!list) return;
+  if (!list.IsSequence()) return r.Fail("rate_limits.policies", "must be a list of policies");
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string path = "rate_limits.policies[" + std::to_string(i) + "]";
+    const YAML::Node p = list[i];
+    if (!r.ExpectMap(p, path)) continue;
+    r.RejectUnknownKeys(p, path, {"name", "by", "limit", "window_s", "match", "on_redis_down"});
+    LimitPolicy policy;
+    r.String(p, path, "name", &policy.name);
+    if (!IsPolicyName(policy.name)) {
+      r.Fail(Join(path, "name"), "is required: letters, digits, - and _ (at most 64)");
+    } else if (!names.insert(policy.name).second) {
+      r.Fail(Join(path, "name"), "\"" + policy.name + "\" is used by another policy");
+    }
+    std::vector<std::string> by;
+    r.StringList(p, path, "by", &by);
+    for (const std::string& d : by) {
+      LimitDimension dim;
+      if (!ParseDimension(d, &dim)) {
+        r.Fail(Join(path, "by"), "\"" + d + "\" is not one of subject, client, tenant, route, tool, source");
+      } else if (std::find(policy.by.begin(), policy.by.end(), dim) != policy.by.end()) {
+        r.Fail(Join(path, "by"), "names \"" + d + "\" twice");
+      } else {
+        policy.by.push_back(dim);
+      }
+    }
+    if (!p["limit"]) r.Fail(Join(path, "limit"), "is required (requests per window)");
+    r.Uint(p, path, "limit", 1, 1'000'000'000, &policy.limit);
+    r.Uint32(p, path, "window_s", 1, 86'400, &policy.window_s);
+    if (const YAML::Node m = p["match"]; m && r.ExpectMap(m, Join(path, "match"))) {
+      r.RejectUnknownKeys(m, Join(path, "match"), {"route", "tool", "method"});
+      r.String(m, Join(path, "match"), "route", &policy.match.route);
+      r.String(m, Join(path, "match"), "tool", &policy.match.tool);
+      r.String(m, Join(path, "match"), "method", &policy.match.method);
+      if (!policy.match.tool.empty() && !policy.match.method.empty() && policy.match.method != "tools/call") {
+        r.Fail(Join(path, "match"), "a tool match applies to tools/call only");
+      }
+    }
+    ReadFailMode(r, p, path, "on_redis_down", &policy.on_redis_down);
+    out->policies.push_back(std::move(policy));
+  }
+}
+
+void ReadRevocation(YamlReader& r, const YAML::Node& node, Revocation* out) {
+  if (!node || !r.ExpectMap(node, "revocation")) return;
+  r.RejectUnknownKeys(node, "revocation", {"on_redis_down", "resync_s", "max_staleness_s", "file"});
+  ReadFailMode(r, node, "revocation", "on_redis_down", &out->on_redis_down);
+  r.Uint32(node, "revocation", "resync_s", 1, 3'600, &out->resync_s);
+  r.Uint32(node, "revocation", "max_staleness_s", 1, 86'400, &out->max_staleness_s);
+  r.String(node, "revocation", "file", &out->file);
+}
+
+void ReadAdmin(YamlReader& r, const YAML::Node& node, Admin* out) {
+  if (!node || !r.ExpectMap(node, "admin")) return;
+  r.RejectUnknownKeys(node, "admin", {"enabled", "listen", "audience", "scope"});
+  out->enabled = true;
+  r.Bool(node, "admin", "enabled", &out->enabled);
+  r.String(node, "admin", "audience", &out->audience);
+  r.String(node, "admin", "scope", &out->scope);
+  if (out->audience.empty()) r.Fail("admin.audience", "must not be empty");
+  if (out->scope.empty() || out->scope.find(' ') != std::string::npos) {
+    r.Fail("admin.scope", "must be one scope token (no spaces)");
+  }
+}
+
+void CheckTrustedProxies(YamlReader& r, const std::vector<std::string>& proxies) {
+  for (std::size_t i = 0; i < proxies.size(); ++i) {
+    if (!net::Cidr::Parse(proxies[i])) {
+      r.Fail("server.trusted_proxies[" + std::to_string(i) + "]",
+             "\"" + proxies[i] + "\" is not an address or a CIDR range such as 10.0.0.0/8 (host bits must be zero)");
+    }
+  }
+}
+
+}  // namespace mcpgw::config

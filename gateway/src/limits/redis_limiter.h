@@ -1,0 +1,64 @@
+// The shared limiter: sliding-window counters (ADR 0013) in Redis, one Lua
+// script run per decision, so every replica counts against the same budget.
+//
+// The script receives the current and previous counter keys of every
+// applicable policy (computed here from the gateway's clock, so all replicas
+// and tests agree on the windows), checks all of them, and increments the
+// current counters only if all pass: a denied request consumes nothing.
+//
+// When Redis cannot answer (down, timeout, error reply) each policy's
+// on_redis_down decides: a request with any fail-closed policy is refused
+// (store_error, 503), otherwise the local limiter decides instead, so
+// limits still hold per replica. Each change between healthy and degraded
+// writes one audit line (rate_limit_store) and calls on_store_state; the
+// next command that succeeds brings it back, without any other action.
+#pragma once
+
+#include "limits/limiter.h"
+#include "limits/local_limiter.h"
+#include "redis/client.h"
+
+#include <atomic>
+#include <functional>
+#include <string>
+
+namespace mcpgw::limits {
+
+struct RedisLimiterOptions {
+  // Where `done` runs: posted through this (the I/O threads) so no request
+  // work runs on the Redis client's thread; null: on that thread.
+  std::function<void(std::function<void()>)> post;
+  // Called at each transition: true when Redis answers again, false when it stopped.
+  std::function<void(bool healthy)> on_store_state;
+};
+
+// The decision script (for the benchmark and tests that run it directly).
+const redis::Script& DecisionScript();
+
+class RedisLimiter final : public Limiter {
+ public:
+  // `client` and `fallback` must outlive the limiter.
+  RedisLimiter(redis::Client& client, LocalLimiter& fallback, RedisLimiterOptions options = {});
+
+  void Decide(std::vector<Charge> charges, Clock::time_point now, std::function<void(Decision)> done) override;
+  void Peek(Charge charge, Clock::time_point now, std::function<void(std::optional<PolicyState>)> done) override;
+
+  bool store_healthy() const { return healthy_.load(); }
+  // The Redis key of a charge's counter for window `index`.
+  std::string CounterKey(const Charge& charge, int64_t index) const;
+
+ private:
+  void Run(std::vector<Charge> charges, Clock::time_point now, bool charge,
+           std::function<void(const std::vector<Charge>&, const redis::Result&)> on_reply);
+  // Each policy's on_redis_down, applied when Redis could not answer.
+  Decision DecideWithoutStore(const std::vector<Charge>& charges, Clock::time_point now);
+  void Finish(std::function<void()> work);
+  void MarkHealthy(bool healthy, std::string_view reason);
+
+  redis::Client& client_;
+  LocalLimiter& fallback_;
+  RedisLimiterOptions options_;
+  std::atomic<bool> healthy_{true};
+};
+
+}  // namespace mcpgw::limits

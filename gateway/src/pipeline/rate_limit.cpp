@@ -1,0 +1,116 @@
+#include "pipeline/rate_limit.h"
+
+#include "mcp/backend.h"
+#include "metrics/metrics.h"
+
+#include <algorithm>
+
+namespace mcpgw::pipeline {
+namespace {
+
+Denial Refusal(DenialKind kind, std::string message, int64_t retry_after_s) {
+  Denial d{kind, std::move(message), {}};
+  d.retry_after = std::chrono::seconds(retry_after_s);
+  return d;
+}
+
+}  // namespace
+
+limits::RequestFacts FactsOf(const Request& request) {
+  limits::RequestFacts f;
+  f.route = request.backend != nullptr ? std::string_view(request.backend->name()) : std::string_view();
+  f.method = request.method;
+  if (request.method == "tools/call") {
+    if (const auto name = request.params.find("name"); name != request.params.end() && name->is_string()) {
+      f.tool = name->get_ref<const std::string&>();
+    }
+  }
+  f.subject = request.principal.subject;
+  f.client = request.principal.client_id;
+  f.tenant = request.principal.tenant;
+  f.source = request.source_address;
+  return f;
+}
+
+RateLimit::RateLimit(std::vector<config::LimitPolicy> policies, limits::Limiter& limiter, RateLimitOptions options)
+    : policies_(std::move(policies)), limiter_(limiter), options_(std::move(options)) {}
+
+std::vector<limits::Charge> RateLimit::ChargesOf(const Request& request) const {
+  return limits::ChargesFor(policies_, FactsOf(request));
+}
+
+bool RateLimit::Waits(const Request& request) const {
+  if (!options_.limiter_waits) return false;
+  const limits::RequestFacts facts = FactsOf(request);
+  return std::any_of(policies_.begin(), policies_.end(),
+                     [&](const config::LimitPolicy& p) { return limits::Applies(p, facts); });
+}
+
+std::optional<Denial> RateLimit::Check(const Request& request) const {
+  std::vector<limits::Charge> charges = ChargesOf(request);
+  if (charges.empty()) return std::nullopt;
+  if (options_.limiter_waits) {
+    // Only the callback form may wait for a store (Pipeline::Run with `done`).
+    return Refusal(DenialKind::kUnavailable, "Rate limiting needs the asynchronous pipeline; retry shortly", 1);
+  }
+  // The local limiter answers inline.
+  std::optional<Denial> denial;
+  bool answered = false;
+  limiter_.Decide(charges, options_.clock(), [&](limits::Decision d) {
+    denial = Judge(charges, d);
+    answered = true;
+  });
+  if (!answered) {
+    return Refusal(DenialKind::kUnavailable, "Rate limiting could not decide in time; retry shortly", 1);
+  }
+  return denial;
+}
+
+void RateLimit::CheckAsync(const Request& request, Done done) const {
+  std::vector<limits::Charge> charges = ChargesOf(request);
+  if (charges.empty()) return done(std::nullopt);
+  auto kept = charges;  // Judge reads the policies back; the limiter consumes its copy
+  limiter_.Decide(std::move(charges), options_.clock(),
+                  [this, kept = std::move(kept), done = std::move(done)](limits::Decision d) {
+                    done(Judge(kept, d));
+                  });
+}
+
+std::optional<Denial> RateLimit::Judge(const std::vector<limits::Charge>& charges,
+                                       const limits::Decision& decision) const {
+  metrics::Metrics* m = options_.metrics;
+  if (decision.allowed) {
+    for (const limits::PolicyState& s : decision.states) {
+      if (m == nullptr) break;
+      m->RecordRateLimitDecision(s.policy, decision.local_fallback ? "fail_open" : "allowed");
+      if (s.used * 100 >= s.limit * options_.near_limit_percent) m->RecordRateLimitNearLimit(s.policy);
+    }
+    return std::nullopt;
+  }
+  const std::size_t at = decision.denied_by.value_or(0);
+  const std::string& policy = at < charges.size() ? charges[at].policy->name : charges.front().policy->name;
+  if (decision.store_error && !decision.local_fallback) {
+    if (m != nullptr) m->RecordRateLimitDecision(policy, "fail_closed");
+    Denial d = Refusal(DenialKind::kUnavailable,
+                       "Rate limiting is unavailable: its store cannot be reached and policy \"" + policy +
+                           "\" refuses requests meanwhile; retry shortly",
+                       1);
+    d.policy = policy;
+    return d;
+  }
+  if (m != nullptr) m->RecordRateLimitDecision(policy, "denied");
+  Denial d = Refusal(DenialKind::kRateLimited, "", 0);
+  d.policy = policy;
+  for (const limits::PolicyState& s : decision.states) {
+    // Every policy that would refuse now delays the retry, not only the first.
+    d.retry_after = std::max(d.retry_after, s.retry_after);
+    d.limits.push_back(LimitState{s.policy, s.limit, static_cast<uint32_t>(s.window.count()), s.remaining,
+                                  static_cast<uint32_t>((s.remaining == 0 ? s.retry_after : s.reset).count())});
+  }
+  const config::LimitPolicy& p = *charges[std::min(at, charges.size() - 1)].policy;
+  d.message = "Rate limit exceeded: policy \"" + p.name + "\" allows " + std::to_string(p.limit) + " requests per " +
+              std::to_string(p.window_s) + " s; retry after " + std::to_string(d.retry_after.count()) + " s";
+  return d;
+}
+
+}  // namespace mcpgw::pipeline

@@ -1,0 +1,268 @@
+#include "redis/client.h"
+
+#include "log/log.h"
+#include "os/file.h"
+#include "redis/connection.h"
+
+#include <openssl/sha.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include <cstdlib>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+namespace mcpgw::redis {
+namespace {
+
+namespace asio = boost::asio;
+
+std::string ReadPassword(const config::Redis& c) {
+  if (!c.password_file.empty()) {
+    std::string error;
+    std::optional<std::string> read = os::ReadFile(c.password_file, &error);
+    if (!read) throw std::runtime_error("redis.password_file: " + error);
+    std::string text = std::move(*read);
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    if (text.empty()) throw std::runtime_error("redis.password_file: " + c.password_file + " is empty");
+    return text;
+  }
+  if (!c.password_env.empty()) {
+    const char* v = std::getenv(c.password_env.c_str());
+    if (v == nullptr || *v == '\0') {
+      throw std::runtime_error("redis.password_env: the environment variable " + c.password_env + " is not set");
+    }
+    return v;
+  }
+  return "";
+}
+
+ConnectionSettings SettingsFor(const config::Redis& c) {
+  auto parsed = ParseEndpoint(c.url);
+  if (auto* why = std::get_if<std::string>(&parsed)) throw std::runtime_error("redis.url " + *why);
+  ConnectionSettings s;
+  s.endpoint = std::get<Endpoint>(std::move(parsed));
+  if (s.endpoint.kind == Endpoint::Kind::kTls) {
+    s.tls = MakeClientTlsContext(c.tls);
+    s.server_name = c.tls.server_name.empty() ? s.endpoint.host : c.tls.server_name;
+  }
+  s.username = c.username;
+  s.password = ReadPassword(c);
+  s.connect_timeout = std::chrono::milliseconds(c.connect_timeout_ms);
+  s.command_timeout = std::chrono::milliseconds(c.command_timeout_ms);
+  s.reconnect_min = std::chrono::milliseconds(c.reconnect_min_ms);
+  s.reconnect_max = std::chrono::milliseconds(std::max(c.reconnect_max_ms, c.reconnect_min_ms));
+  return s;
+}
+
+}  // namespace
+
+Script::Script(std::string source) : source_(std::move(source)) {
+  unsigned char digest[SHA_DIGEST_LENGTH];
+  SHA1(reinterpret_cast<const unsigned char*>(source_.data()), source_.size(), digest);
+  static const char kHex[] = "0123456789abcdef";
+  for (unsigned char b : digest) {
+    sha1_ += kHex[b >> 4];
+    sha1_ += kHex[b & 15];
+  }
+}
+
+class Client::Impl {
+ public:
+  explicit Impl(const config::Redis& config)
+      : key_prefix_(config.key_prefix), settings_(SettingsFor(config)), work_(asio::make_work_guard(io_)) {
+    ConnectionHooks hooks;
+    hooks.on_state = [this](State s, const std::string& why) {
+      std::function<void(State)> cb;
+      {
+        std::lock_guard lock(mu_);
+        state_ = s;
+        last_error_ = why;
+        cb = on_state_;
+      }
+      if (cb) cb(s);
+    };
+    hooks.on_latency = [this](std::chrono::nanoseconds d) {
+      std::lock_guard lock(hooks_mu_);
+      if (on_latency_) on_latency_(d);
+    };
+    hooks.on_error = [this](std::string_view kind) {
+      std::lock_guard lock(hooks_mu_);
+      if (on_error_) on_error_(kind);
+    };
+    commands_ = std::make_shared<Connection>(io_, settings_, std::move(hooks), counters_);
+    asio::post(io_, [c = commands_] { c->Start(); });
+    thread_ = std::thread([this] { io_.run(); });
+  }
+
+  ~Impl() {
+    asio::post(io_, [this] {
+      commands_->Stop();
+      if (subscriber_) subscriber_->Stop();
+      work_.reset();
+    });
+    thread_.join();
+  }
+
+  void Command(std::vector<std::string> args, Callback done) {
+    asio::post(io_, [c = commands_, command = FormatCommand(args), done = std::move(done)]() mutable {
+      c->Send(std::move(command), std::move(done));
+    });
+  }
+
+  void Eval(const Script& script, std::vector<std::string> keys, std::vector<std::string> args, Callback done) {
+    std::vector<std::string> call{"EVALSHA", script.sha1(), std::to_string(keys.size())};
+    call.insert(call.end(), std::make_move_iterator(keys.begin()), std::make_move_iterator(keys.end()));
+    call.insert(call.end(), std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
+    std::string evalsha = FormatCommand(call);
+    Command(std::move(call), [this, evalsha = std::move(evalsha), source = script.source(),
+                              done = std::move(done)](Result r) mutable {
+      if (r.status != Result::Status::kOk || !r.value.is_error() || !r.value.text.starts_with("NOSCRIPT")) {
+        return done(std::move(r));
+      }
+      // The server forgot the script (restart, failover, SCRIPT FLUSH): load
+      // it and call it again, once. Both go out back to back on this thread.
+      commands_->Send(FormatCommand({"SCRIPT", "LOAD", source}), [](Result) {});
+      commands_->Send(std::move(evalsha), std::move(done));
+    });
+  }
+
+  void Subscribe(std::string channel, std::function<void(std::string_view)> on_message,
+                 std::function<void(bool)> on_state) {
+    asio::post(io_, [this, channel = std::move(channel), on_message = std::move(on_message),
+                     on_state = std::move(on_state)]() mutable {
+      subscriptions_.push_back({channel, std::move(on_message), std::move(on_state)});
+      if (!subscriber_) StartSubscriber();
+      subscriber_->AddChannel(channel);
+    });
+  }
+
+  State state() const {
+    std::lock_guard lock(mu_);
+    return state_;
+  }
+
+  std::string last_error() const {
+    std::lock_guard lock(mu_);
+    return last_error_;
+  }
+
+  Stats stats() const {
+    Stats s;
+    s.commands = counters_.replies.load();
+    s.errors = counters_.errors.load();
+    s.reconnects = counters_.reconnects.load() + subscriber_counters_.reconnects.load();
+    s.writes = counters_.writes.load();
+    return s;
+  }
+
+  void SetOnState(std::function<void(State)> cb) {
+    std::lock_guard lock(mu_);
+    on_state_ = std::move(cb);
+  }
+  void SetOnLatency(std::function<void(std::chrono::nanoseconds)> cb) {
+    std::lock_guard lock(hooks_mu_);
+    on_latency_ = std::move(cb);
+  }
+  void SetOnError(std::function<void(std::string_view)> cb) {
+    std::lock_guard lock(hooks_mu_);
+    on_error_ = std::move(cb);
+  }
+
+  const std::string key_prefix_;
+
+ private:
+  struct Subscription {
+    std::string channel;
+    std::function<void(std::string_view)> on_message;
+    std::function<void(bool)> on_state;
+    bool subscribed = false;
+  };
+
+  // The pub/sub connection, started by the first Subscribe. Its state
+  // changes are logged here: the gateway's redis_state line is about the
+  // command connection.
+  void StartSubscriber() {
+    ConnectionSettings settings = settings_;
+    settings.subscriber = true;
+    ConnectionHooks hooks;
+    hooks.on_state = [this](State s, const std::string& why) {
+      if (s == State::kConnected) {
+        log::Info("redis_pubsub_state", {{"state", "connected"}});
+        return;
+      }
+      log::Warn("redis_pubsub_state", {{"state", "down"}, {"why", why}});
+      for (auto& sub : subscriptions_) {
+        if (sub.subscribed && sub.on_state) sub.on_state(false);
+        sub.subscribed = false;
+      }
+    };
+    hooks.on_push = [this](const Value& v) { Push(v); };
+    subscriber_ = std::make_shared<Connection>(io_, std::move(settings), std::move(hooks), subscriber_counters_);
+    subscriber_->Start();
+  }
+
+  // RESP2 pub/sub pushes: [subscribe, channel, count] and [message, channel, payload].
+  void Push(const Value& v) {
+    if (v.type != Value::Type::kArray || v.elements.size() < 3) return;
+    const std::string& kind = v.elements[0].text;
+    const std::string& channel = v.elements[1].text;
+    for (auto& sub : subscriptions_) {
+      if (sub.channel != channel) continue;
+      if (kind == "subscribe" && !sub.subscribed) {
+        sub.subscribed = true;
+        if (sub.on_state) sub.on_state(true);
+      } else if (kind == "message" && sub.on_message) {
+        sub.on_message(v.elements[2].text);
+      }
+    }
+  }
+
+  const ConnectionSettings settings_;
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  ConnectionCounters counters_, subscriber_counters_;
+  std::shared_ptr<Connection> commands_, subscriber_;  // used on the io thread only
+  std::vector<Subscription> subscriptions_;             // on the io thread only
+  std::thread thread_;
+
+  mutable std::mutex mu_;
+  State state_ = State::kConnecting;
+  std::string last_error_;
+  std::function<void(State)> on_state_;
+  // The per-reply hooks, called under their own lock: a hook may still ask
+  // for state() without deadlocking.
+  std::mutex hooks_mu_;
+  std::function<void(std::chrono::nanoseconds)> on_latency_;
+  std::function<void(std::string_view)> on_error_;
+};
+
+Client::Client(const config::Redis& config) : impl_(std::make_unique<Impl>(config)) {}
+Client::~Client() = default;
+
+void Client::Command(std::vector<std::string> args, Callback done) { impl_->Command(std::move(args), std::move(done)); }
+
+void Client::Eval(const Script& script, std::vector<std::string> keys, std::vector<std::string> args, Callback done) {
+  impl_->Eval(script, std::move(keys), std::move(args), std::move(done));
+}
+
+void Client::Subscribe(std::string channel, std::function<void(std::string_view message)> on_message,
+                       std::function<void(bool subscribed)> on_state) {
+  impl_->Subscribe(std::move(channel), std::move(on_message), std::move(on_state));
+}
+
+void Client::OnStateChange(std::function<void(State)> callback) { impl_->SetOnState(std::move(callback)); }
+void Client::OnLatency(std::function<void(std::chrono::nanoseconds)> callback) {
+  impl_->SetOnLatency(std::move(callback));
+}
+void Client::OnError(std::function<void(std::string_view kind)> callback) { impl_->SetOnError(std::move(callback)); }
+
+State Client::state() const { return impl_->state(); }
+std::string Client::last_error() const { return impl_->last_error(); }
+Stats Client::stats() const { return impl_->stats(); }
+const std::string& Client::key_prefix() const { return impl_->key_prefix_; }
+
+}  // namespace mcpgw::redis

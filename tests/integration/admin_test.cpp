@@ -1,0 +1,350 @@
+// The admin API and the operator CLI against the real binary: its own
+// listener on a random loopback port, refused (with the exact challenge)
+// without the admin audience and scope, every action audited without the
+// credential, bad input answered with an exact 4xx and message, and the
+// `mcp-gateway admin` commands talking to it.
+#include "crypto/base64.h"
+#include "support/gateway_process.h"
+#include "support/http_client.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace mcpgw::testing {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr char kPublicUrl[] = "https://gw.test";
+constexpr char kAdminAudience[] = "urn:mcp-gateway:admin";
+// A test credential (not a secret anywhere): the config holds its SHA-256.
+constexpr char kAdminApiKey[] = "mcpgw_integration-test-key-0123456789abcdefghijklmnop";
+constexpr char kAdminApiKeySha256[] = "f399bb5f9dd1f33c1072122fe61a3c8e1b97cff2c4f24edf34adf31c6fdf53b1";
+constexpr char kNoCredentialChallenge[] = R"(Bearer scope="mcpgw:admin")";
+constexpr char kInvalidTokenChallenge[] = R"(Bearer error="invalid_token", scope="mcpgw:admin")";
+constexpr char kInsufficientScopeChallenge[] = R"(Bearer error="insufficient_scope", scope="mcpgw:admin")";
+
+std::string AdminConfig() {
+  return std::string("server:\n  listen: 127.0.0.1:0\n  public_url: ") + kPublicUrl +
+         "\n  data_dir: ${DATA_DIR}\n"
+         "metrics:\n  listen: 127.0.0.1:0\nplugin_dir: ${PLUGIN_DIR}\n"
+         "auth:\n  issuers:\n    - issuer: urn:mcp-gateway:dev\n      jwks_file: ${DATA_DIR}/dev-key/jwks.json\n"
+         "  api_keys:\n    - name: ops-bot\n      sha256: " + kAdminApiKeySha256 + "\n"
+         "      audiences: [" + kAdminAudience + "]\n      scopes: [mcpgw:admin]\n"
+         "admin:\n  listen: 127.0.0.1:0\n"
+         "rate_limits:\n  policies:\n    - name: per-subject\n      by: [subject]\n      limit: 100\n      window_s: 60\n"
+         "plugins:\n  - name: example\n    file: example.so\n"
+         "routes:\n  - name: example\n    path: /mcp/example\n    plugin: example\n"
+         "    scopes:\n      list: [example:use]\n      read: [example:use]\n      call: [example:use]\n"
+         "      admin: [example:use]\n      tools:\n        \"*\": [example:use]\n";
+}
+
+// The JSON payload of a compact JWS (the test reads its own token's jti).
+json Payload(const std::string& token) {
+  const auto first = token.find('.');
+  const auto second = token.find('.', first + 1);
+  const auto bytes = crypto::Base64UrlDecode(token.substr(first + 1, second - first - 1));
+  return bytes ? json::parse(*bytes, nullptr, false) : json();
+}
+
+class AdminTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    gateway_ = std::make_unique<GatewayProcess>(AdminConfig());
+    const ProcessResult init = RunGateway({"dev-key", "init", "-c", gateway_->config_path()});
+    ASSERT_EQ(init.exit_code, 0) << init.stderr_text;
+    ASSERT_TRUE(gateway_->Start()) << gateway_->Log();
+    ASSERT_NE(gateway_->admin_port(), 0) << gateway_->Log();
+    admin_token_ = Mint({"--aud", kAdminAudience, "--sub", "ops", "--scope", "mcpgw:admin"});
+  }
+
+  std::string Mint(std::vector<std::string> args) {
+    std::vector<std::string> all{"token", "mint", "-c", gateway_->config_path(), "--ttl", "5m"};
+    all.insert(all.end(), args.begin(), args.end());
+    ProcessResult r = RunGateway(all);
+    EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
+    while (!r.stdout_text.empty() && r.stdout_text.back() == '\n') r.stdout_text.pop_back();
+    return r.stdout_text;
+  }
+  std::string RouteToken(const std::string& subject) { return Mint({"--route", "example", "--sub", subject, "--route-scopes"}); }
+
+  HttpResponse Admin(const std::string& method, const std::string& target, const std::string& body = "",
+                     Headers headers = {}) {
+    if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+    return Request(gateway_->admin_port(), method, target, body, headers);
+  }
+  HttpResponse AsAdmin(const std::string& method, const std::string& target, const std::string& body = "") {
+    return Admin(method, target, body, {{"Authorization", "Bearer " + admin_token_}});
+  }
+  HttpResponse Mcp(const std::string& token) {
+    return Request(gateway_->port(), "POST", "/mcp/example", InitializeBody(),
+                   [&] {
+                     Headers h = McpHeaders();
+                     h.emplace_back("Authorization", "Bearer " + token);
+                     return h;
+                   }());
+  }
+
+  // The admin_action audit lines so far, once at least `at_least` are out
+  // (the audit sink flushes on its own thread).
+  std::vector<json> AdminAudit(std::size_t at_least) {
+    std::vector<json> out;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    do {
+      out.clear();
+      for (const auto& line : gateway_->LogEvents()) {
+        if (line.value("log", "") == "audit" && line.value("event", "") == "admin_action") out.push_back(line);
+      }
+      if (out.size() >= at_least) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    } while (std::chrono::steady_clock::now() < deadline);
+    EXPECT_GE(out.size(), at_least);
+    return out;
+  }
+
+  void ExpectNotInLog(const std::string& secret) {
+    EXPECT_EQ(gateway_->Log().find(secret), std::string::npos) << "the log holds a credential";
+  }
+
+  std::string WriteFile(const std::string& name, const std::string& text) {
+    const std::string path = gateway_->data_dir() + "/../" + name;
+    std::ofstream(path) << text << "\n";
+    return path;
+  }
+
+  std::vector<std::string> Cli(std::vector<std::string> args) {
+    std::vector<std::string> all{"admin"};
+    all.insert(all.end(), args.begin(), args.end());
+    all.push_back("--url");
+    all.push_back("http://127.0.0.1:" + std::to_string(gateway_->admin_port()));
+    return all;
+  }
+
+  std::unique_ptr<GatewayProcess> gateway_;
+  std::string admin_token_;
+};
+
+TEST_F(AdminTest, RefusesCallersWithoutTheAdminAudienceAndScopeWithTheExactChallenge) {
+  const HttpResponse none = Admin("GET", "/admin/v1/routes");
+  EXPECT_EQ(none.status, 401);
+  EXPECT_EQ(none.Header("www-authenticate"), kNoCredentialChallenge);
+  EXPECT_EQ(none.Json()["error"], "unauthenticated");
+
+  const std::string route_token = RouteToken("alice");
+  const HttpResponse wrong_audience = Admin("GET", "/admin/v1/routes", "", {{"Authorization", "Bearer " + route_token}});
+  EXPECT_EQ(wrong_audience.status, 401);
+  EXPECT_EQ(wrong_audience.Header("www-authenticate"), kInvalidTokenChallenge);
+  EXPECT_EQ(wrong_audience.Json()["error"], "invalid_token");
+
+  const std::string no_scope = Mint({"--aud", kAdminAudience, "--sub", "mallory", "--scope", "mcpgw:read"});
+  const HttpResponse forbidden = Admin("GET", "/admin/v1/routes", "", {{"Authorization", "Bearer " + no_scope}});
+  EXPECT_EQ(forbidden.status, 403);
+  EXPECT_EQ(forbidden.Header("www-authenticate"), kInsufficientScopeChallenge);
+  EXPECT_EQ(forbidden.Json()["error"], "insufficient_scope");
+
+  EXPECT_EQ(AsAdmin("GET", "/admin/v1/routes").status, 200);
+
+  const auto audit = AdminAudit(4);
+  ASSERT_EQ(audit.size(), 4u);
+  EXPECT_EQ(audit[0]["outcome"], "unauthenticated");
+  EXPECT_EQ(audit[1]["outcome"], "unauthenticated");
+  EXPECT_EQ(audit[2]["outcome"], "forbidden");
+  EXPECT_EQ(audit[2]["subject"], "mallory");
+  EXPECT_EQ(audit[3]["outcome"], "ok");
+  EXPECT_EQ(audit[3]["subject"], "ops");
+  for (const auto& line : audit) EXPECT_EQ(line["action"], "list_routes");
+  ExpectNotInLog(route_token);
+  ExpectNotInLog(no_scope);
+  ExpectNotInLog(admin_token_);
+}
+
+TEST_F(AdminTest, AnAdminApiKeyIsAcceptedAndNeverLogged) {
+  const HttpResponse r = Admin("GET", "/admin/v1/plugins", "", {{"X-API-Key", kAdminApiKey}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json()["plugins"][0]["name"], "example");
+  EXPECT_EQ(AdminAudit(1)[0]["subject"], "ops-bot");
+  ExpectNotInLog(kAdminApiKey);
+}
+
+TEST_F(AdminTest, ARevokedTokenGets401OnTheMcpRoute) {
+  const std::string alice = RouteToken("alice");
+  ASSERT_EQ(Mcp(alice).status, 200);
+  const std::string jti = Payload(alice).value("jti", "");
+  ASSERT_FALSE(jti.empty());
+  const HttpResponse revoked =
+      AsAdmin("POST", "/admin/v1/revocations", json{{"kind", "jti"}, {"value", jti}, {"reason", "test"}}.dump());
+  ASSERT_EQ(revoked.status, 201) << revoked.body;
+  EXPECT_EQ(revoked.Json()["value"], jti);
+  EXPECT_EQ(revoked.Json()["by"], "ops");
+  const HttpResponse refused = Mcp(alice);
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_NE(refused.Header("www-authenticate").find(R"(error="invalid_token")"), std::string::npos)
+      << refused.Header("www-authenticate");
+  EXPECT_EQ(Mcp(RouteToken("bob")).status, 200) << "one jti revoked, not the others";
+  ExpectNotInLog(alice);
+}
+
+TEST_F(AdminTest, RevocationsRoundTripThroughListAndWithdraw) {
+  ASSERT_EQ(AsAdmin("POST", "/admin/v1/revocations", R"({"kind":"subject","value":"bob/x y"})").status, 201);
+  const HttpResponse list = AsAdmin("GET", "/admin/v1/revocations");
+  ASSERT_EQ(list.status, 200);
+  ASSERT_EQ(list.Json()["revocations"].size(), 1u) << list.body;
+  EXPECT_EQ(list.Json()["revocations"][0]["kind"], "subject");
+  EXPECT_EQ(list.Json()["revocations"][0]["value"], "bob/x y");
+  EXPECT_EQ(AsAdmin("DELETE", "/admin/v1/revocations/subject/bob%2Fx%20y").status, 204);
+  const HttpResponse again = AsAdmin("DELETE", "/admin/v1/revocations/subject/bob%2Fx%20y");
+  EXPECT_EQ(again.status, 404);
+  EXPECT_EQ(again.Json(), (json{{"error", "not_found"}, {"message", R"(subject "bob/x y" is not revoked)"}}));
+  EXPECT_TRUE(AsAdmin("GET", "/admin/v1/revocations").Json()["revocations"].empty());
+  std::vector<std::string> actions;
+  for (const auto& line : AdminAudit(5)) actions.push_back(line["action"]);
+  EXPECT_EQ(actions, (std::vector<std::string>{"revoke", "list_revocations", "withdraw", "withdraw", "list_revocations"}));
+}
+
+TEST_F(AdminTest, PeeksARateLimitKeyWithoutChargingIt) {
+  const HttpResponse before = AsAdmin("GET", "/admin/v1/limits/per-subject?subject=alice");
+  ASSERT_EQ(before.status, 200) << before.body;
+  EXPECT_EQ(before.Json()["limit"], 100);
+  EXPECT_EQ(before.Json()["window_s"], 60);
+  EXPECT_EQ(before.Json()["key"], (json{{"subject", "alice"}}));
+  const auto used = before.Json()["used"].get<int>();
+  EXPECT_EQ(AsAdmin("GET", "/admin/v1/limits/per-subject?subject=alice").Json()["used"], used) << "a peek charges nothing";
+  ASSERT_EQ(Mcp(RouteToken("alice")).status, 200);
+  EXPECT_GT(AsAdmin("GET", "/admin/v1/limits/per-subject?subject=alice").Json()["used"].get<int>(), used);
+  const HttpResponse unknown = AsAdmin("GET", "/admin/v1/limits/nope?subject=alice");
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(unknown.Json()["message"], R"(no rate-limit policy named "nope" (configured: per-subject))");
+}
+
+TEST_F(AdminTest, ListsPluginsAndRoutesAndReloads) {
+  const HttpResponse plugins = AsAdmin("GET", "/admin/v1/plugins");
+  ASSERT_EQ(plugins.status, 200);
+  EXPECT_EQ(plugins.Json()["plugins"][0]["file"], "example.so");
+  EXPECT_TRUE(plugins.Json()["plugins"][0]["loaded"].get<bool>());
+  EXPECT_TRUE(plugins.Json()["plugins"][0]["version"].is_string());
+  const HttpResponse routes = AsAdmin("GET", "/admin/v1/routes");
+  ASSERT_EQ(routes.status, 200);
+  EXPECT_EQ(routes.Json()["routes"][0]["path"], "/mcp/example");
+  EXPECT_EQ(routes.Json()["routes"][0]["resource"], "https://gw.test/mcp/example");
+  EXPECT_GT(routes.Json()["routes"][0]["tools"].get<int>(), 0);
+  const HttpResponse reload = AsAdmin("POST", "/admin/v1/reload");
+  ASSERT_EQ(reload.status, 200) << reload.body;
+  EXPECT_EQ(reload.Json(), (json{{"ok", true}, {"steps", {{{"what", "keys"}, {"ok", true}}}}}));
+  EXPECT_TRUE(gateway_->WaitForLog(R"("event":"reloaded")", std::chrono::seconds(5)));
+  EXPECT_EQ(AdminAudit(3)[2]["action"], "reload");
+}
+
+TEST_F(AdminTest, AnswersBadRequestsWithAnExactStatusAndMessage) {
+  const auto expect = [&](const HttpResponse& r, int status, const std::string& error, const std::string& message) {
+    EXPECT_EQ(r.status, status) << r.body;
+    EXPECT_EQ(r.Header("content-type"), "application/json");
+    EXPECT_EQ(r.Json(), (json{{"error", error}, {"message", message}})) << r.body;
+  };
+  expect(AsAdmin("POST", "/admin/v1/revocations", R"({"kind":"token","value":"x"})"), 400, "invalid_request",
+         R"(unknown revocation kind "token": use "jti", "subject" or "client")");
+  expect(AsAdmin("POST", "/admin/v1/revocations", R"({"kind":"jti"})"), 400, "invalid_request",
+         R"("value" is required: the jti to revoke)");
+  expect(AsAdmin("POST", "/admin/v1/revocations", R"({"kind":"jti","value":)"), 400, "invalid_request",
+         "the body is not valid JSON");
+  expect(AsAdmin("POST", "/admin/v1/revocations", R"({"kind":"jti","value":"x","ttl":5})"), 400, "invalid_request",
+         R"(unknown field "ttl": use kind, value, until, before and reason)");
+  const HttpResponse put = AsAdmin("PUT", "/admin/v1/revocations", "{}");
+  expect(put, 405, "method_not_allowed", "PUT is not allowed on /admin/v1/revocations: use GET, POST");
+  EXPECT_EQ(put.Header("allow"), "GET, POST");
+  expect(AsAdmin("POST", "/admin/v1/revocations", R"(["jti"])"), 400,
+         "invalid_request", R"(the body must be a JSON object such as {"kind":"jti","value":"..."})");
+  expect(Request(gateway_->admin_port(), "POST", "/admin/v1/revocations", R"({"kind":"jti","value":"x"})",
+                 {{"Authorization", "Bearer " + admin_token_}, {"Content-Type", "text/plain"}}),
+         415, "unsupported_media_type", "send the body as Content-Type: application/json");
+  expect(AsAdmin("POST", "/admin/v1/revocations", std::string(70 * 1024, ' ')), 413, "payload_too_large",
+         "the body is larger than 65536 bytes");
+  const HttpResponse unknown = AsAdmin("GET", "/admin/v1/tokens");
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(unknown.Json()["error"], "not_found");
+  EXPECT_GE(AdminAudit(7).size(), 7u) << "each refused body is audited";
+  ExpectNotInLog(admin_token_);
+}
+
+TEST_F(AdminTest, TheCliRevokesListsAndWithdrawsWithATokenFile) {
+  const std::string token_file = WriteFile("admin.token", admin_token_);
+  const ProcessResult revoke =
+      RunGateway(Cli({"revoke", "--subject", "carol", "--reason", "left", "--token-file", token_file}));
+  ASSERT_EQ(revoke.exit_code, 0) << revoke.stderr_text;
+  EXPECT_EQ(revoke.stdout_text.rfind("revoked subject carol (tokens issued before ", 0), 0u) << revoke.stdout_text;
+  const ProcessResult list = RunGateway(Cli({"revocations", "--token-file", token_file}));
+  ASSERT_EQ(list.exit_code, 0) << list.stderr_text;
+  EXPECT_EQ(list.stdout_text.rfind("KIND", 0), 0u) << list.stdout_text;
+  EXPECT_NE(list.stdout_text.find("subject  carol"), std::string::npos) << list.stdout_text;
+  const ProcessResult listed_json = RunGateway(Cli({"revocations", "--json", "--token-file", token_file}));
+  ASSERT_EQ(listed_json.exit_code, 0);
+  EXPECT_EQ(json::parse(listed_json.stdout_text)["revocations"][0]["reason"], "left");
+  const ProcessResult withdraw = RunGateway(Cli({"withdraw", "--subject", "carol", "--token-file", token_file}));
+  ASSERT_EQ(withdraw.exit_code, 0) << withdraw.stderr_text;
+  EXPECT_EQ(withdraw.stdout_text, "withdrew the revocation of subject carol\n");
+  const ProcessResult again = RunGateway(Cli({"withdraw", "--subject", "carol", "--token-file", token_file}));
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_EQ(again.stderr_text, "mcp-gateway: withdraw failed (HTTP 404): subject \"carol\" is not revoked\n");
+  ExpectNotInLog(admin_token_);
+}
+
+TEST_F(AdminTest, TheCliNamesTheCredentialTheGatewayRefused) {
+  const std::string route_token_file = WriteFile("route.token", RouteToken("alice"));
+  const ProcessResult r = RunGateway(Cli({"plugins", "--token-file", route_token_file}));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.stderr_text.find("refused the token in " + route_token_file + ": the credential is not valid for the "
+                               "admin API (urn:mcp-gateway:admin)"),
+            std::string::npos)
+      << r.stderr_text;
+  const std::string key_file = WriteFile("admin.key", kAdminApiKey);
+  const ProcessResult with_key = RunGateway(Cli({"routes", "--api-key-file", key_file}));
+  EXPECT_EQ(with_key.exit_code, 0) << with_key.stderr_text;
+  EXPECT_NE(with_key.stdout_text.find("/mcp/example"), std::string::npos);
+}
+
+TEST(AdminCliTest, EveryLevelHasHelp) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"admin", "--help"}, {"admin", "revoke", "--help"}, {"admin", "revocations", "--help"},
+        {"admin", "withdraw", "--help"}, {"admin", "limits", "--help"}, {"admin", "plugins", "--help"},
+        {"admin", "routes", "--help"}, {"admin", "reload", "--help"}, {"api-key", "hash", "--help"}}) {
+    const ProcessResult r = RunGateway(args);
+    EXPECT_EQ(r.exit_code, 0) << args[1];
+    EXPECT_NE(r.stdout_text.find("Usage"), std::string::npos) << r.stdout_text;
+  }
+}
+
+TEST(AdminCliTest, ARefusedConnectionSaysWhichUrlAndThatTheAdminListenerMustBeOn) {
+  TempDir dir;
+  const std::string token_file = dir.path() + "/t";
+  std::ofstream(token_file) << "a.b.c\n";
+  // Port 1 on loopback: nothing listens there.
+  const ProcessResult r =
+      RunGateway({"admin", "revocations", "--url", "http://127.0.0.1:1", "--token-file", token_file});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.stderr_text.rfind("mcp-gateway: cannot reach the admin API at http://127.0.0.1:1 (", 0), 0u)
+      << r.stderr_text;
+  EXPECT_NE(r.stderr_text.find("is the gateway running with its admin listener on"), std::string::npos);
+}
+
+TEST(AdminCliTest, WithoutACredentialItSaysHowToGiveOne) {
+  const ProcessResult r = RunGateway({"admin", "plugins", "--url", "http://127.0.0.1:1"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.stderr_text,
+            "mcp-gateway: no admin credential: pass --token-file FILE, --api-key-file FILE or --dev, or set "
+            "MCP_GATEWAY_ADMIN_TOKEN or MCP_GATEWAY_ADMIN_API_KEY\n");
+}
+
+TEST(AdminCliTest, HashesAnApiKeyForTheConfiguration) {
+  const ProcessResult r = RunGateway({"api-key", "hash"}, std::string(kAdminApiKey) + "\n");
+  EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_EQ(r.stdout_text, std::string("sha256: ") + kAdminApiKeySha256 + "\n");
+  EXPECT_EQ(RunGateway({"api-key", "hash"}, "").exit_code, 2);
+}
+
+}  // namespace
+}  // namespace mcpgw::testing

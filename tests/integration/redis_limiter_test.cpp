@@ -1,0 +1,252 @@
+// The Redis limiter against a real redis-server on a random port, with the
+// gateway's clock injected: boundaries, sliding, several policies, threads
+// through one pipelined connection, NOSCRIPT recovery, and the fail modes
+// while Redis is stopped, with recovery when it comes back.
+#include "audit/audit.h"
+#include "limits/charges.h"
+#include "limits/redis_limiter.h"
+#include "support/redis_server.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <fstream>
+#include <future>
+#include <sstream>
+#include <thread>
+
+namespace mcpgw::limits {
+namespace {
+
+using namespace std::chrono_literals;
+
+config::LimitPolicy Policy(std::string name, uint64_t limit, uint32_t window_s,
+                           std::vector<config::LimitDimension> by = {config::LimitDimension::kSubject},
+                           config::FailMode on_down = config::FailMode::kOpen) {
+  config::LimitPolicy p;
+  p.name = std::move(name);
+  p.limit = limit;
+  p.window_s = window_s;
+  p.by = std::move(by);
+  p.on_redis_down = on_down;
+  return p;
+}
+
+Clock::time_point WindowStart(uint32_t window_s, int64_t index = 29'000'000) {
+  return Clock::time_point(std::chrono::seconds(int64_t{window_s} * index));
+}
+
+RequestFacts Facts(std::string_view subject, std::string_view tenant = "acme") {
+  RequestFacts f;
+  f.route = "memory";
+  f.method = "tools/call";
+  f.tool = "read_graph";
+  f.subject = subject;
+  f.tenant = tenant;
+  return f;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class RedisLimiterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(server_.Start()) << server_.Log();
+    config::Redis cfg;
+    cfg.configured = true;
+    cfg.url = server_.url();
+    cfg.command_timeout_ms = 500;
+    cfg.connect_timeout_ms = 500;
+    cfg.reconnect_min_ms = 20;
+    cfg.reconnect_max_ms = 100;
+    client_ = std::make_unique<redis::Client>(cfg);
+    RedisLimiterOptions options;
+    options.on_store_state = [this](bool healthy) {
+      std::lock_guard lock(mu_);
+      transitions_.push_back(healthy);
+    };
+    limiter_ = std::make_unique<RedisLimiter>(*client_, fallback_, options);
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (client_->state() != redis::State::kConnected && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(5ms);
+    }
+    ASSERT_EQ(client_->state(), redis::State::kConnected);
+  }
+  void TearDown() override {
+    limiter_.reset();
+    client_.reset();
+  }
+
+  Decision Decide(const std::vector<config::LimitPolicy>& policies, const RequestFacts& facts, Clock::time_point now) {
+    std::promise<Decision> promise;
+    auto answer = promise.get_future();
+    limiter_->Decide(ChargesFor(policies, facts), now, [&promise](Decision d) { promise.set_value(std::move(d)); });
+    EXPECT_EQ(answer.wait_for(5s), std::future_status::ready) << "no decision within 5 s";
+    return answer.get();
+  }
+  bool Allow(const std::vector<config::LimitPolicy>& policies, const RequestFacts& facts, Clock::time_point now) {
+    const Decision d = Decide(policies, facts, now);
+    EXPECT_FALSE(d.store_error) << "Redis should have decided";
+    return d.allowed;
+  }
+  std::optional<PolicyState> Peek(const config::LimitPolicy& policy, const RequestFacts& facts, Clock::time_point now) {
+    std::promise<std::optional<PolicyState>> promise;
+    auto answer = promise.get_future();
+    limiter_->Peek(Charge{&policy, KeyFor(policy, facts)}, now,
+                   [&promise](std::optional<PolicyState> s) { promise.set_value(std::move(s)); });
+    EXPECT_EQ(answer.wait_for(5s), std::future_status::ready);
+    return answer.get();
+  }
+  std::vector<bool> transitions() {
+    std::lock_guard lock(mu_);
+    return transitions_;
+  }
+
+  testing::RedisServer server_;
+  std::unique_ptr<redis::Client> client_;
+  LocalLimiter fallback_;
+  std::unique_ptr<RedisLimiter> limiter_;
+  std::mutex mu_;
+  std::vector<bool> transitions_;
+};
+
+TEST_F(RedisLimiterTest, AllowsExactlyTheLimitAndKeepsTwoExpiringCountersPerKey) {
+  const std::vector policies{Policy("per-subject", 100, 60)};
+  const auto t = WindowStart(60) + 5s;
+  for (int i = 0; i < 100; ++i) ASSERT_TRUE(Allow(policies, Facts("alice"), t)) << "request " << i + 1;
+  const Decision refused = Decide(policies, Facts("alice"), t);
+  EXPECT_FALSE(refused.allowed);
+  EXPECT_EQ(refused.denied_by, 0u);
+  EXPECT_EQ(refused.states[0].remaining, 0u);
+  const std::string key = "mcpgw:rl:per-subject:alice:29000000";
+  EXPECT_EQ(server_.Cli("GET", key), "100") << "the refused request was not counted";
+  const long ttl = std::stol(server_.Cli("PTTL", key));
+  EXPECT_GT(ttl, 60'000);
+  EXPECT_LE(ttl, 120'000) << "a counter lives two windows";
+  EXPECT_EQ(server_.Cli("EXISTS", "mcpgw:rl:per-subject:alice:28999999"), "0");
+}
+
+TEST_F(RedisLimiterTest, TheWindowSlidesInsteadOfResetting) {
+  const std::vector policies{Policy("per-subject", 10, 60)};
+  const auto start = WindowStart(60);
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(Allow(policies, Facts("alice"), start + 1s));
+  int passed = 0;
+  while (Allow(policies, Facts("alice"), start + 90s)) ++passed;
+  EXPECT_EQ(passed, 5) << "half-way into the next window the previous ten weigh five";
+  EXPECT_EQ(Peek(policies[0], Facts("alice"), start + 90s)->retry_after, 6s);
+}
+
+TEST_F(RedisLimiterTest, ADeniedRequestChargesNoneOfItsPolicies) {
+  const std::vector policies{Policy("per-subject", 5, 60), Policy("per-tenant", 3, 60, {config::LimitDimension::kTenant})};
+  const auto t = WindowStart(60) + 1s;
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(Allow(policies, Facts("alice", "acme"), t));
+  for (int i = 0; i < 10; ++i) {
+    const Decision d = Decide(policies, Facts("alice", "acme"), t);
+    ASSERT_FALSE(d.allowed);
+    EXPECT_EQ(d.denied_by, 1u);
+  }
+  EXPECT_EQ(server_.Cli("GET", "mcpgw:rl:per-subject:alice:29000000"), "3");
+  EXPECT_TRUE(Allow(policies, Facts("alice", "globex"), t));
+  EXPECT_TRUE(Allow(policies, Facts("alice", "globex"), t));
+  const Decision d = Decide(policies, Facts("alice", "globex"), t);
+  EXPECT_FALSE(d.allowed);
+  EXPECT_EQ(d.denied_by, 0u);
+  EXPECT_EQ(server_.Cli("GET", "mcpgw:rl:per-tenant:globex:29000000"), "2");
+}
+
+TEST_F(RedisLimiterTest, ThreadsHammeringOneKeyGetExactlyTheLimit) {
+  const std::vector policies{Policy("per-subject", 500, 60)};
+  const auto t = WindowStart(60) + 10s;
+  std::atomic<int> allowed{0}, answered{0};
+  std::mutex mu;
+  std::condition_variable cv;
+  constexpr int kThreads = 8, kEach = 250;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&] {
+      for (int j = 0; j < kEach; ++j) {
+        limiter_->Decide(ChargesFor(policies, Facts("alice")), t, [&](Decision d) {
+          if (d.allowed) ++allowed;
+          EXPECT_FALSE(d.store_error);
+          std::lock_guard lock(mu);
+          ++answered;
+          cv.notify_all();
+        });
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::unique_lock lock(mu);
+  ASSERT_TRUE(cv.wait_for(lock, 20s, [&] { return answered.load() == kThreads * kEach; }));
+  EXPECT_EQ(allowed.load(), 500);
+  EXPECT_EQ(server_.Cli("GET", "mcpgw:rl:per-subject:alice:29000000"), "500");
+}
+
+TEST_F(RedisLimiterTest, ReloadsTheScriptAfterScriptFlush) {
+  const std::vector policies{Policy("per-subject", 3, 60)};
+  const auto t = WindowStart(60) + 1s;
+  ASSERT_TRUE(Allow(policies, Facts("alice"), t));
+  ASSERT_EQ(server_.Cli("SCRIPT", "FLUSH"), "OK");
+  ASSERT_EQ(server_.Cli("SCRIPT", "EXISTS", DecisionScript().sha1()), "0");
+  EXPECT_TRUE(Allow(policies, Facts("alice"), t)) << "NOSCRIPT: loaded again and retried";
+  EXPECT_TRUE(Allow(policies, Facts("alice"), t));
+  EXPECT_FALSE(Allow(policies, Facts("alice"), t));
+  EXPECT_TRUE(transitions().empty()) << "a NOSCRIPT is not an outage";
+}
+
+TEST_F(RedisLimiterTest, WhileRedisIsStoppedFailOpenLimitsLocallyAndFailClosedRefuses) {
+  testing::TempDir dir;
+  const std::string audit_file = dir.path() + "/audit.log";
+  ASSERT_EQ(audit::Open(audit_file), "");
+  const std::vector open{Policy("per-subject", 3, 60)};
+  const std::vector closed{Policy("strict", 100, 60, {config::LimitDimension::kSubject}, config::FailMode::kClosed)};
+  const auto t = WindowStart(60) + 1s;
+  ASSERT_TRUE(Allow(open, Facts("alice"), t));
+  server_.Stop();
+
+  // Fail-open: the local limiter decides, and still limits (3 per window).
+  int allowed = 0;
+  for (int i = 0; i < 6; ++i) {
+    const Decision d = Decide(open, Facts("alice"), t);
+    EXPECT_TRUE(d.store_error);
+    EXPECT_TRUE(d.local_fallback);
+    allowed += d.allowed ? 1 : 0;
+  }
+  EXPECT_EQ(allowed, 3);
+  // Fail-closed: refused, and the limiter says the store is why.
+  const Decision refused = Decide(closed, Facts("bob"), t);
+  EXPECT_FALSE(refused.allowed);
+  EXPECT_TRUE(refused.store_error);
+  EXPECT_FALSE(refused.local_fallback);
+  EXPECT_FALSE(limiter_->store_healthy());
+
+  ASSERT_TRUE(server_.Restart()) << server_.Log();
+  // Recovery needs nothing but Redis answering again.
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  Decision back = Decide(closed, Facts("bob"), t);
+  while (back.store_error && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);  // the client reconnects with its backoff
+    back = Decide(closed, Facts("bob"), t);
+  }
+  EXPECT_FALSE(back.store_error);
+  EXPECT_TRUE(back.allowed);
+  EXPECT_TRUE(limiter_->store_healthy());
+  EXPECT_EQ(transitions(), (std::vector<bool>{false, true})) << "one transition each way";
+  audit::Flush();
+  const std::string audit = ReadFile(audit_file);
+  audit::Open("");
+  const auto degraded = audit.find("\"event\":\"rate_limit_store\"");
+  ASSERT_NE(degraded, std::string::npos) << audit;
+  EXPECT_NE(audit.find("\"state\":\"degraded\""), std::string::npos) << audit;
+  EXPECT_NE(audit.find("\"state\":\"healthy\""), std::string::npos) << audit;
+  EXPECT_LT(audit.find("\"state\":\"degraded\""), audit.find("\"state\":\"healthy\""));
+}
+
+}  // namespace
+}  // namespace mcpgw::limits
