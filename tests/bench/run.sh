@@ -67,7 +67,7 @@ mcp_post "$gw_url" "$gw_sid" "$seed" >/dev/null
 # development key, scopes per tool. "warm": one token for every request (the
 # verified-token cache answers); "cold": a cache of one entry and 256 tokens in
 # turn, so every request verifies a signature.
-auth_gateway() { # name cache_entries -> sets ${name}_url ${name}_sid
+auth_gateway() { # name cache_entries [extra yaml] -> sets ${name}_url ${name}_sid
   local name="$1" port metrics
   port=$(free_port); metrics=$(free_port)
   cat > "$work/$name.yaml" <<YAML
@@ -80,6 +80,7 @@ log:
   level: warning
 audit:
   file: $work/$name-audit.jsonl
+${3:-}
 auth:
   cache_entries: $2
   issuers:
@@ -119,6 +120,34 @@ warm_sid=$(auth_session "$warm_url" "$warm_token")
 curl -s -o /dev/null -X POST "$warm_url" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
   -H 'MCP-Protocol-Version: 2025-11-25' -H "Mcp-Session-Id: $warm_sid" -H "Authorization: Bearer $warm_token" -d "$seed"
 auth_gateway cold 1
+# --- the warm gateway again, rate-limited through Redis: every request runs
+# the limiter's Lua script (one policy per subject, a limit never reached).
+redis_port=$(free_port)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
+  --logfile "$work/redis.log" & pids+=($!)
+for _ in $(seq 1 200); do redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG && break; sleep 0.05; done
+auth_gateway limited 100000 "redis:
+  url: redis://127.0.0.1:$redis_port/0
+rate_limits:
+  policies:
+    - name: per-subject
+      by: [subject]
+      limit: 1000000000
+      window_s: 60"
+limited_token=$(mint limited)
+limited_sid=$(auth_session "$limited_url" "$limited_token")
+curl -s -o /dev/null -X POST "$limited_url" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+  -H 'MCP-Protocol-Version: 2025-11-25' -H "Mcp-Session-Id: $limited_sid" -H "Authorization: Bearer $limited_token" -d "$seed"
+# The same script straight from redis-benchmark, same connections, same keys.
+lua=$(sed -n '/R"lua(/,/)lua"/p' "$repo/gateway/src/limits/redis_limiter.cpp" | sed '1d;$d')
+sha=$(redis-cli -p "$redis_port" SCRIPT LOAD "$lua")
+run_redis_benchmark() {
+  local window index elapsed
+  window=60000; index=$(( $(date +%s%3N) / window )); elapsed=$(( $(date +%s%3N) % window ))
+  redis-benchmark -p "$redis_port" -c "$CONNECTIONS" -n $(( 20000 * DURATION )) --csv \
+    EVALSHA "$sha" 2 "mcpgw:rl:per-subject:bench:$index" "mcpgw:rl:per-subject:bench:$((index - 1))" \
+    1 1000000000 "$window" "$elapsed" | awk -F'"' 'NR==2 {print $4 " 0 0"}' >> "$work/redis-benchmark.txt"
+}
 for _ in $(seq 1 256); do mint cold; done > "$work/cold-tokens.txt"
 cold_sid=$(auth_session "$cold_url" "$(head -1 "$work/cold-tokens.txt")")
 
@@ -161,6 +190,8 @@ auth_call() { curl -s -X POST "$1" -H 'Content-Type: application/json' -H 'Accep
   -H 'MCP-Protocol-Version: 2025-11-25' -H "Mcp-Session-Id: $2" -H "Authorization: Bearer $3" -d "$call"; }
 grep -q '"entities"' <<<"$(auth_call "$warm_url" "$warm_sid" "$warm_token")" || { echo "bench: authenticated answer is wrong" >&2; exit 1; }
 grep -q '"entities"' <<<"$(auth_call "$cold_url" "$cold_sid" "$(tail -1 "$work/cold-tokens.txt")")" || { echo "bench: cold answer is wrong" >&2; exit 1; }
+grep -q '"entities"' <<<"$(auth_call "$limited_url" "$limited_sid" "$limited_token")" || { echo "bench: limited answer is wrong" >&2; exit 1; }
+[ -n "$(redis-cli -p "$redis_port" --scan --pattern 'mcpgw:rl:*')" ] || { echo "bench: the limiter wrote nothing to Redis" >&2; exit 1; }
 
 # run_wrk name url session -> appends "rps p50_ms p99_ms" to $work/name.txt
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.3f", v}'; }
@@ -181,6 +212,8 @@ for round in $(seq 1 "$ROUNDS"); do
   run_wrk gateway-search "$gw_url" "$gw_sid" "$search"
   TOKEN="$warm_token" run_wrk auth-warm "$warm_url" "$warm_sid"
   TOKENS_FILE="$work/cold-tokens.txt" run_wrk auth-cold "$cold_url" "$cold_sid"
+  TOKEN="$limited_token" run_wrk auth-limited "$limited_url" "$limited_sid"
+  run_redis_benchmark
   run_wrk reference "$ref_url" "$ref_sid"
 done
 rss_after_kb=$(awk '/VmRSS/{print $2}' /proc/$gw_pid/status)
@@ -189,13 +222,19 @@ median() { sort -n | awk '{a[NR]=$1} END{print (NR%2)? a[(NR+1)/2] : (a[NR/2]+a[
 col() { awk -v c="$2" '{print $c}' "$work/$1.txt" | median; }
 printf '\n%s\n' "tools/call read_graph, $CONNECTIONS connections, ${DURATION}s x $ROUNDS rounds (medians), $(nproc) cores"
 printf '| target | requests/s | p50 ms | p99 ms |\n|---|---:|---:|---:|\n'
-for t in nginx gateway auth-warm auth-cold reference gateway-search; do printf '| %s | %.0f | %s | %s |\n' "$t" "$(col $t 1)" "$(col $t 2)" "$(col $t 3)"; done
-printf '\n(auth-warm: ES256 bearer token, scopes checked, tool calls audited, one token: the verified-token cache answers;\n auth-cold: the same with a one-entry cache and 256 tokens in turn: a signature verification per request;\n gateway-search: tools/call search_nodes, an answer computed on every call)\n' 
+for t in nginx gateway auth-warm auth-cold auth-limited redis-benchmark reference gateway-search; do printf '| %s | %.0f | %s | %s |\n' "$t" "$(col $t 1)" "$(col $t 2)" "$(col $t 3)"; done
+printf '\n(auth-warm: ES256 bearer token, scopes checked, tool calls audited, one token: the verified-token cache answers;\n auth-cold: the same with a one-entry cache and 256 tokens in turn: a signature verification per request;\n auth-limited: auth-warm plus a Redis rate limit (one Lua script per request);\n redis-benchmark: the same limiter script by EVALSHA straight to that Redis, same connections;\n gateway-search: tools/call search_nodes, an answer computed on every call)\n' 
 gw=$(col gateway 1); ngx=$(col nginx 1); ref=$(col reference 1)
 printf '\ngateway / nginx     = %.3f  (target >= 0.25)\n' "$(echo "$gw / $ngx" | bc -l)"
 printf 'gateway / reference = %.1f  (target >= 30)\n' "$(echo "$gw / $ref" | bc -l)"
 warm=$(col auth-warm 1); cold=$(col auth-cold 1)
 printf 'auth-warm / gateway = %.3f  (target >= 0.9)\n' "$(echo "$warm / $gw" | bc -l)"
 printf 'auth-cold / gateway = %.3f\n' "$(echo "$cold / $gw" | bc -l)"
+limited=$(col auth-limited 1); rb=$(col redis-benchmark 1)
+printf 'auth-limited / redis-benchmark of the limiter script = %.3f  (target >= 0.7)\n' "$(echo "$limited / $rb" | bc -l)"
+printf 'auth-limited / reference = %.1f  (target >= 25)\n' "$(echo "$limited / $ref" | bc -l)"
+key=$(redis-cli -p "$redis_port" --scan --pattern 'mcpgw:rl:*' | head -1)
+printf 'Redis memory per active limiter key: %s bytes per counter (MEMORY USAGE), two counters per key and policy\n' \
+  "$(redis-cli -p "$redis_port" MEMORY USAGE "$key")"
 printf 'gateway idle RSS with the memory plugin: %.1f MB at start, %.1f MB after the load (target <= 20 MB)\n' \
   "$(echo "$rss_idle_kb / 1024" | bc -l)" "$(echo "$rss_after_kb / 1024" | bc -l)"
