@@ -130,7 +130,8 @@ TEST(Charges, KeysNameThePolicyAndEscapeOrHashTheValues) {
   EXPECT_EQ(KeyFor(p, f), "p:a%3Ab%20c:-:-") << "no separator or space survives";
   f.subject = "-";
   EXPECT_EQ(KeyFor(p, f), "p:%2D:-:-") << "a literal - is not the missing value";
-  f.subject = std::string(200, 'x');
+  const std::string long_subject(200, 'x');  // RequestFacts holds views: the string must outlive them
+  f.subject = long_subject;
   const std::string key = KeyFor(p, f);
   EXPECT_EQ(key.size(), std::string("p::-:-").size() + 33);
   EXPECT_EQ(key.find(std::string(65, 'x')), std::string::npos) << "long values are hashed";
