@@ -81,6 +81,7 @@ class Client::Impl {
         std::lock_guard lock(mu_);
         state_ = s;
         last_error_ = why;
+        ++state_changes_;
         cb = on_state_;
       }
       if (cb) cb(s);
@@ -159,9 +160,28 @@ class Client::Impl {
     return s;
   }
 
+  // The connection may come up before the caller registers (it starts in
+  // the constructor): tell a late callback the current state once, unless a
+  // change reaches it first.
   void SetOnState(std::function<void(State)> cb) {
-    std::lock_guard lock(mu_);
-    on_state_ = std::move(cb);
+    uint64_t seen = 0;
+    {
+      std::lock_guard lock(mu_);
+      on_state_ = std::move(cb);
+      if (!on_state_ || state_ == State::kConnecting) return;
+      seen = state_changes_;
+    }
+    asio::post(io_, [this, seen] {
+      std::function<void(State)> replay;
+      State s;
+      {
+        std::lock_guard lock(mu_);
+        if (state_changes_ != seen || !on_state_) return;
+        replay = on_state_;
+        s = state_;
+      }
+      replay(s);
+    });
   }
   void SetOnLatency(std::function<void(std::chrono::nanoseconds)> cb) {
     std::lock_guard lock(hooks_mu_);
@@ -231,6 +251,7 @@ class Client::Impl {
 
   mutable std::mutex mu_;
   State state_ = State::kConnecting;
+  uint64_t state_changes_ = 0;
   std::string last_error_;
   std::function<void(State)> on_state_;
   // The per-reply hooks, called under their own lock: a hook may still ask

@@ -98,7 +98,9 @@ class Client {
   // Called on the client's thread at every connection state change.
   // kConnecting holds only until the first attempt ends; after that the
   // state is kConnected or kDown (retrying in the background), and kDown is
-  // reported once per outage, not once per failed attempt.
+  // reported once per outage, not once per failed attempt. A callback set
+  // after the first attempt ended is told the current state once, so it never
+  // misses the connection coming up before it was registered.
   void OnStateChange(std::function<void(State)> callback);
 
   State state() const;
