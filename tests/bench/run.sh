@@ -21,7 +21,8 @@ trap cleanup EXIT
 
 "$repo/scripts/install-deps.sh" >/dev/null
 cmake -S "$repo" -B "$repo/build/bench" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMCPGW_BUILD_TESTS=OFF >/dev/null
-cmake --build "$repo/build/bench" --target mcp-gateway mcpgw_plugin_memory >/dev/null
+cmake --build "$repo/build/bench" --target mcp-gateway mcpgw_plugin_memory >"$work/build.log" 2>&1 \
+  || { tail -40 "$work/build.log" >&2; echo "bench: build failed" >&2; exit 1; }
 
 free_port() { "$node" -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 wait_http() { for _ in $(seq 1 200); do curl -s -o /dev/null "$1" && return 0; sleep 0.05; done; echo "bench: $1 did not come up" >&2; exit 1; }

@@ -59,7 +59,12 @@ std::string KeyPart(std::string_view value) {
       out += kDigits[c >> 4];
       out += kDigits[c & 15];
     }
-    if (out.size() > kMaxPart) return "#" + Hex(crypto::Sha256(value).substr(0, 16));
+    if (out.size() > kMaxPart) {
+      // Built in place: GCC 12's -Wrestrict misfires on `"#" + std::string` at -O3.
+      std::string hashed(1, '#');
+      hashed += Hex(crypto::Sha256(value).substr(0, 16));
+      return hashed;
+    }
   }
   return out;
 }
