@@ -2,13 +2,18 @@
 // Retry-After and RateLimit headers and JSON-RPC error, nothing reaching the
 // plugin for a refused call, X-Forwarded-For believed from a trusted proxy
 // only, the same error over stdio, and Redis behind it (429 through the
-// shared counters; a fail-closed policy answers 503 while Redis is stopped).
+// shared counters; a fail-closed policy answers 503 while Redis is stopped;
+// under load, Redis killed, frozen and its scripts flushed: the fail mode
+// holds, nothing waits past the command timeout, and it all recovers).
 #include "integration/example_gateway.h"
+#include "limits/redis_limiter.h"
 #include "limits/window.h"
 #include "support/redis_server.h"
 
+#include <atomic>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -175,6 +180,166 @@ TEST(RateLimitGateway, CountsInRedisAndAFailClosedPolicyAnswers503WhileRedisIsSt
   }
   EXPECT_EQ(status, 200);
 }
+
+// Requests from several threads, without pause, each answer recorded with
+// the phase it started in and how long it took.
+class Load {
+ public:
+  struct Answer {
+    int phase;
+    int status;
+    std::chrono::milliseconds took;
+  };
+
+  Load(uint16_t port, int threads) {
+    for (int i = 0; i < threads; ++i) {
+      threads_.emplace_back([this, port] {
+        while (!stop_) {
+          const int phase = phase_;
+          const auto start = std::chrono::steady_clock::now();
+          const int status = Echo(port).status;
+          const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+          const std::lock_guard lock(mu_);
+          answers_.push_back({phase, status, took});
+        }
+      });
+    }
+  }
+  ~Load() { Stop(); }
+
+  // Starts phase `phase` and returns once `count` answers of requests that
+  // started in it have arrived (false after 20 s without them).
+  bool Run(int phase, std::size_t count) {
+    phase_ = phase;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (Of(phase).size() >= count) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return false;
+  }
+  std::vector<Answer> Of(int phase) const {
+    const std::lock_guard lock(mu_);
+    std::vector<Answer> out;
+    for (const Answer& a : answers_) {
+      if (a.phase == phase) out.push_back(a);
+    }
+    return out;
+  }
+  void Stop() {
+    stop_ = true;
+    for (auto& t : threads_) {
+      if (t.joinable()) t.join();
+    }
+  }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::atomic<int> phase_{0};
+  mutable std::mutex mu_;
+  std::vector<Answer> answers_;
+  std::vector<std::thread> threads_;
+};
+
+std::map<int, int> StatusCounts(const std::vector<Load::Answer>& answers) {
+  std::map<int, int> counts;
+  for (const auto& a : answers) ++counts[a.status];
+  return counts;
+}
+
+std::chrono::milliseconds Slowest(const std::vector<Load::Answer>& answers) {
+  std::chrono::milliseconds most{0};
+  for (const auto& a : answers) most = std::max(most, a.took);
+  return most;
+}
+
+class RedisFaultsUnderLoad : public ::testing::TestWithParam<std::string> {};
+
+// The limit is never reached: every refusal seen here is the fail mode's.
+TEST_P(RedisFaultsUnderLoad, TheFailModeHoldsNothingHangsPastTheTimeoutAndEverythingRecovers) {
+  const bool closed = GetParam() == "closed";
+  RedisServer redis;
+  ASSERT_TRUE(redis.Start()) << redis.Log();
+  const std::string policies = "    - name: per-subject\n      by: [subject]\n      limit: 100000000\n      window_s: 86400\n"
+                               "      on_redis_down: " + GetParam() + "\n";
+  constexpr int kTimeoutMs = 300;
+  GatewayProcess gateway(LimitedConfig(policies, "",
+                                       "redis:\n  url: " + redis.url() + "\n  command_timeout_ms: " +
+                                           std::to_string(kTimeoutMs) +
+                                           "\n  reconnect_min_ms: 20\n  reconnect_max_ms: 100\n"));
+  ASSERT_TRUE(gateway.Start()) << gateway.Log();
+  // Nothing waits longer than the command timeout for Redis; the rest is
+  // the request itself on a loaded (and maybe sanitized) machine.
+  const auto bound = std::chrono::milliseconds(kTimeoutMs + 2000);
+  const std::string sha = limits::DecisionScript().sha1();
+  const auto counted = [&] {
+    const std::string keys = redis.Cli({"KEYS", "mcpgw:rl:per-subject:*"});
+    if (keys.empty()) return 0LL;
+    const std::string value = redis.Cli({"GET", keys.substr(0, keys.find('\n'))});
+    return value.empty() ? 0LL : std::stoll(value);
+  };
+
+  enum Phase { kUp = 1, kKilled, kRestarted, kFrozen, kThawed, kFlushed };
+  Load load(gateway.port(), 4);
+  ASSERT_TRUE(load.Run(kUp, 40));
+  EXPECT_EQ(StatusCounts(load.Of(kUp)), (std::map<int, int>{{200, static_cast<int>(load.Of(kUp).size())}}));
+
+  redis.Kill();
+  ASSERT_TRUE(load.Run(kKilled, 40));
+  const auto killed = load.Of(kKilled);
+  EXPECT_EQ(StatusCounts(killed), (std::map<int, int>{{closed ? 503 : 200, static_cast<int>(killed.size())}}))
+      << "started after Redis died: every answer is the fail mode's";
+  EXPECT_LT(Slowest(killed), bound);
+  EXPECT_EQ(Counter(gateway.metrics_port(), "mcpgw_rate_limit_store_up", {}), 0);
+
+  ASSERT_TRUE(redis.Restart()) << redis.Log();
+  ASSERT_TRUE(load.Run(kRestarted, 1));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (counted() == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GT(counted(), 0) << "the gateway counts in the restarted Redis again, without a restart of its own";
+
+  redis.Pause();  // sockets open, no answers: only the command timeout ends the wait
+  ASSERT_TRUE(load.Run(kFrozen, 20));
+  redis.Resume();
+  const auto frozen = load.Of(kFrozen);
+  EXPECT_EQ(StatusCounts(frozen), (std::map<int, int>{{closed ? 503 : 200, static_cast<int>(frozen.size())}}))
+      << "started while Redis was frozen: every answer is the fail mode's";
+  EXPECT_LT(Slowest(frozen), bound);
+
+  ASSERT_TRUE(load.Run(kThawed, 1));
+  const auto recovered = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  const long long after_thaw = counted();
+  while (counted() <= after_thaw + 20 && std::chrono::steady_clock::now() < recovered) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GT(counted(), after_thaw + 20) << "counting in Redis resumed after the freeze";
+
+  // Under load the script comes back at once: what shows the flush was met
+  // is Redis's count of NOSCRIPT errors.
+  const auto noscripts = [&] {
+    const std::string stats = redis.Cli({"INFO", "errorstats"});
+    const std::size_t at = stats.find("errorstat_NOSCRIPT:count=");
+    return at == std::string::npos ? 0LL : std::stoll(stats.substr(at + 25));
+  };
+  const long long noscripts_before = noscripts();
+  EXPECT_EQ(redis.Cli({"SCRIPT", "FLUSH"}), "OK");
+  const long long at_flush = counted();
+  ASSERT_TRUE(load.Run(kFlushed, 40));
+  load.Stop();
+  const auto flushed = load.Of(kFlushed);
+  EXPECT_EQ(StatusCounts(flushed), (std::map<int, int>{{200, static_cast<int>(flushed.size())}}))
+      << "NOSCRIPT is answered by loading the script again, invisibly to callers";
+  EXPECT_GT(noscripts(), noscripts_before) << "the gateway met the flushed script";
+  EXPECT_EQ(redis.Cli({"SCRIPT", "EXISTS", sha}), "1");
+  EXPECT_GE(counted(), at_flush + static_cast<long long>(flushed.size()));
+  EXPECT_EQ(Counter(gateway.metrics_port(), "mcpgw_rate_limit_store_up", {}), 1);
+  EXPECT_EQ(Echo(gateway.port()).status, 200) << "the gateway is alive and serving:\n" << gateway.Log();
+}
+
+INSTANTIATE_TEST_SUITE_P(FailMode, RedisFaultsUnderLoad, ::testing::Values("open", "closed"),
+                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param == "open" ? "FailOpen" : "FailClosed"; });
 
 }  // namespace
 }  // namespace mcpgw::testing
