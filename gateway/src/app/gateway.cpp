@@ -313,8 +313,13 @@ void Gateway::BuildRateLimits(pipeline::Pipeline& pipeline, bool post_to_io) {
   if (redis_) {
     limits::RedisLimiterOptions redis_options;
     if (post_to_io) {
-      // Decisions continue on the I/O threads, never on the Redis client's.
-      redis_options.post = [this](std::function<void()> work) { boost::asio::post(io_.Next(), std::move(work)); };
+      // A decision continues on the I/O thread that asked for it (any I/O
+      // thread when asked from elsewhere), never on the Redis client's.
+      redis_options.resume_here = [this]() -> limits::Resume {
+        boost::asio::io_context* here = transport::IoPool::Current();
+        if (here == nullptr) here = &io_.Next();
+        return [here](std::function<void()> work) { boost::asio::post(*here, std::move(work)); };
+      };
     }
     redis_options.on_store_state = [m = metrics_.get()](bool healthy) { m->RecordRateLimitStore(healthy); };
     redis_limiter_ = std::make_unique<limits::RedisLimiter>(*redis_, *local_limiter_, std::move(redis_options));

@@ -108,7 +108,8 @@ void RedisLimiter::Run(std::vector<Charge> charges, Clock::time_point now, bool 
 void RedisLimiter::Decide(std::vector<Charge> charges, Clock::time_point now, std::function<void(Decision)> done) {
   if (charges.empty()) return done(Decision{});
   Run(std::move(charges), now, true,
-      [this, now, done = std::move(done)](const std::vector<Charge>& cs, const redis::Result& r) mutable {
+      [this, now, resume = ResumeHere(), done = std::move(done)](const std::vector<Charge>& cs,
+                                                                 const redis::Result& r) mutable {
         Decision d;
         if (auto answer = ParseAnswer(r, cs.size())) {
           MarkHealthy(true, "");
@@ -123,7 +124,7 @@ void RedisLimiter::Decide(std::vector<Charge> charges, Clock::time_point now, st
           MarkHealthy(false, WhyFailed(r));
           d = DecideWithoutStore(cs, now);
         }
-        Finish([d = std::move(d), done = std::move(done)]() mutable { done(std::move(d)); });
+        Finish(resume, [d = std::move(d), done = std::move(done)]() mutable { done(std::move(d)); });
       });
 }
 
@@ -149,7 +150,8 @@ Decision RedisLimiter::DecideWithoutStore(const std::vector<Charge>& charges, Cl
 void RedisLimiter::Peek(Charge charge, Clock::time_point now, std::function<void(std::optional<PolicyState>)> done) {
   std::vector<Charge> one{std::move(charge)};
   Run(std::move(one), now, false,
-      [this, now, done = std::move(done)](const std::vector<Charge>& cs, const redis::Result& r) mutable {
+      [this, now, resume = ResumeHere(), done = std::move(done)](const std::vector<Charge>& cs,
+                                                                 const redis::Result& r) mutable {
         std::optional<PolicyState> state;
         if (auto answer = ParseAnswer(r, 1)) {
           MarkHealthy(true, "");
@@ -158,12 +160,12 @@ void RedisLimiter::Peek(Charge charge, Clock::time_point now, std::function<void
         } else {
           MarkHealthy(false, WhyFailed(r));
         }
-        Finish([state = std::move(state), done = std::move(done)]() mutable { done(std::move(state)); });
+        Finish(resume, [state = std::move(state), done = std::move(done)]() mutable { done(std::move(state)); });
       });
 }
 
-void RedisLimiter::Finish(std::function<void()> work) {
-  if (options_.post) return options_.post(std::move(work));
+void RedisLimiter::Finish(const Resume& resume, std::function<void()> work) {
+  if (resume) return resume(std::move(work));
   work();
 }
 

@@ -24,10 +24,16 @@
 
 namespace mcpgw::limits {
 
+// Runs a piece of work on some thread (posts it there).
+using Resume = std::function<void(std::function<void()>)>;
+
 struct RedisLimiterOptions {
-  // Where `done` runs: posted through this (the I/O threads) so no request
-  // work runs on the Redis client's thread; null: on that thread.
-  std::function<void(std::function<void()>)> post;
+  // Where `done` runs. Called on the thread that asks for a decision, it
+  // returns how to get back to that thread (its I/O context), so no request
+  // work runs on the Redis client's thread and the answer is written where
+  // the request's connection lives, without a second hop. Null: `done` runs
+  // on the Redis client's thread.
+  std::function<Resume()> resume_here;
   // Called at each transition: true when Redis answers again, false when it stopped.
   std::function<void(bool healthy)> on_store_state;
 };
@@ -52,7 +58,8 @@ class RedisLimiter final : public Limiter {
            std::function<void(const std::vector<Charge>&, const redis::Result&)> on_reply);
   // Each policy's on_redis_down, applied when Redis could not answer.
   Decision DecideWithoutStore(const std::vector<Charge>& charges, Clock::time_point now);
-  void Finish(std::function<void()> work);
+  Resume ResumeHere() const { return options_.resume_here ? options_.resume_here() : Resume(); }
+  static void Finish(const Resume& resume, std::function<void()> work);
   void MarkHealthy(bool healthy, std::string_view reason);
 
   redis::Client& client_;

@@ -108,8 +108,10 @@ class Client::Impl {
     thread_.join();
   }
 
-  void Command(std::vector<std::string> args, Callback done) {
-    asio::post(io_, [c = commands_, command = FormatCommand(args), done = std::move(done)]() mutable {
+  void Command(std::vector<std::string> args, Callback done) { SendFormatted(FormatCommand(args), std::move(done)); }
+
+  void SendFormatted(std::string command, Callback done) {
+    asio::post(io_, [c = commands_, command = std::move(command), done = std::move(done)]() mutable {
       c->Send(std::move(command), std::move(done));
     });
   }
@@ -119,8 +121,9 @@ class Client::Impl {
     call.insert(call.end(), std::make_move_iterator(keys.begin()), std::make_move_iterator(keys.end()));
     call.insert(call.end(), std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
     std::string evalsha = FormatCommand(call);
-    Command(std::move(call), [this, evalsha = std::move(evalsha), source = script.source(),
-                              done = std::move(done)](Result r) mutable {
+    std::string first = evalsha;  // formatted once; the copy is kept for a NOSCRIPT retry
+    SendFormatted(std::move(first), [this, evalsha = std::move(evalsha), source = script.source(),
+                                     done = std::move(done)](Result r) mutable {
       if (r.status != Result::Status::kOk || !r.value.is_error() || !r.value.text.starts_with("NOSCRIPT")) {
         return done(std::move(r));
       }

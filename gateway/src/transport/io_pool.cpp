@@ -6,6 +6,15 @@
 #include <thread>
 
 namespace mcpgw::transport {
+namespace {
+thread_local boost::asio::io_context* current = nullptr;
+
+void RunAsCurrent(boost::asio::io_context& context) {
+  current = &context;
+  context.run();
+  current = nullptr;
+}
+}  // namespace
 
 IoPool::IoPool(unsigned threads) {
   if (threads == 0) threads = 1;
@@ -19,13 +28,15 @@ IoPool::IoPool(unsigned threads) {
 
 boost::asio::io_context& IoPool::Next() { return *contexts_[next_.fetch_add(1) % contexts_.size()]; }
 
+boost::asio::io_context* IoPool::Current() { return current; }
+
 void IoPool::Run() {
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < contexts_.size(); ++i) {
-    threads.emplace_back([this, i] { contexts_[i]->run(); });
+    threads.emplace_back([this, i] { RunAsCurrent(*contexts_[i]); });
     pthread_setname_np(threads.back().native_handle(), ("io-" + std::to_string(i)).c_str());
   }
-  contexts_[0]->run();
+  RunAsCurrent(*contexts_[0]);
   for (auto& t : threads) t.join();
 }
 

@@ -20,6 +20,8 @@ class IoPool {
   boost::asio::io_context& control() { return *contexts_[0]; }
   // The context for the next connection.
   boost::asio::io_context& Next();
+  // The context the calling thread runs, or null on a thread of no pool.
+  static boost::asio::io_context* Current();
 
   // Runs every context (context 0 on the calling thread) until Stop.
   void Run();
