@@ -12,8 +12,10 @@ apt_packages=(
   build-essential cmake ninja-build pkg-config
   libboost1.74-dev libboost-system1.74-dev libssl-dev nlohmann-json3-dev libsimdjson-dev zlib1g-dev
   libyaml-cpp-dev prometheus-cpp-dev libcli11-dev libhiredis-dev
+  # plugins: git (libgit2) and vector (hnswlib, header-only)
+  libgit2-dev libhnswlib-dev
   # tests
-  libgtest-dev libgmock-dev json-schema-test-suite curl procps openssl
+  libgtest-dev libgmock-dev json-schema-test-suite curl procps openssl git
   # the tests start their own redis-server on random ports; a system Redis
   # service the package may start is never used
   redis-server redis-tools

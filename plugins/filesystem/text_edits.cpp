@@ -1,0 +1,120 @@
+#include "text_edits.h"
+
+#include <algorithm>
+
+namespace mcpgw::filesystem {
+namespace {
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::string_view LeadingSpace(std::string_view s) {
+  size_t n = 0;
+  while (n < s.size() && IsSpace(s[n])) ++n;
+  return s.substr(0, n);
+}
+
+std::vector<std::string> SplitOnNewline(std::string_view text) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  for (;;) {
+    const size_t newline = text.find('\n', start);
+    lines.emplace_back(text.substr(start, newline - start));
+    if (newline == std::string_view::npos) return lines;
+    start = newline + 1;
+  }
+}
+
+std::string JoinLines(const std::vector<std::string>& lines) {
+  std::string text;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (i > 0) text.push_back('\n');
+    text += lines[i];
+  }
+  return text;
+}
+
+// The lines of `replacement` indented like the match they replace: the
+// first takes the indentation found in the file, later ones keep their
+// indentation relative to oldText's.
+std::vector<std::string> Reindent(const std::vector<std::string>& old_lines, std::string_view found_indent,
+                                  std::string_view replacement) {
+  std::vector<std::string> lines = SplitOnNewline(replacement);
+  for (size_t j = 0; j < lines.size(); ++j) {
+    const std::string_view line = lines[j];
+    const std::string_view body = line.substr(LeadingSpace(line).size());
+    if (j == 0) {
+      lines[j] = std::string(found_indent) + std::string(body);
+      continue;
+    }
+    const std::string_view old_indent = j < old_lines.size() ? LeadingSpace(old_lines[j]) : std::string_view();
+    const std::string_view new_indent = LeadingSpace(line);
+    if (old_indent.empty() || new_indent.empty()) continue;
+    const size_t extra = new_indent.size() > old_indent.size() ? new_indent.size() - old_indent.size() : 0;
+    lines[j] = std::string(found_indent) + std::string(extra, ' ') + std::string(body);
+  }
+  return lines;
+}
+
+// Replaces the first run of lines matching `old_text` up to whitespace.
+bool ReplaceLooseMatch(std::string& text, const std::string& old_text, const std::string& new_text) {
+  const std::vector<std::string> old_lines = SplitOnNewline(old_text);
+  std::vector<std::string> lines = SplitOnNewline(text);
+  if (old_lines.size() > lines.size()) return false;
+  for (size_t i = 0; i + old_lines.size() <= lines.size(); ++i) {
+    const bool match = std::equal(old_lines.begin(), old_lines.end(), lines.begin() + static_cast<ptrdiff_t>(i),
+                                  [](const std::string& a, const std::string& b) { return Trim(a) == Trim(b); });
+    if (!match) continue;
+    const std::vector<std::string> replacement = Reindent(old_lines, LeadingSpace(lines[i]), new_text);
+    lines.erase(lines.begin() + static_cast<ptrdiff_t>(i), lines.begin() + static_cast<ptrdiff_t>(i + old_lines.size()));
+    lines.insert(lines.begin() + static_cast<ptrdiff_t>(i), replacement.begin(), replacement.end());
+    text = JoinLines(lines);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string NormalizeLineEndings(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;
+    out.push_back(text[i]);
+  }
+  return out;
+}
+
+EditOutcome ApplyTextEdits(std::string_view file_text, const std::vector<TextEdit>& edits) {
+  EditOutcome outcome;
+  outcome.original = NormalizeLineEndings(file_text);
+  outcome.edited = outcome.original;
+  for (const TextEdit& edit : edits) {
+    const std::string old_text = NormalizeLineEndings(edit.old_text);
+    const std::string new_text = NormalizeLineEndings(edit.new_text);
+    if (const size_t at = outcome.edited.find(old_text); at != std::string::npos) {
+      outcome.edited.replace(at, old_text.size(), new_text);
+      continue;
+    }
+    if (!ReplaceLooseMatch(outcome.edited, old_text, new_text)) {
+      outcome.failure = "Could not find exact match for edit:\n" + edit.old_text;
+      return outcome;
+    }
+  }
+  return outcome;
+}
+
+std::string FencedDiff(std::string_view diff) {
+  size_t ticks = 3;
+  while (diff.find(std::string(ticks, '`')) != std::string_view::npos) ++ticks;
+  const std::string fence(ticks, '`');
+  return fence + "diff\n" + std::string(diff) + fence + "\n\n";
+}
+
+}  // namespace mcpgw::filesystem
