@@ -1,11 +1,13 @@
 #include "config/state_sections.h"
 
 #include "net/cidr.h"
+#include "redis/endpoint.h"
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <set>
+#include <variant>
 
 namespace mcpgw::config {
 namespace {
@@ -58,95 +60,16 @@ std::string_view LimitDimensionName(LimitDimension d) {
   return "?";
 }
 
-bool IsValidRedisUrl(const std::string& url, std::string* why) {
-  auto digits = [](std::string_view s, unsigned max) {
-    unsigned v = 0;
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    return !s.empty() && ec == std::errc() && end == s.data() + s.size() && v <= max;
-  };
-  if (url.rfind("unix://", 0) == 0) {
-    const std::string rest = url.substr(7);
-    const auto q = rest.find('?');
-    const std::string path = rest.substr(0, q);
-    if (path.empty() || path[0] != '/') {
-      *why = "a unix URL names an absolute socket path: unix:///run/redis/redis.sock";
-      return false;
-    }
-    if (q != std::string::npos) {
-      const std::string query = rest.substr(q + 1);
-      if (query.rfind("db=", 0) != 0 || !digits(std::string_view(query).substr(3), 15)) {
-        *why = "the only query a unix URL takes is db=<0..15>";
-        return false;
-      }
-    }
-    return true;
-  }
-  std::string rest;
-  if (url.rfind("redis://", 0) == 0) {
-    rest = url.substr(8);
-  } else if (url.rfind("rediss://", 0) == 0) {
-    rest = url.substr(9);
-  } else {
-    *why = "must start with redis://, rediss:// (TLS) or unix://";
-    return false;
-  }
-  if (rest.find('@') != std::string::npos) {
-    *why = "must not hold credentials: give username and password_file or password_env instead";
-    return false;
-  }
-  const auto slash = rest.find('/');
-  std::string hostport = rest.substr(0, slash);
-  if (slash != std::string::npos && !digits(std::string_view(rest).substr(slash + 1), 15)) {
-    *why = "the path is the database number, 0 to 15 (redis://host:6379/0)";
-    return false;
-  }
-  if (hostport.empty()) {
-    *why = "names no host";
-    return false;
-  }
-  std::string port;
-  if (hostport[0] == '[') {
-    const auto close = hostport.find(']');
-    if (close == std::string::npos) {
-      *why = "has an unclosed [ in the host";
-      return false;
-    }
-    if (close + 1 < hostport.size()) {
-      if (hostport[close + 1] != ':') {
-        *why = "has something other than :port after the host";
-        return false;
-      }
-      port = hostport.substr(close + 2);
-    }
-  } else if (const auto colon = hostport.rfind(':'); colon != std::string::npos) {
-    port = hostport.substr(colon + 1);
-    if (colon == 0) {
-      *why = "names no host";
-      return false;
-    }
-  }
-  if (hostport.find(':') != std::string::npos && hostport[0] != '[' && !digits(port, 65535)) {
-    *why = "port must be a number from 1 to 65535";
-    return false;
-  }
-  if (!port.empty() && (!digits(port, 65535) || port == "0")) {
-    *why = "port must be a number from 1 to 65535";
-    return false;
-  }
-  return true;
-}
-
 void ReadRedis(YamlReader& r, const YAML::Node& node, Redis* out) {
   if (!node || !r.ExpectMap(node, "redis")) return;
   out->configured = true;
   r.RejectUnknownKeys(node, "redis", {"url", "username", "password_file", "password_env", "tls", "connect_timeout_ms",
                                       "command_timeout_ms", "reconnect_min_ms", "reconnect_max_ms", "key_prefix"});
   r.String(node, "redis", "url", &out->url);
-  std::string why;
   if (out->url.empty()) {
     r.Fail("redis.url", "is required (redis://host:6379/0, rediss://host:6380 or unix:///path/redis.sock)");
-  } else if (!IsValidRedisUrl(out->url, &why)) {
-    r.Fail("redis.url", why);
+  } else if (const auto parsed = redis::ParseEndpoint(out->url); std::holds_alternative<std::string>(parsed)) {
+    r.Fail("redis.url", std::get<std::string>(parsed));  // the client parses it again the same way when it starts
   }
   r.String(node, "redis", "username", &out->username);
   r.String(node, "redis", "password_file", &out->password_file);

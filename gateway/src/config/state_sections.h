@@ -16,7 +16,4 @@ void ReadAdmin(YamlReader& reader, const YAML::Node& node, Admin* out);
 // Checks server.trusted_proxies (each a CIDR or an address).
 void CheckTrustedProxies(YamlReader& reader, const std::vector<std::string>& proxies);
 
-// Whether `url` is a Redis URL the gateway can use; `why` says what is wrong.
-bool IsValidRedisUrl(const std::string& url, std::string* why);
-
 }  // namespace mcpgw::config

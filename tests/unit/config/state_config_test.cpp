@@ -33,10 +33,9 @@ TEST(RedisConfig, ReadsUrlCredentialSourceTimeoutsAndResolvesFiles) {
 }
 
 TEST(RedisConfig, AcceptsTheThreeUrlForms) {
-  std::string why;
-  for (const char* url : {"redis://127.0.0.1:6379/0", "redis://localhost", "redis://[::1]:6379", "rediss://r.example:6380",
-                          "unix:///run/redis/redis.sock", "unix:///tmp/r.sock?db=3"}) {
-    EXPECT_TRUE(IsValidRedisUrl(url, &why)) << url << ": " << why;
+  for (const std::string url : {"redis://127.0.0.1:6379/0", "redis://localhost", "redis://[::1]:6379",
+                                "rediss://r.example:6380", "unix:///run/redis/redis.sock", "unix:///tmp/r.sock?db=3"}) {
+    EXPECT_EQ(Ok("redis:\n  url: \"" + url + "\"\n").redis.url, url);
   }
 }
 
@@ -44,17 +43,18 @@ TEST(RedisConfig, RefusesUrlsWithCredentialsOrThatItCannotUse) {
   const std::pair<const char*, const char*> cases[] = {
       {"redis://user:pw@host:6379", "must not hold credentials"},
       {"http://host:6379", "must start with redis://"},
-      {"redis://host:0", "port must be"},
-      {"redis://host:99999", "port must be"},
+      {"redis://host:0", "port that is not a number from 1 to 65535"},
+      {"redis://host:99999", "port that is not a number from 1 to 65535"},
       {"redis://host:6379/16", "database number"},
       {"redis://:6379", "names no host"},
       {"unix://relative.sock", "absolute socket path"},
       {"unix:///tmp/r.sock?timeout=3", "db=<0..15>"},
   };
   for (const auto& [url, message] : cases) {
-    std::string why;
-    EXPECT_FALSE(IsValidRedisUrl(url, &why)) << url;
-    EXPECT_NE(why.find(message), std::string::npos) << url << ": " << why;
+    const std::vector<std::string> errors = Errors("redis:\n  url: \"" + std::string(url) + "\"\n");
+    ASSERT_EQ(errors.size(), 1u) << url;
+    EXPECT_EQ(errors[0].rfind("redis.url: ", 0), 0u) << errors[0];
+    EXPECT_NE(errors[0].find(message), std::string::npos) << url << ": " << errors[0];
   }
   EXPECT_TRUE(HasError(Errors("redis:\n  url: redis://u:p@h\n"), "redis.url: must not hold credentials"));
   EXPECT_TRUE(HasError(Errors("redis:\n  password_env: X\n"), "redis.url: is required"));
