@@ -1,111 +1,50 @@
-// filesystem.so through the C ABI, the way the gateway loads it. The host
-// here is a recording fake, because the gateway's own plugin host is not
-// part of this test binary; it implements the whole mcpgw_host_api table.
-#include <dlfcn.h>
+// filesystem.so through the C ABI, the way the gateway loads it, with the
+// recording fake host of support/plugin_harness.h.
 #include <gtest/gtest.h>
-#include <mcpgw/plugin.h>
 
 #include <string>
 
 #include "filesystem_test_support.h"
-
-struct mcpgw_call {
-  std::string result;
-  std::string error;
-};
-
-struct mcpgw_host {};
+#include "support/plugin_harness.h"
 
 namespace mcpgw::filesystem::testing {
 namespace {
 
-void SetResult(mcpgw_call* call, const char* text, size_t len) { call->result.assign(text, len); }
-void SetError(mcpgw_call* call, const char* text, size_t len) { call->error.assign(text, len); }
-int Cancelled(const mcpgw_call*) { return 0; }
-int NoWait(const mcpgw_call*) { return 0; }
-void Progress(mcpgw_call*, double, double, const char*, size_t) {}
-void Log(mcpgw_call*, mcpgw_log_level, const char*, const char*, size_t) {}
-void HostLog(mcpgw_host*, mcpgw_log_level, const char*, size_t) {}
-void ListChanged(mcpgw_host*, mcpgw_list_kind) { ADD_FAILURE() << "the filesystem plugin's lists never change"; }
-void ResourceUpdated(mcpgw_host*, const char*, size_t) { ADD_FAILURE() << "the filesystem plugin has no resources"; }
-
-constexpr mcpgw_host_api kHostApi = {
-    sizeof(mcpgw_host_api), MCPGW_PLUGIN_ABI_VERSION, &SetResult, &SetError, &Cancelled, &Progress, &Log, &HostLog,
-    &ListChanged,           &ResourceUpdated,          &NoWait};
-
-mcpgw_str Str(const std::string& s) { return mcpgw_str{s.data(), s.size()}; }
+using mcpgw::testing::LoadedPlugin;
+using Answer = LoadedPlugin::Answer;
 
 class FilesystemPluginTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    library_ = ::dlopen(FILESYSTEM_PLUGIN_PATH, RTLD_NOW | RTLD_LOCAL);
-    ASSERT_NE(library_, nullptr) << ::dlerror();
-    auto entry = reinterpret_cast<mcpgw_plugin_entry_fn>(::dlsym(library_, MCPGW_PLUGIN_ENTRY_SYMBOL));
-    ASSERT_NE(entry, nullptr);
-    plugin_ = entry();
-  }
+  void SetUp() override { ASSERT_TRUE(plugin_.loaded()); }
   void TearDown() override {
-    if (instance_ != nullptr) plugin_->destroy(instance_);
-    if (library_ != nullptr) ::dlclose(library_);
+    const std::lock_guard lock(plugin_.host().mutex);
+    EXPECT_EQ(plugin_.host().list_changes, 0) << "the filesystem plugin's lists never change";
+    EXPECT_TRUE(plugin_.host().updated_uris.empty()) << "the filesystem plugin has no resources";
   }
 
-  std::string Create(const json& config) {
-    const std::string name = "files", data_dir = tree_.base(), text = config.dump();
-    const mcpgw_plugin_init init{sizeof(mcpgw_plugin_init), &kHostApi, &host_, Str(name), Str(text), Str(data_dir)};
-    char error[512] = "";
-    const mcpgw_status status = plugin_->create(&init, &instance_, error, sizeof error);
-    if (status != MCPGW_OK) instance_ = nullptr;
-    return status == MCPGW_OK ? std::string() : std::string(error);
-  }
+  std::string Create(const json& config) { return plugin_.Create("files", config.dump(), tree_.base()); }
   json RootConfig(bool read_only = false) const {
     return json{{"roots", {{{"name", "ws"}, {"path", tree_.root()}}}}, {"read_only", read_only}};
   }
-
-  struct Answer {
-    mcpgw_status status;
-    json result;
-    std::string error;
-  };
-  Answer CallTool(const std::string& tool, const json& arguments) {
-    const std::string subject = "user", tenant = "t", args = arguments.dump();
-    mcpgw_principal principal{};
-    principal.struct_size = sizeof principal;
-    principal.subject = Str(subject);
-    principal.tenant = Str(tenant);
-    mcpgw_call call;
-    const mcpgw_status status = plugin_->call_tool(instance_, &call, &principal, Str(tool), Str(args));
-    return Answer{status, call.result.empty() ? json() : json::parse(call.result), call.error};
-  }
-  std::vector<std::string> ToolNames() {
-    const std::string subject = "u", tenant = "t";
-    mcpgw_principal principal{};
-    principal.struct_size = sizeof principal;
-    mcpgw_call call;
-    EXPECT_EQ(plugin_->list_tools(instance_, &call, &principal), MCPGW_OK);
-    std::vector<std::string> names;
-    const json listed = json::parse(call.result);
-  for (const json& tool : listed.at("tools")) names.push_back(tool.at("name"));
-    return names;
-  }
+  Answer CallTool(const std::string& tool, const json& arguments) { return plugin_.CallTool(tool, arguments, "t"); }
+  std::vector<std::string> ToolNames() { return plugin_.ToolNames(); }
 
   TempTree tree_;
-  mcpgw_host host_;
-  void* library_ = nullptr;
-  const mcpgw_plugin* plugin_ = nullptr;
-  void* instance_ = nullptr;
+  LoadedPlugin plugin_{FILESYSTEM_PLUGIN_PATH};
+  const mcpgw_plugin* plugin() const { return &plugin_.descriptor(); }
 };
 
 TEST_F(FilesystemPluginTest, DescriptorDeclaresAbi1ThreadSafeToolsOnly) {
-  EXPECT_EQ(plugin_->abi_version, MCPGW_PLUGIN_ABI_VERSION);
-  EXPECT_STREQ(plugin_->name, "filesystem");
-  EXPECT_EQ(plugin_->flags, MCPGW_PLUGIN_THREAD_SAFE);  // every call does I/O: no no-wait calls
-  EXPECT_NE(plugin_->call_tool, nullptr);
-  EXPECT_EQ(plugin_->read_resource, nullptr);
-  EXPECT_EQ(plugin_->get_prompt, nullptr);
+  EXPECT_EQ(plugin()->abi_version, MCPGW_PLUGIN_ABI_VERSION);
+  EXPECT_STREQ(plugin()->name, "filesystem");
+  EXPECT_EQ(plugin()->flags, MCPGW_PLUGIN_THREAD_SAFE);  // every call does I/O: no no-wait calls
+  EXPECT_NE(plugin()->call_tool, nullptr);
+  EXPECT_EQ(plugin()->read_resource, nullptr);
+  EXPECT_EQ(plugin()->get_prompt, nullptr);
 }
 
 TEST_F(FilesystemPluginTest, ExportsOnlyTheEntryPoint) {
-  EXPECT_EQ(::dlsym(library_, "_ZN5mcpgw10filesystem9GlobMatchESt17basic_string_viewIcSt11char_traitsIcEES4_"), nullptr);
+  EXPECT_EQ(::dlsym(plugin_.library(), "_ZN5mcpgw10filesystem9GlobMatchESt17basic_string_viewIcSt11char_traitsIcEES4_"), nullptr);
 }
 
 TEST_F(FilesystemPluginTest, ListsTheReferenceToolsInOrder) {

@@ -1,141 +1,60 @@
-// memory.so through the C ABI, the way the gateway loads it. The host here
-// is a recording fake, because the gateway's own plugin host is not part of
-// this test binary; it implements the whole mcpgw_host_api table.
-#include <dlfcn.h>
+// memory.so through the C ABI, the way the gateway loads it, with the
+// recording fake host of support/plugin_harness.h.
 #include <gtest/gtest.h>
-#include <mcpgw/plugin.h>
 
-#include <mutex>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "storage_test_support.h"
-
-struct mcpgw_call {
-  std::string result;
-  std::string error;
-  bool nowait = false;
-};
-
-struct mcpgw_host {
-  std::mutex mutex;
-  std::vector<std::string> updated_uris;
-  std::vector<std::string> log_lines;
-};
+#include "support/plugin_harness.h"
 
 namespace mcpgw::memory {
 namespace {
 
 using namespace testing;  // NOLINT: test helpers
 using nlohmann::json;
-
-void SetResult(mcpgw_call* call, const char* text, size_t len) { call->result.assign(text, len); }
-void SetError(mcpgw_call* call, const char* text, size_t len) { call->error.assign(text, len); }
-int Cancelled(const mcpgw_call*) { return 0; }
-int NoWait(const mcpgw_call* call) { return call->nowait ? 1 : 0; }
-void Progress(mcpgw_call*, double, double, const char*, size_t) {}
-void Log(mcpgw_call*, mcpgw_log_level, const char*, const char*, size_t) {}
-void HostLog(mcpgw_host* host, mcpgw_log_level, const char* text, size_t len) {
-  std::lock_guard lock(host->mutex);
-  host->log_lines.emplace_back(text, len);
-}
-void ListChanged(mcpgw_host*, mcpgw_list_kind) { ADD_FAILURE() << "the memory plugin's lists never change"; }
-void ResourceUpdated(mcpgw_host* host, const char* uri, size_t len) {
-  std::lock_guard lock(host->mutex);
-  host->updated_uris.emplace_back(uri, len);
-}
-
-constexpr mcpgw_host_api kHostApi = {
-    sizeof(mcpgw_host_api), MCPGW_PLUGIN_ABI_VERSION, &SetResult, &SetError, &Cancelled, &Progress, &Log, &HostLog,
-    &ListChanged,           &ResourceUpdated,          &NoWait};
-
-// A view of `s`, which must outlive the view.
-mcpgw_str Str(const std::string& s) { return mcpgw_str{s.data(), s.size()}; }
-
-// What the host passes for a caller: who, and whose data; nothing else set.
-mcpgw_principal PrincipalOf(const std::string& subject, const std::string& tenant) {
-  mcpgw_principal p{};
-  p.struct_size = sizeof(mcpgw_principal);
-  p.subject = Str(subject);
-  p.tenant = Str(tenant);
-  return p;
-}
+using mcpgw::testing::LoadedPlugin;
+using Answer = LoadedPlugin::Answer;
 
 class PluginTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    library_ = ::dlopen(MEMORY_PLUGIN_PATH, RTLD_NOW | RTLD_LOCAL);
-    ASSERT_NE(library_, nullptr) << ::dlerror();
-    auto entry = reinterpret_cast<mcpgw_plugin_entry_fn>(::dlsym(library_, MCPGW_PLUGIN_ENTRY_SYMBOL));
-    ASSERT_NE(entry, nullptr);
-    plugin_ = entry();
-  }
-  void TearDown() override {
-    if (instance_ != nullptr) plugin_->destroy(instance_);
-    if (library_ != nullptr) ::dlclose(library_);
-  }
+  void SetUp() override { ASSERT_TRUE(plugin_.loaded()); }
 
   // Creates the instance; returns the error text when create fails.
-  std::string Create(const std::string& config = "{}") {
-    const std::string name = "memory", data_dir = dir_.path();
-    const mcpgw_plugin_init init{sizeof(mcpgw_plugin_init), &kHostApi, &host_, Str(name), Str(config), Str(data_dir)};
-    char error[512] = "";
-    const mcpgw_status status = plugin_->create(&init, &instance_, error, sizeof error);
-    if (status != MCPGW_OK) instance_ = nullptr;
-    return status == MCPGW_OK ? std::string() : std::string(error);
-  }
-
-  struct Answer {
-    mcpgw_status status;
-    json result;
-    std::string error;
-  };
+  std::string Create(const std::string& config = "{}") { return plugin_.Create("memory", config, dir_.path()); }
 
   Answer CallTool(const std::string& tool, const json& arguments, const std::string& tenant = "tenant-a",
                   bool nowait = false) {
-    const std::string subject = "user", args = arguments.dump();
-    const mcpgw_principal principal = PrincipalOf(subject, tenant);
-    mcpgw_call call;
-    call.nowait = nowait;
-    const mcpgw_status status = plugin_->call_tool(instance_, &call, &principal, Str(tool), Str(args));
-    return Answer{status, call.result.empty() ? json() : json::parse(call.result), call.error};
+    return plugin_.CallTool(tool, arguments, tenant, nowait);
   }
-
-  Answer ReadResource(const std::string& uri, const std::string& tenant) {
-    const std::string subject = "user";
-    const mcpgw_principal principal = PrincipalOf(subject, tenant);
-    mcpgw_call call;
-    const mcpgw_status status = plugin_->read_resource(instance_, &call, &principal, Str(uri));
-    return Answer{status, call.result.empty() ? json() : json::parse(call.result), call.error};
-  }
+  Answer ReadResource(const std::string& uri, const std::string& tenant) { return plugin_.ReadResource(uri, tenant); }
 
   size_t UpdatesSent() {
-    std::lock_guard lock(host_.mutex);
-    for (const std::string& uri : host_.updated_uris) EXPECT_EQ(uri, "memory://knowledge-graph");
-    return host_.updated_uris.size();
+    mcpgw_host& host = plugin_.host();
+    std::lock_guard lock(host.mutex);
+    for (const std::string& uri : host.updated_uris) EXPECT_EQ(uri, "memory://knowledge-graph");
+    EXPECT_EQ(host.list_changes, 0) << "the memory plugin's lists never change";
+    return host.updated_uris.size();
   }
 
   TempDirectory dir_;
-  mcpgw_host host_;
-  void* library_ = nullptr;
-  const mcpgw_plugin* plugin_ = nullptr;
-  void* instance_ = nullptr;
+  LoadedPlugin plugin_{MEMORY_PLUGIN_PATH};
+  const mcpgw_plugin* plugin() const { return &plugin_.descriptor(); }
 };
 
 const json kAlice = {{"name", "Alice"}, {"entityType", "person"}, {"observations", json::array()}};
 
 TEST_F(PluginTest, DescriptorDeclaresAbi1ThreadSafetyToolsAndResourcesOnly) {
-  EXPECT_EQ(plugin_->abi_version, MCPGW_PLUGIN_ABI_VERSION);
-  EXPECT_EQ(plugin_->struct_size, sizeof(mcpgw_plugin));
-  EXPECT_STREQ(plugin_->name, "memory");
-  EXPECT_EQ(plugin_->flags & MCPGW_PLUGIN_THREAD_SAFE, MCPGW_PLUGIN_THREAD_SAFE);
-  EXPECT_EQ(plugin_->flags & MCPGW_PLUGIN_NOWAIT, MCPGW_PLUGIN_NOWAIT);
-  EXPECT_NE(plugin_->call_tool, nullptr);
-  EXPECT_NE(plugin_->read_resource, nullptr);
-  EXPECT_EQ(plugin_->list_prompts, nullptr);
-  EXPECT_EQ(plugin_->get_prompt, nullptr);
-  EXPECT_EQ(plugin_->complete, nullptr);
+  EXPECT_EQ(plugin()->abi_version, MCPGW_PLUGIN_ABI_VERSION);
+  EXPECT_EQ(plugin()->struct_size, sizeof(mcpgw_plugin));
+  EXPECT_STREQ(plugin()->name, "memory");
+  EXPECT_EQ(plugin()->flags & MCPGW_PLUGIN_THREAD_SAFE, MCPGW_PLUGIN_THREAD_SAFE);
+  EXPECT_EQ(plugin()->flags & MCPGW_PLUGIN_NOWAIT, MCPGW_PLUGIN_NOWAIT);
+  EXPECT_NE(plugin()->call_tool, nullptr);
+  EXPECT_NE(plugin()->read_resource, nullptr);
+  EXPECT_EQ(plugin()->list_prompts, nullptr);
+  EXPECT_EQ(plugin()->get_prompt, nullptr);
+  EXPECT_EQ(plugin()->complete, nullptr);
 }
 
 TEST_F(PluginTest, NoWaitCallsAnswerReadsOfALoadedTenantAndDeferEverythingElse) {
@@ -173,19 +92,10 @@ TEST_F(PluginTest, CreateFailsOnAValueOfTheWrongType) {
 
 TEST_F(PluginTest, ListsTheNineToolsInTheReferenceOrder) {
   ASSERT_EQ(Create(), "");
-  const std::string subject = "u", tenant = "t";
-  const mcpgw_principal principal = PrincipalOf(subject, tenant);
-  mcpgw_call call;
-  ASSERT_EQ(plugin_->list_tools(instance_, &call, &principal), MCPGW_OK);
-  const json listed = json::parse(call.result);
-  std::vector<std::string> names;
-  for (const json& tool : listed.at("tools")) names.push_back(tool.at("name"));
-  EXPECT_EQ(names, (std::vector<std::string>{"create_entities", "create_relations", "add_observations",
-                                             "delete_entities", "delete_observations", "delete_relations", "read_graph",
-                                             "search_nodes", "open_nodes"}));
-  mcpgw_call resources;
-  ASSERT_EQ(plugin_->list_resources(instance_, &resources, &principal), MCPGW_OK);
-  EXPECT_EQ(json::parse(resources.result).at("resources").at(0).at("uri"), "memory://knowledge-graph");
+  EXPECT_EQ(plugin_.ToolNames(), (std::vector<std::string>{"create_entities", "create_relations", "add_observations",
+                                                           "delete_entities", "delete_observations", "delete_relations",
+                                                           "read_graph", "search_nodes", "open_nodes"}));
+  EXPECT_EQ(plugin_.List(&mcpgw_plugin::list_resources).at("resources").at(0).at("uri"), "memory://knowledge-graph");
 }
 
 TEST_F(PluginTest, EveryMutatingToolNotifiesTheGraphResourceAndReadsDoNot) {
@@ -252,9 +162,9 @@ TEST_F(PluginTest, StorageWriteFailureIsUnavailableWithoutAHostPath) {
   EXPECT_EQ(answer.error.find(dir_.path()), std::string::npos) << answer.error;
   EXPECT_EQ(UpdatesSent(), 0u);
   EXPECT_EQ(CallTool("read_graph", json::object()).result.at("structuredContent").at("entities"), json::array());
-  std::lock_guard lock(host_.mutex);
-  ASSERT_FALSE(host_.log_lines.empty());  // the operator gets the path and errno
-  EXPECT_NE(host_.log_lines.back().find(dir_.path()), std::string::npos);
+  std::lock_guard lock(plugin_.host().mutex);
+  ASSERT_FALSE(plugin_.host().log_lines.empty());  // the operator gets the path and errno
+  EXPECT_NE(plugin_.host().log_lines.back().find(dir_.path()), std::string::npos);
 }
 
 }  // namespace
