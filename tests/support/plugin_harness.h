@@ -20,7 +20,8 @@
 struct mcpgw_call {
   std::string result;
   std::string error;
-  bool nowait = false;
+  bool nowait = false;     // the host asks for a no-wait call
+  bool cancelled = false;  // the client cancelled the request
 };
 
 struct mcpgw_host {
@@ -35,7 +36,7 @@ namespace mcpgw::testing {
 namespace harness {
 inline void SetResult(mcpgw_call* call, const char* text, size_t len) { call->result.assign(text, len); }
 inline void SetError(mcpgw_call* call, const char* text, size_t len) { call->error.assign(text, len); }
-inline int Cancelled(const mcpgw_call*) { return 0; }
+inline int Cancelled(const mcpgw_call* call) { return call->cancelled ? 1 : 0; }
 inline int NoWait(const mcpgw_call* call) { return call->nowait ? 1 : 0; }
 inline void Progress(mcpgw_call*, double, double, const char*, size_t) {}
 inline void Log(mcpgw_call*, mcpgw_log_level, const char*, const char*, size_t) {}
@@ -109,12 +110,24 @@ class LoadedPlugin {
     return status == MCPGW_OK ? std::string() : std::string(error);
   }
 
+  // How the host makes a call, besides the tool and its arguments.
+  struct CallAs {
+    std::string tenant = "tenant-a";
+    std::string subject = "user";
+    bool nowait = false;
+    bool cancelled = false;
+  };
+
   Answer CallTool(const std::string& tool, const json& arguments, const std::string& tenant = "tenant-a",
-                  bool nowait = false, const std::string& subject = "user") {
+                  bool nowait = false) {
+    return CallTool(tool, arguments, CallAs{tenant, "user", nowait, false});
+  }
+  Answer CallTool(const std::string& tool, const json& arguments, const CallAs& as) {
     const std::string args = arguments.dump();
-    const mcpgw_principal principal = PrincipalOf(subject, tenant);
+    const mcpgw_principal principal = PrincipalOf(as.subject, as.tenant);
     mcpgw_call call;
-    call.nowait = nowait;
+    call.nowait = as.nowait;
+    call.cancelled = as.cancelled;
     const mcpgw_status status = plugin_->call_tool(instance_, &call, &principal, Str(tool), Str(args));
     return AnswerOf(status, call);
   }

@@ -1,0 +1,133 @@
+#include "confined_repository.h"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <climits>
+#include <cerrno>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+
+namespace mcpgw::git {
+namespace {
+
+// The canonical form of `path`, or "" when it does not exist.
+std::string RealPath(const std::string& path) {
+  std::unique_ptr<char, decltype(&std::free)> resolved(::realpath(path.c_str(), nullptr), &std::free);
+  return resolved ? std::string(resolved.get()) : std::string();
+}
+
+void RequireWithin(const char* what, const char* path, const Root& root) {
+  const std::string canonical = path != nullptr ? RealPath(path) : std::string();
+  if (canonical.empty() || !PathWithin(canonical, root.canonical)) {
+    throw GitRefusal(std::string("The repository's ") + what +
+                     " lies outside the allowed root (a .git file, core.worktree or a linked worktree pointing "
+                     "elsewhere); refusing to open it");
+  }
+}
+
+// objects/info/alternates lets a repository read another's objects: each
+// entry, and the entries of its own alternates (libgit2 follows them a few
+// levels deep), must lie beneath the root too.
+void RequireAlternatesWithin(const std::string& objects, const Root& root, int depth = 0) {
+  std::ifstream alternates(objects + "/info/alternates");
+  std::string line;
+  while (std::getline(alternates, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const std::string canonical = RealPath(line[0] == '/' ? line : objects + "/" + line);
+    if (canonical.empty()) continue;  // a missing alternate lends nothing
+    if (!PathWithin(canonical, root.canonical) || depth >= 5) {
+      throw GitRefusal("The repository borrows objects from outside the allowed root (objects/info/alternates); "
+                       "refusing to open it");
+    }
+    RequireAlternatesWithin(canonical, root, depth + 1);
+  }
+}
+
+bool IsDotOrEmpty(const std::string& path) {
+  for (char c : path) {
+    if (c != '.' && c != '/') return false;
+  }
+  return path.find("..") == std::string::npos;
+}
+
+// "a//b/./c/" -> "a/b/c"; refuses `..` and `.git` components.
+std::string NormalizeRelative(const std::string& path, const std::string& shown) {
+  std::string out;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    const std::string part = path.substr(start, end - start);
+    if (part == "..") throw GitRefusal("Path '" + shown + "' is outside the repository's working tree");
+    if (part == ".git") throw GitRefusal("Path '" + shown + "' is inside the .git directory");
+    if (!part.empty() && part != ".") out += (out.empty() ? "" : "/") + part;
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+ConfinedRepository ConfinedRepository::Open(const RepoRoots& roots, const std::string& repo_path) {
+  const ResolvedDirectory dir = roots.Resolve(repo_path);
+  git_repository* raw = nullptr;
+  const int rc = git_repository_open_ext(&raw, dir.canonical.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
+  Repository repo(raw);
+  if (rc == GIT_ENOTFOUND) throw GitRefusal("'" + repo_path + "' is not a git repository");
+  if (rc == GIT_EOWNER) {
+    throw GitRefusal("The repository at '" + repo_path + "' is not owned by the gateway's user; refusing to open it");
+  }
+  Check(rc, "Cannot open the repository at '" + repo_path + "'");
+
+  const Root& root = *dir.root;
+  RequireWithin("git directory", git_repository_path(repo.get()), root);
+  RequireWithin("common git directory", git_repository_commondir(repo.get()), root);
+  RequireAlternatesWithin(RealPath(git_repository_commondir(repo.get())) + "/objects", root);
+  const char* workdir = git_repository_workdir(repo.get());
+  if (workdir == nullptr) return ConfinedRepository(std::move(repo), "", UniqueFd(), "");
+  RequireWithin("working tree", workdir, root);
+
+  const std::string canonical_workdir = RealPath(workdir);
+  ResolvedDirectory workdir_dir = roots.Reopen(root, canonical_workdir);
+  std::string client_workdir =
+      dir.canonical == canonical_workdir && repo_path[0] == '/' ? repo_path : std::string();
+  while (client_workdir.size() > 1 && client_workdir.back() == '/') client_workdir.pop_back();
+  return ConfinedRepository(std::move(repo), canonical_workdir, std::move(workdir_dir.fd), std::move(client_workdir));
+}
+
+void ConfinedRepository::RequireWorkdir(const char* tool) const {
+  if (bare()) throw GitRefusal(std::string(tool) + " needs a working tree, and this repository is bare");
+}
+
+std::string ConfinedRepository::RelativeToWorkdir(const std::string& file) const {
+  if (file.empty()) throw GitRefusal("File paths must not be empty");
+  if (file.find('\0') != std::string::npos) throw GitRefusal("File paths must not contain NUL");
+  if (file[0] != '/') return NormalizeRelative(file, file);
+  for (const std::string& base : {workdir_, client_workdir_}) {
+    if (!base.empty() && PathWithin(file, base)) return NormalizeRelative(file.substr(base.size()), file);
+  }
+  throw GitRefusal("Path '" + file + "' is outside the repository's working tree");
+}
+
+Pathspecs ConfinedRepository::WorkdirPathspecs(const std::vector<std::string>& files) const {
+  RequireWorkdir("git_add");
+  Pathspecs pathspecs;
+  for (const std::string& file : files) {
+    if (IsDotOrEmpty(file) && !file.empty()) return Pathspecs{true, {}, {}};  // "." stages the whole working tree
+    const std::string relative = RelativeToWorkdir(file);
+    if (relative.empty()) return Pathspecs{true, {}, {}};  // the working tree itself, written absolutely
+    // No symbolic link anywhere on the way: a directory that is a link out
+    // must not let the index read files beyond it. A missing path is fine
+    // (staging a deletion): the kernel stopped at a real directory.
+    const UniqueFd fd(OpenBeneath(workdir_fd_.get(), relative, O_PATH | O_NOFOLLOW,
+                                  RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS));
+    if (!fd.valid() && errno != ENOENT) {
+      throw GitRefusal("Path '" + file + "' is outside the repository's working tree or passes through a symbolic link");
+    }
+    (fd.valid() ? pathspecs.paths : pathspecs.missing).push_back(relative);
+  }
+  return pathspecs;
+}
+
+}  // namespace mcpgw::git

@@ -1,0 +1,175 @@
+// The confinement battery: every way a repo_path or a git_add path could
+// reach outside the configured root is refused with a tool error, and a
+// canary repository outside the root is never read into or written.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "git_test_support.h"
+
+namespace mcpgw::git::testing {
+namespace {
+
+// A listing of every file under `dir` with its content and mtime: equal
+// before and after means nothing there was touched.
+std::string Fingerprint(const std::string& dir) {
+  std::string out;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    struct stat st {};
+    ::lstat(entry.path().c_str(), &st);
+    out += entry.path().string() + " " + std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
+    if (entry.is_regular_file()) out += " " + ReadFile(entry.path().string());
+    out += "\n";
+  }
+  return out;
+}
+
+class ConfinementTest : public ::testing::Test {
+ protected:
+  ConfinementTest() : root_(base_.path() + "/root"), canary_(base_.path() + "/canary") {
+    std::filesystem::create_directories(root_ + "/repo");
+    std::filesystem::create_directories(canary_);
+    Git(root_ + "/repo", {"init", "-q", "-b", "main"});
+    Git(canary_, {"init", "-q", "-b", "main"});
+    WriteFile(canary_ + "/secret.txt", "canary secret\n");
+    Git(canary_, {"add", "secret.txt"});
+    Git(canary_, {"commit", "-q", "-m", "canary"});
+    WriteFile(canary_ + "/staged-later.txt", "x\n");
+    GitOptions options;
+    options.roots = {root_};
+    tools_ = std::make_unique<GitTools>(options);
+    canary_before_ = Fingerprint(canary_);
+  }
+  ~ConfinementTest() override { EXPECT_EQ(Fingerprint(canary_), canary_before_) << "the canary was touched"; }
+
+  std::string Refusal(const std::string& tool, json arguments) const {
+    const json result = *tools_->Call(tool, Caller{"mallory", "t"}, arguments);
+    const std::string text = result.at("content").at(0).at("text");
+    EXPECT_EQ(result.value("isError", false), true) << tool << " was not refused: " << text;
+    if (arguments.dump().find(canary_) == std::string::npos) {  // only the client's own paths are echoed
+      EXPECT_EQ(text.find(canary_), std::string::npos) << "the refusal names a path outside: " << text;
+    }
+    return text;
+  }
+
+  // Every tool with `repo_path`, each of which must be refused with `expected` in its message.
+  void ExpectEveryToolRefused(const std::string& repo_path, const std::string& expected) const {
+    const std::vector<std::pair<std::string, json>> calls{
+        {"git_status", json::object()},
+        {"git_diff_unstaged", json::object()},
+        {"git_diff_staged", json::object()},
+        {"git_diff", {{"target", "HEAD"}}},
+        {"git_commit", {{"message", "pwned"}}},
+        {"git_add", {{"files", {"staged-later.txt"}}}},
+        {"git_reset", json::object()},
+        {"git_log", json::object()},
+        {"git_create_branch", {{"branch_name", "pwned"}}},
+        {"git_checkout", {{"branch_name", "main"}}},
+        {"git_show", {{"revision", "HEAD"}}},
+        {"git_branch", {{"branch_type", "all"}}},
+    };
+    for (const auto& [tool, args] : calls) {
+      json with_path = args;
+      with_path["repo_path"] = repo_path;
+      EXPECT_NE(Refusal(tool, with_path).find(expected), std::string::npos) << tool << " with " << repo_path;
+    }
+  }
+
+  TempDirectory base_;
+  std::string root_, canary_, canary_before_;
+  std::unique_ptr<GitTools> tools_;
+};
+
+TEST_F(ConfinementTest, DotDotOutOfTheRootIsRefused) {
+  ExpectEveryToolRefused(root_ + "/repo/../../canary", "leads outside the allowed root");
+  ExpectEveryToolRefused("../canary", "leads outside the allowed root");
+  ExpectEveryToolRefused("repo/../../canary", "leads outside the allowed root");
+}
+
+TEST_F(ConfinementTest, AbsolutePathsOutsideEveryRootAreRefused) {
+  ExpectEveryToolRefused(canary_, "is outside the allowed roots");
+  ExpectEveryToolRefused("/", "is outside the allowed roots");
+  // A sibling whose name merely starts with the root's name is not beneath it.
+  std::filesystem::create_directories(root_ + "-evil");
+  Git(root_ + "-evil", {"init", "-q"});
+  ExpectEveryToolRefused(root_ + "-evil", "is outside the allowed roots");
+}
+
+TEST_F(ConfinementTest, SymbolicLinksLeadingOutAreRefused) {
+  std::filesystem::create_directory_symlink(canary_, root_ + "/absolute-link");
+  std::filesystem::create_directory_symlink("../canary", root_ + "/relative-link");
+  std::filesystem::create_directory_symlink("/proc/self/cwd", root_ + "/magic-link");
+  ExpectEveryToolRefused(root_ + "/absolute-link", "leads outside the allowed root");
+  ExpectEveryToolRefused("relative-link", "leads outside the allowed root");
+  ExpectEveryToolRefused("magic-link", "outside the allowed root");
+}
+
+TEST_F(ConfinementTest, ADotGitFilePointingOutsideIsRefused) {
+  std::filesystem::create_directories(root_ + "/trick");
+  WriteFile(root_ + "/trick/.git", "gitdir: " + canary_ + "/.git\n");
+  ExpectEveryToolRefused(root_ + "/trick", "git directory lies outside the allowed root");
+}
+
+TEST_F(ConfinementTest, ASymlinkedDotGitPointingOutsideIsRefused) {
+  std::filesystem::create_directories(root_ + "/trick");
+  std::filesystem::create_directory_symlink(canary_ + "/.git", root_ + "/trick/.git");
+  ExpectEveryToolRefused(root_ + "/trick", "lies outside the allowed root");
+}
+
+TEST_F(ConfinementTest, CoreWorktreePointingOutsideIsRefused) {
+  Git(root_ + "/repo", {"config", "core.worktree", canary_});
+  ExpectEveryToolRefused(root_ + "/repo", "working tree lies outside the allowed root");
+  ExpectEveryToolRefused(root_ + "/repo/.git", "working tree lies outside the allowed root");
+}
+
+TEST_F(ConfinementTest, ALinkedWorktreeWhoseCommonDirIsOutsideIsRefused) {
+  std::filesystem::create_directories(root_ + "/wt");
+  std::filesystem::create_directories(root_ + "/wt-gitdir");
+  WriteFile(root_ + "/wt-gitdir/HEAD", "ref: refs/heads/main\n");
+  WriteFile(root_ + "/wt-gitdir/commondir", canary_ + "/.git\n");
+  WriteFile(root_ + "/wt-gitdir/gitdir", root_ + "/wt/.git\n");
+  WriteFile(root_ + "/wt/.git", "gitdir: " + root_ + "/wt-gitdir\n");
+  ExpectEveryToolRefused(root_ + "/wt", "outside the allowed root");
+}
+
+TEST_F(ConfinementTest, AlternatesBorrowingObjectsFromOutsideAreRefused) {
+  WriteFile(root_ + "/repo/.git/objects/info/alternates", canary_ + "/.git/objects\n");
+  ExpectEveryToolRefused(root_ + "/repo", "borrows objects from outside the allowed root");
+}
+
+TEST_F(ConfinementTest, AlternatesChainedThroughAnInsideRepositoryAreRefused) {
+  std::filesystem::create_directories(root_ + "/middle/objects/info");
+  WriteFile(root_ + "/middle/objects/info/alternates", canary_ + "/.git/objects\n");
+  WriteFile(root_ + "/repo/.git/objects/info/alternates", "../../../middle/objects\n");
+  ExpectEveryToolRefused(root_ + "/repo", "borrows objects from outside the allowed root");
+}
+
+TEST_F(ConfinementTest, RepositoriesInsideTheRootStillWorkWhateverTheSpelling) {
+  for (const std::string& path : std::vector<std::string>{root_ + "/repo", root_ + "/repo/", "repo", "./repo", root_ + "/repo/../repo"}) {
+    const json result = *tools_->Call("git_status", Caller{"a", "t"}, {{"repo_path", path}});
+    EXPECT_FALSE(result.value("isError", false)) << path << ": " << result.dump();
+  }
+  const json missing = *tools_->Call("git_status", Caller{"a", "t"}, {{"repo_path", "nowhere"}});
+  EXPECT_EQ(missing.at("content").at(0).at("text"), "repo_path 'nowhere' does not exist");
+  std::filesystem::create_directories(root_ + "/plain");
+  const json plain = *tools_->Call("git_status", Caller{"a", "t"}, {{"repo_path", "plain"}});
+  EXPECT_EQ(plain.at("content").at(0).at("text"), "'plain' is not a git repository");
+}
+
+TEST_F(ConfinementTest, GitAddPathsOutsideTheWorkingTreeAreRefused) {
+  const std::string repo = root_ + "/repo";
+  std::filesystem::create_directory_symlink(canary_, repo + "/link-out");
+  WriteFile(root_ + "/beside.txt", "inside the root but outside the repository\n");
+  const std::vector<std::string> attacks{"../../canary/secret.txt", "../beside.txt", canary_ + "/secret.txt",
+                                         "/etc/passwd", "link-out/secret.txt", "link-out/staged-later.txt",
+                                         ".git/config", "sub/../../beside.txt", root_ + "/beside.txt"};
+  for (const std::string& path : attacks) {
+    const std::string text = Refusal("git_add", {{"repo_path", repo}, {"files", {path}}});
+    EXPECT_TRUE(text.find("outside the repository's working tree") != std::string::npos ||
+                text.find("inside the .git directory") != std::string::npos)
+        << path << ": " << text;
+  }
+  EXPECT_EQ(Git(repo, {"ls-files", "--stage"}), "");  // nothing was staged
+}
+
+}  // namespace
+}  // namespace mcpgw::git::testing
