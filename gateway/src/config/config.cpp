@@ -538,7 +538,8 @@ LoadResult LoadFile(const std::string& path) {
 }
 
 const std::string& EmbeddedDefaultYaml() {
-  static const std::string kYaml = R"(# The embedded default: one process on loopback, the memory plugin, no Redis,
+  static const std::string kYaml = R"(# The embedded default: one process on loopback, the memory and vector plugins
+# (their data in data_dir), no Redis,
 # and tokens signed by the local development key (mcp-gateway dev-key init,
 # made on first start; mint one with mcp-gateway token mint).
 server:
@@ -572,6 +573,8 @@ rate_limits:
 plugins:
   - name: memory
     file: memory.so
+  - name: vector
+    file: vector.so
 routes:
   - name: memory
     path: /mcp/memory
@@ -587,6 +590,18 @@ routes:
         search_nodes: [memory:read]
         open_nodes: [memory:read]
         "*": [memory:write]
+  - name: vector
+    path: /mcp/vector
+    plugin: vector
+    instructions: Per-tenant vector collections; upsert documents, then query them by text or by vector.
+    scopes:
+      list: [vector:read]
+      call: []
+      tools:
+        list_collections: [vector:read]
+        query: [vector:read]
+        get_documents: [vector:read]
+        "*": [vector:write]
 )";
   return kYaml;
 }
