@@ -37,8 +37,10 @@ TEST(Config, FillsDefaultsAndDerivesTheCanonicalResourceUri) {
 
 TEST(Config, TheEmbeddedDefaultIsValid) {
   const Config c = ParseOk(EmbeddedDefaultYaml());
-  ASSERT_EQ(c.routes.size(), 1u);
+  ASSERT_EQ(c.routes.size(), 2u);
   EXPECT_EQ(c.routes[0].path, "/mcp/memory");
+  EXPECT_EQ(c.routes[1].path, "/mcp/vector");
+  EXPECT_EQ(c.routes[1].plugin, "vector");
   EXPECT_TRUE(c.server.listen.IsLoopback());
   // No development bypass: the default authenticates, trusting the local development key.
   ASSERT_TRUE(c.auth.configured);
