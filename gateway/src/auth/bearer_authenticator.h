@@ -40,6 +40,19 @@ struct TrustedIssuer {
   bool keys_from_url = false;  // a JWKS URL supplies some of its keys
 };
 
+// The token one keep-alive connection presented last, as verified: while
+// that connection presents the same token again, under the same key set and
+// before the token expires, the verification stands without hashing the
+// token or looking it up in the shared cache. The audience is still checked
+// every time, and revocation is the caller's (Admission) every time. Owned
+// by one connection, used by one thread at a time.
+struct LastVerifiedToken {
+  std::string token;
+  std::uint64_t epoch = 0;
+  std::shared_ptr<const Claims> claims;
+  TokenCache::Digest digest{};
+};
+
 class BearerAuthenticator {
  public:
   BearerAuthenticator(std::vector<TrustedIssuer> issuers, std::size_t cache_capacity);
@@ -65,6 +78,11 @@ class BearerAuthenticator {
   std::variant<std::shared_ptr<const Claims>, Failure> Authenticate(
       std::string_view token, std::string_view audience, TokenCache::Digest* digest,
       std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+  // The same, first asking `last` (a connection's last verified token, may
+  // be null) and remembering a verified token there.
+  std::variant<std::shared_ptr<const Claims>, Failure> Authenticate(std::string_view token, std::string_view audience,
+                                                                     TokenCache::Digest* digest, LastVerifiedToken* last,
+                                                                     std::chrono::system_clock::time_point now);
 
   TokenCache::Totals cache_totals() const { return cache_.totals(); }
 

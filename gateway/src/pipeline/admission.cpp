@@ -43,21 +43,27 @@ std::string CredentialId(std::string_view credential) {
 
 std::variant<Principal, AdmissionDenial> Admission::Admit(const Credentials& credentials,
                                                            std::string_view audience) const {
-  if (credentials.authorization) return CheckRevocation(AdmitBearer(*credentials.authorization, audience));
+  return Admit(credentials, audience, nullptr);
+}
+
+std::variant<Principal, AdmissionDenial> Admission::Admit(const Credentials& credentials, std::string_view audience,
+                                                           auth::LastVerifiedToken* last) const {
+  if (credentials.authorization) return CheckRevocation(AdmitBearer(*credentials.authorization, audience, last));
   if (credentials.api_key) return CheckRevocation(AdmitApiKey(*credentials.api_key, audience));
   return AdmissionDenial{"no_credentials", "Authentication required: send Authorization: Bearer <token>", false, "",
                          ""};
 }
 
 std::variant<Principal, AdmissionDenial> Admission::AdmitBearer(std::string_view authorization,
-                                                                 std::string_view audience) const {
+                                                                 std::string_view audience,
+                                                                 auth::LastVerifiedToken* last) const {
   const std::optional<std::string_view> token = auth::BearerToken(authorization);
   if (!token) {
     return AdmissionDenial{"malformed", "The Authorization header must be: Bearer <token>", true, "bearer",
                            CredentialId(authorization)};
   }
   auth::TokenCache::Digest digest{};
-  auto verified = bearer_->Authenticate(*token, audience, &digest);
+  auto verified = bearer_->Authenticate(*token, audience, &digest, last, std::chrono::system_clock::now());
   if (const auto* failure = std::get_if<auth::Failure>(&verified)) {
     // The digest is there unless the token was refused for its size.
     return AdmissionDenial{std::string(auth::FailureReasonName(failure->reason)), failure->message, true, "bearer",

@@ -58,6 +58,10 @@ class Admission {
   // credential. An opaque bearer token, when introspection is configured,
   // needs Admit with a callback instead (NeedsIntrospection says which).
   Outcome Admit(const Credentials& credentials, std::string_view audience) const;
+  // The same for a caller that keeps its connection's last verified token
+  // (`last`, may be null): a keep-alive client repeating its token skips
+  // the token's hash and the shared cache.
+  Outcome Admit(const Credentials& credentials, std::string_view audience, auth::LastVerifiedToken* last) const;
 
   // True when `credentials` hold an opaque bearer token that only the
   // introspection endpoint can judge.
@@ -87,7 +91,8 @@ class Admission {
   }
 
  private:
-  std::variant<Principal, AdmissionDenial> AdmitBearer(std::string_view authorization, std::string_view audience) const;
+  std::variant<Principal, AdmissionDenial> AdmitBearer(std::string_view authorization, std::string_view audience,
+                                                       auth::LastVerifiedToken* last) const;
   std::variant<Principal, AdmissionDenial> AdmitApiKey(std::string_view key, std::string_view audience) const;
   // The revocation stage: a revoked credential becomes a 401 denial.
   Outcome CheckRevocation(Outcome outcome) const;

@@ -90,6 +90,36 @@ TEST_F(BearerAuthenticatorTest, ACachedTokenStopsWorkingAtItsExpiry) {
   EXPECT_NE(ReasonOf(auth_.Authenticate(token, kMemory, kNowPoint + std::chrono::seconds(5 + 61))), std::nullopt);
 }
 
+// A connection's last verified token: the same token again skips the shared
+// cache (no lookup counted), but never the audience, the key epoch or the
+// expiry; a different token replaces it.
+TEST_F(BearerAuthenticatorTest, AConnectionRepeatingItsTokenSkipsTheCacheButNotTheChecks) {
+  const std::string token = Mint(key_a_, Claims(kIdpA, kMemory, kNow + 600));
+  LastVerifiedToken last;
+  TokenCache::Digest digest{}, again{};
+  ASSERT_EQ(ReasonOf(auth_.Authenticate(token, kMemory, &digest, &last, kNowPoint)), std::nullopt);
+  EXPECT_EQ(last.token, token);
+  const auto lookups = [&] { return auth_.cache_totals().hits + auth_.cache_totals().misses; };
+  const auto before = lookups();
+  ASSERT_EQ(ReasonOf(auth_.Authenticate(token, kMemory, &again, &last, kNowPoint)), std::nullopt);
+  EXPECT_EQ(lookups(), before) << "answered by the connection's memo, not the cache";
+  EXPECT_EQ(again, digest) << "the credential id stays the token's digest";
+
+  EXPECT_EQ(ReasonOf(auth_.Authenticate(token, kGit, &again, &last, kNowPoint)), FailureReason::kWrongAudience);
+  EXPECT_NE(ReasonOf(auth_.Authenticate(token, kMemory, &again, &last, kNowPoint + std::chrono::seconds(600 + 61))),
+            std::nullopt)
+      << "expired (beyond the clock skew): the memo does not outlive the token";
+
+  const std::string other = Mint(key_a_, Claims(kIdpA, kGit));
+  ASSERT_EQ(ReasonOf(auth_.Authenticate(other, kGit, &again, &last, kNowPoint)), std::nullopt);
+  EXPECT_EQ(last.token, other);
+
+  const auto rotated = GenerateKey(Algorithm::kEs256, "a2");
+  ASSERT_TRUE(auth_.ReplaceKeys(kIdpA, std::make_shared<const KeySet>(std::vector<Key>{VerificationKey(rotated)})));
+  EXPECT_EQ(ReasonOf(auth_.Authenticate(other, kGit, &again, &last, kNowPoint)), FailureReason::kUnknownKid)
+      << "new keys: verified again, and its key is gone";
+}
+
 TEST(BearerToken, TakesTheTokenOfTheBearerSchemeOnly) {
   EXPECT_EQ(BearerToken("Bearer abc.def.ghi"), "abc.def.ghi");
   EXPECT_EQ(BearerToken("bearer abc"), "abc");

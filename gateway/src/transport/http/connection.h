@@ -48,7 +48,12 @@ class Connection {
   virtual void SetOnGone(std::function<void()> cb) = 0;
   virtual bool gone() const = 0;
 
+  // Whatever the server's handler keeps for this connection between its
+  // exchanges (they come one at a time, on the connection's thread).
+  std::shared_ptr<void>& handler_state() { return handler_state_; }
+
  protected:
+  std::shared_ptr<void> handler_state_;
   std::string remote_;
   std::string client_certificate_subject_;  // set by the handshake, before any exchange
 };

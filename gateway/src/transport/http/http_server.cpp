@@ -28,6 +28,8 @@ const std::string& Exchange::remote_address() const { return connection_->remote
 
 const std::string& Exchange::client_certificate_subject() const { return connection_->client_certificate_subject(); }
 
+std::shared_ptr<void>& Exchange::connection_state() { return connection_->handler_state(); }
+
 void Exchange::Respond(Response response) {
   if (answered_.exchange(true)) return;
   auto res = std::make_shared<Response>(std::move(response));

@@ -62,6 +62,12 @@ class Exchange {
   void Write(std::string chunk);
   void End();
 
+  // What the handler keeps for this exchange's connection (keep-alive):
+  // null at first; the handler decides what it holds. Use only from the
+  // handler, before the exchange answers (exchanges of one connection come
+  // one at a time).
+  std::shared_ptr<void>& connection_state();
+
   // Called once if the client closes the connection before the answer ends.
   void OnClientGone(std::function<void()> callback);
 

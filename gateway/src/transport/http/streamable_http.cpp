@@ -232,7 +232,12 @@ std::optional<Principal> StreamableHttpEndpoint::Admit(mcp::Backend& backend,
                       });
     return std::nullopt;
   }
-  return Decide(backend, exchange, admission_->Admit(credentials, backend.resource()));
+  // The connection's last verified token: a keep-alive client repeating it
+  // is not hashed and looked up again (the audience and revocation are).
+  std::shared_ptr<void>& state = exchange->connection_state();
+  if (!state) state = std::make_shared<auth::LastVerifiedToken>();
+  auto* last = static_cast<auth::LastVerifiedToken*>(state.get());
+  return Decide(backend, exchange, admission_->Admit(credentials, backend.resource(), last));
 }
 
 std::optional<Principal> StreamableHttpEndpoint::Decide(const mcp::Backend& backend,
