@@ -7,6 +7,19 @@
 namespace mcpgw::metrics {
 namespace {
 
+// The methods the gateway serves: any other name a client sends is counted
+// as "other", so a client cannot mint a series per made-up method.
+std::string_view MethodLabel(std::string_view method) {
+  static constexpr std::string_view kServed[] = {
+      "initialize",      "ping",           "logging/setLevel",         "server/discover",     "tools/list",
+      "tools/call",      "resources/list", "resources/templates/list", "resources/read",      "resources/subscribe",
+      "resources/unsubscribe", "prompts/list", "prompts/get",          "completion/complete", "subscriptions/listen"};
+  for (std::string_view served : kServed) {
+    if (method == served) return served;
+  }
+  return "other";
+}
+
 const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
   static const prometheus::Histogram::BucketBoundaries kBuckets{0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025,
                                                                 0.005,   0.01,   0.025,   0.05,   0.1,   0.25,
@@ -118,6 +131,12 @@ Metrics::Metrics(std::string_view version)
                       .Help("Entries of the revocation list held by this replica, by kind (jti, subject, client)")
                       .Register(*registry_);
   for (const char* kind : {"jti", "subject", "client"}) revocations_->Add({{"kind", kind}}).Set(0);
+  revocation_sync_age_ = &prometheus::BuildGauge()
+                              .Name("mcpgw_revocation_sync_age_seconds")
+                              .Help("Seconds since this replica last synced its whole revocation list from the "
+                                    "store (0 for the local store)")
+                              .Register(*registry_)
+                              .Add({});
   auto& info = prometheus::BuildGauge().Name("mcpgw_build_info").Help("Build information; the value is always 1").Register(*registry_);
   info.Add({{"version", std::string(version)}}).Set(1);
 }
@@ -140,8 +159,9 @@ Metrics::Pair& Metrics::Lookup(std::unordered_map<std::string, Pair>& cache,
   return it->second;
 }
 
-void Metrics::RecordRequest(std::string_view route, std::string_view method, std::string_view tool,
+void Metrics::RecordRequest(std::string_view route, std::string_view method_name, std::string_view tool,
                             std::string_view outcome, double seconds) {
+  const std::string_view method = MethodLabel(method_name);
   const std::string key = Key({route, method, tool, outcome});
   Pair& p = Lookup(request_cache_, requests_, request_seconds_, key,
                    {{"route", std::string(route)}, {"method", std::string(method)}, {"tool", std::string(tool)},
@@ -192,7 +212,8 @@ void Metrics::RecordAuthentication(std::string_view method, std::string_view out
             {{"method", std::string(method)}, {"outcome", std::string(outcome)}});
 }
 
-void Metrics::RecordAuthorizationDenied(std::string_view route, std::string_view method, std::string_view tool) {
+void Metrics::RecordAuthorizationDenied(std::string_view route, std::string_view method_name, std::string_view tool) {
+  const std::string_view method = MethodLabel(method_name);
   Increment(authorization_denials_, Key({"authz", route, method, tool}),
             {{"route", std::string(route)}, {"method", std::string(method)}, {"tool", std::string(tool)}});
 }
