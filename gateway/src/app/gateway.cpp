@@ -242,7 +242,10 @@ std::string Gateway::Build(const StartOptions& options) {
         metrics_->SetTokenCacheTotals(totals.hits, totals.misses);
       }
       for (const auto& p : plugins_) metrics_->plugin_queue_depth(p->name()).Set(static_cast<double>(p->queue_depth()));
-      if (revocations_) revocation::ReportSizes(revocations_->list(), metrics_.get());
+      if (revocations_) {
+        revocation::ReportSizes(revocations_->list(), metrics_.get());
+        metrics_->revocation_sync_age().Set(static_cast<double>(revocations_->health().since_sync.count()));
+      }
     });
     http::ServerOptions ops_options;
     ops_options.host = config_.metrics.listen.host;

@@ -59,6 +59,9 @@ class Metrics {
   // Entries of the revocation list by kind ("jti", "subject", "client"),
   // set by the revocation store after each change and each resync.
   void SetRevocations(std::string_view kind, double entries);
+  // Seconds since the revocation list was last fully synced (0 for the
+  // local store), set at each scrape.
+  prometheus::Gauge& revocation_sync_age() { return *revocation_sync_age_; }
 
   prometheus::Gauge& sessions_open() { return *sessions_open_; }
   prometheus::Gauge& sse_streams_open() { return *sse_streams_open_; }
@@ -99,6 +102,7 @@ class Metrics {
   prometheus::Counter* redis_timeouts_;
   prometheus::Counter* redis_error_replies_;
   prometheus::Gauge* redis_up_;
+  prometheus::Gauge* revocation_sync_age_;
 
   prometheus::Family<prometheus::Counter>* rate_limit_decisions_;
   prometheus::Family<prometheus::Counter>* rate_limit_near_;
