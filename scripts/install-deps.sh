@@ -19,6 +19,8 @@ apt_packages=(
   # the tests start their own redis-server on random ports; a system Redis
   # service the package may start is never used
   redis-server redis-tools
+  # promtool and a Prometheus server for the rules and metrics tests (tests/deploy)
+  prometheus
   # benchmarks
   libbenchmark-dev nginx-light wrk bc jq
 )
