@@ -6,6 +6,7 @@
 #include "limits/charges.h"
 #include "limits/redis_limiter.h"
 #include "support/redis_server.h"
+#include "unit/limits/limit_test_support.h"
 
 #include <gtest/gtest.h>
 
@@ -21,31 +22,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-config::LimitPolicy Policy(std::string name, uint64_t limit, uint32_t window_s,
-                           std::vector<config::LimitDimension> by = {config::LimitDimension::kSubject},
-                           config::FailMode on_down = config::FailMode::kOpen) {
-  config::LimitPolicy p;
-  p.name = std::move(name);
-  p.limit = limit;
-  p.window_s = window_s;
-  p.by = std::move(by);
-  p.on_redis_down = on_down;
-  return p;
-}
-
-Clock::time_point WindowStart(uint32_t window_s, int64_t index = 29'000'000) {
-  return Clock::time_point(std::chrono::seconds(int64_t{window_s} * index));
-}
-
-RequestFacts Facts(std::string_view subject, std::string_view tenant = "acme") {
-  RequestFacts f;
-  f.route = "memory";
-  f.method = "tools/call";
-  f.tool = "read_graph";
-  f.subject = subject;
-  f.tenant = tenant;
-  return f;
-}
+using test_support::Facts;
+using test_support::Policy;
+using test_support::WindowStart;
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);

@@ -4,6 +4,7 @@
 #include "limits/charges.h"
 #include "limits/local_limiter.h"
 #include "limits/window.h"
+#include "unit/limits/limit_test_support.h"
 
 #include <gtest/gtest.h>
 
@@ -16,31 +17,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-config::LimitPolicy Policy(std::string name, uint64_t limit, uint32_t window_s,
-                           std::vector<config::LimitDimension> by = {config::LimitDimension::kSubject}) {
-  config::LimitPolicy p;
-  p.name = std::move(name);
-  p.limit = limit;
-  p.window_s = window_s;
-  p.by = std::move(by);
-  return p;
-}
-
-// The start of a window of `window_s` (an arbitrary one, far from the epoch).
-Clock::time_point WindowStart(uint32_t window_s, int64_t index = 29'000'000) {
-  return Clock::time_point(std::chrono::seconds(int64_t{window_s} * index));
-}
-
-RequestFacts Facts(std::string_view subject, std::string_view tenant = "acme") {
-  RequestFacts f;
-  f.route = "memory";
-  f.method = "tools/call";
-  f.tool = "read_graph";
-  f.subject = subject;
-  f.tenant = tenant;
-  f.source = "127.0.0.1";
-  return f;
-}
+using test_support::Facts;
+using test_support::Policy;
+using test_support::WindowStart;
 
 bool Allow(LocalLimiter& limiter, const std::vector<config::LimitPolicy>& policies, const RequestFacts& facts,
            Clock::time_point now) {
