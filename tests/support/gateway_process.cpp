@@ -47,16 +47,6 @@ bool Reap(pid_t pid, std::chrono::milliseconds timeout, ProcessResult* result) {
 std::string GatewayBinary() { return MCPGW_TEST_BINARY; }
 std::string PluginDir() { return MCPGW_TEST_PLUGIN_DIR; }
 
-TempDir::TempDir() {
-  std::string templ = (fs::temp_directory_path() / "mcpgw-test-XXXXXX").string();
-  path_ = ::mkdtemp(templ.data());
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
-
 GatewayProcess::GatewayProcess(std::string config_yaml, std::vector<std::string> extra_args)
     : extra_args_(std::move(extra_args)) {
   data_dir_ = dir_.path() + "/data";

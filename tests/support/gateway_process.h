@@ -3,6 +3,8 @@
 // logs that it listens, and captures its log for assertions.
 #pragma once
 
+#include "support/temp_dir.h"
+
 #include <nlohmann/json.hpp>
 
 #include <signal.h>
@@ -21,19 +23,6 @@ struct ProcessResult {
   int signal = 0;
   std::string stderr_text;
   std::string stdout_text;
-};
-
-// A temporary directory removed on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
 };
 
 class GatewayProcess {

@@ -2,6 +2,8 @@
 // directory per test, a log recorder, and short ways to build graph data.
 #pragma once
 
+#include "support/temp_dir.h"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -21,27 +23,7 @@
 
 namespace mcpgw::memory::testing {
 
-// A fresh directory under /tmp, removed with everything in it at the end.
-class TempDirectory {
- public:
-  TempDirectory() {
-    std::string pattern = "/tmp/mcpgw-memory-test-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDirectory() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDirectory(const TempDirectory&) = delete;
-  TempDirectory& operator=(const TempDirectory&) = delete;
-
-  const std::string& path() const { return path_; }
-  std::string operator/(std::string_view name) const { return path_ + "/" + std::string(name); }
-
- private:
-  std::string path_;
-};
+using TempDirectory = mcpgw::testing::TempDir;
 
 // Collects what the store logs, for assertions on level and content.
 class LogRecorder {

@@ -2,6 +2,8 @@
 // directory per test, a log recorder, and short ways to build arguments.
 #pragma once
 
+#include "support/temp_dir.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -16,25 +18,7 @@
 
 namespace mcpgw::vector::testing {
 
-// A fresh directory under /tmp, removed with everything in it at the end.
-class TempDirectory {
- public:
-  TempDirectory() {
-    std::string pattern = "/tmp/mcpgw-vector-test-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDirectory() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDirectory(const TempDirectory&) = delete;
-  TempDirectory& operator=(const TempDirectory&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using TempDirectory = mcpgw::testing::TempDir;
 
 // Collects what the store logs, for assertions on level and content.
 class LogRecorder {
