@@ -5,6 +5,7 @@
 // and no token ever appears in the log.
 #include "support/gateway_process.h"
 #include "support/http_client.h"
+#include "support/origin_server.h"
 
 #include <gtest/gtest.h>
 
@@ -14,7 +15,10 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <mutex>
+#include <sstream>
 #include <vector>
 #include <string>
 #include <thread>
@@ -318,8 +322,11 @@ TEST_F(AuthTest, RepeatedTokensAreServedFromTheVerifiedTokenCache) {
   EXPECT_NE(m.body.find(R"(mcpgw_authentications_total{method="bearer",outcome="ok"} 3)"), std::string::npos);
 }
 
-TEST_F(AuthTest, SighupReloadsTheVerificationKeys) {
+TEST_F(AuthTest, SighupReloadsTheVerificationKeysWithoutDroppingAConnection) {
   ASSERT_EQ(Post("/mcp/example", InitializeBody(), With(alice_)).status, 200);
+  // A keep-alive client that stays connected across the reload.
+  HttpConnection kept(gateway_->port());
+  ASSERT_EQ(kept.Request("POST", "/mcp/example", InitializeBody(), With(alice_)).status, 200);
   // Rotate the development key on disk: tokens of the old key must stop working.
   std::filesystem::remove_all(gateway_->data_dir() + "/dev-key");
   ASSERT_NE(RunBinary("dev-key init -c " + gateway_->config_path()), "");
@@ -333,6 +340,48 @@ TEST_F(AuthTest, SighupReloadsTheVerificationKeys) {
   })) << gateway_->Log();
   EXPECT_EQ(Post("/mcp/example", InitializeBody(), With(fresh)).status, 200);
   EXPECT_EQ(Post("/mcp/example", InitializeBody(), With(alice_)).status, 401) << "the cached old token is verified again";
+  // The same connection, still open: the old token refused, the new one served.
+  const HttpResponse old_on_kept = kept.Request("POST", "/mcp/example", InitializeBody(), With(alice_));
+  EXPECT_EQ(old_on_kept.status, 401) << old_on_kept.error;
+  const HttpResponse fresh_on_kept = kept.Request("POST", "/mcp/example", InitializeBody(), With(fresh));
+  EXPECT_EQ(fresh_on_kept.status, 200) << fresh_on_kept.error;
+}
+
+// SIGHUP re-reads the configuration file: an API key's audiences and a
+// tool's scopes change from the next request; nothing else restarts.
+TEST_F(AuthTest, SighupReloadsApiKeysAndRouteScopesFromTheConfigurationFile) {
+  const std::pair<std::string, std::string> key{"X-API-Key", kApiKey};
+  ASSERT_EQ(Modern("/mcp/other", "tools/call", "echo", key).status, 200);
+  ASSERT_EQ(Modern("/mcp/example", "tools/call", "echo", key).status, 401);
+  ASSERT_EQ(Modern("/mcp/example", "tools/call", "echo", Bearer(alice_)).status, 200);
+
+  std::string yaml;
+  {
+    std::ifstream in(gateway_->config_path());
+    std::stringstream text;
+    text << in.rdbuf();
+    yaml = text.str();
+  }
+  const auto replace = [&yaml](const std::string& from, const std::string& to) {
+    const auto at = yaml.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    yaml.replace(at, from.size(), to);
+  };
+  replace("      audiences: [https://gw.test/mcp/other]\n      scopes: [other:use]\n",
+          "      audiences: [https://gw.test/mcp/example]\n      scopes: [example:read]\n");
+  replace("        echo: [example:read]\n", "        echo: [example:special]\n");
+  std::ofstream(gateway_->config_path()) << yaml;
+  ASSERT_EQ(::kill(gateway_->pid(), SIGHUP), 0);
+  ASSERT_TRUE(gateway_->WaitForLog(R"("what":"routes")", std::chrono::seconds(10))) << gateway_->Log();
+
+  EXPECT_EQ(Modern("/mcp/other", "tools/call", "echo", key).status, 401) << "the key's old audience is gone";
+  EXPECT_EQ(Modern("/mcp/example", "tools/call", "divide", key).status, 403) << "divide needs example:write";
+  const HttpResponse denied = Modern("/mcp/example", "tools/call", "echo", Bearer(alice_));
+  EXPECT_EQ(denied.status, 403) << denied.body;
+  EXPECT_EQ(denied.Header("www-authenticate"),
+            R"(Bearer error="insufficient_scope", scope="example:call example:special", )"
+            R"(resource_metadata="https://gw.test/.well-known/oauth-protected-resource/mcp/example")");
+  for (const nlohmann::json& e : gateway_->LogEvents()) EXPECT_NE(e.value("event", ""), "reload_failed") << e;
 }
 
 TEST(AuthStartup, RefusesToStartWhenAKeyFileCannotBeRead) {
@@ -367,6 +416,38 @@ TEST(AuthStartup, RefusesAJwksUrlOverPlainHttpToAnotherHost) {
   EXPECT_NE(gateway.Log().find("auth.issuers[0].jwks_url: must be https:// (plain http only to a loopback host)"),
             std::string::npos)
       << gateway.Log();
+}
+
+// /readyz stays false while an issuer's JWKS URL has not answered once (no
+// token of it could verify), and turns true once its keys are in.
+TEST(AuthStartup, IsNotReadyUntilTheIssuersKeysAreLoaded) {
+  std::string config = AuthConfig("${DATA_DIR}/dev-key/jwks.json");
+  std::mutex mu;
+  std::string jwks;  // empty: the identity provider answers 503
+  OriginServer idp([&](const OriginRequest&) {
+    const std::lock_guard lock(mu);
+    return jwks.empty() ? OriginReply{503, "down", "", "", std::chrono::milliseconds(0)}
+                        : OriginReply{200, jwks, "max-age=300", "", std::chrono::milliseconds(0)};
+  });
+  const std::string local = "      jwks_file: ${DATA_DIR}/dev-key/jwks.json\n";
+  config.replace(config.find(local), local.size(), "      jwks_url: " + idp.Url("/jwks.json") + "\n");
+  GatewayProcess gateway(config);
+  ASSERT_NE(RunBinary("dev-key init -c " + gateway.config_path()), "");
+  ASSERT_TRUE(gateway.Start(std::chrono::seconds(20), GatewayProcess::WaitFor::kListening)) << gateway.Log();
+  ASSERT_TRUE(idp.WaitForRequests(1, std::chrono::seconds(10)));
+
+  const HttpResponse not_ready = Request(gateway.metrics_port(), "GET", "/readyz", "", {});
+  EXPECT_EQ(not_ready.status, 503);
+  EXPECT_EQ(not_ready.body, "not ready:\n- no verification keys loaded yet for issuer urn:mcp-gateway:dev\n");
+  {
+    std::ifstream in(gateway.data_dir() + "/dev-key/jwks.json");
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::lock_guard lock(mu);
+    jwks = text.str();
+  }
+  ASSERT_FALSE(jwks.empty());
+  EXPECT_TRUE(gateway.WaitUntilReady(std::chrono::seconds(15))) << gateway.Log();
 }
 
 }  // namespace

@@ -2,9 +2,12 @@
 // stdio front door, and an orderly exit on SIGTERM.
 #include "integration/example_gateway.h"
 
+#include <atomic>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 namespace mcpgw::testing {
 namespace {
@@ -110,6 +113,129 @@ TEST(GatewayProcessLifecycle, ExitsZeroAfterDrainingOnSigterm) {
   EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
   EXPECT_NE(r.stderr_text.find("\"draining\""), std::string::npos);
   EXPECT_NE(r.stderr_text.find("\"stopped\""), std::string::npos);
+}
+
+// SIGHUP with a broken file applies nothing and says why; a change only a
+// restart can apply is named, and the gateway keeps serving throughout.
+TEST(GatewayProcessLifecycle, SighupReportsAnInvalidFileAndChangesThatNeedARestart) {
+  GatewayProcess gw(ExampleConfig());
+  ASSERT_TRUE(gw.Start()) << gw.Log();
+  std::string yaml;
+  {
+    std::ifstream in(gw.config_path());
+    std::stringstream text;
+    text << in.rdbuf();
+    yaml = text.str();
+  }
+  const auto reload_failure = [&gw](std::size_t nth) -> json {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+      std::size_t seen = 0;
+      for (const json& e : gw.LogEvents()) {
+        if (e.value("event", "") == "reload_failed" && ++seen == nth) return e;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return nullptr;
+  };
+
+  std::ofstream(gw.config_path()) << yaml << "bogus_section: 1\n";
+  ASSERT_EQ(::kill(gw.pid(), SIGHUP), 0);
+  const json invalid = reload_failure(1);
+  ASSERT_FALSE(invalid.is_null()) << gw.Log();
+  EXPECT_EQ(invalid["what"], "config");
+  EXPECT_NE(invalid["reason"].get<std::string>().find("the configuration file is invalid, nothing in it was applied: "),
+            std::string::npos)
+      << invalid;
+  EXPECT_NE(invalid["reason"].get<std::string>().find("bogus_section"), std::string::npos) << invalid;
+  EXPECT_EQ(Request(gw.port(), "POST", "/mcp/example", InitializeBody(), McpHeaders()).status, 200);
+
+  std::string changed = yaml;
+  const std::string from = "  data_dir: ";
+  changed.replace(changed.find(from), from.size(), "  page_size: 7\n  data_dir: ");
+  std::ofstream(gw.config_path()) << changed;
+  ASSERT_EQ(::kill(gw.pid(), SIGHUP), 0);
+  const json restart = reload_failure(2);
+  ASSERT_FALSE(restart.is_null()) << gw.Log();
+  EXPECT_EQ(restart["what"], "config");
+  EXPECT_EQ(restart["reason"], "changed but only applied by a restart: server; everything else was reloaded");
+  EXPECT_EQ(Request(gw.port(), "POST", "/mcp/example", InitializeBody(), McpHeaders()).status, 200);
+}
+
+// SIGTERM while clients keep calling a tool that takes ~400 ms: every request
+// the gateway took (including connections still in its listen backlog) is
+// answered in full; after that, new connections are refused. Nothing fails.
+TEST(GatewayProcessLifecycle, SigtermUnderLoadAnswersEveryRequestInFlight) {
+  GatewayProcess gw(
+      "server:\n  listen: 127.0.0.1:0\n  data_dir: ${DATA_DIR}\n  drain_s: 20\n"
+      "metrics:\n  listen: 127.0.0.1:0\nplugin_dir: ${PLUGIN_DIR}\n"
+      "plugins:\n  - name: conformance\n    file: conformance.so\n    workers: 16\n"
+      "routes:\n  - name: conformance\n    path: /mcp/conformance\n    plugin: conformance\n");
+  ASSERT_TRUE(gw.Start()) << gw.Log();
+  const std::string body =
+      json{{"jsonrpc", "2.0"},
+           {"id", 1},
+           {"method", "tools/call"},
+           {"params", {{"name", "test_reconnection"}, {"arguments", json::object()}, {"_meta", ModernMeta()}}}}
+          .dump();
+  const Headers headers = ModernHeaders("tools/call", "test_reconnection");
+
+  std::atomic<bool> signalled{false};
+  std::atomic<int> answered{0}, refused{0}, answered_after_signal{0};
+  std::mutex mu;
+  std::vector<std::string> failures;
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 8; ++t) {
+    clients.emplace_back([&] {
+      // A client keeps calling until the gateway refuses its connections.
+      for (int consecutive_refusals = 0; consecutive_refusals < 3;) {
+        const bool before = !signalled;
+        HttpConnection connection(gw.port(), std::chrono::seconds(20));
+        if (!connection.connect_error().empty()) {
+          if (before) {
+            const std::lock_guard lock(mu);
+            failures.push_back("refused before SIGTERM: " + connection.connect_error());
+          }
+          ++refused;
+          ++consecutive_refusals;
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          continue;
+        }
+        consecutive_refusals = 0;
+        const HttpResponse r = connection.Request("POST", "/mcp/conformance", body, headers);
+        if (r.status != 200 || !r.error.empty() ||
+            r.body.find("Reconnection test completed successfully") == std::string::npos) {
+          const std::lock_guard lock(mu);
+          failures.push_back(std::to_string(r.status) + " " + r.error + " " + r.body.substr(0, 200));
+          return;
+        }
+        ++answered;
+        if (signalled) ++answered_after_signal;
+      }
+    });
+  }
+  // Load first: several answers, so calls are in flight at every moment.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (answered < 16 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_GE(answered.load(), 16) << gw.Log();
+  signalled = true;
+  ASSERT_EQ(::kill(gw.pid(), SIGTERM), 0);
+  for (auto& c : clients) c.join();
+  const ProcessResult r = gw.Wait(std::chrono::seconds(30));
+
+  EXPECT_TRUE(failures.empty()) << failures.size() << " failed, first: " << failures.front();
+  EXPECT_GT(answered_after_signal.load(), 0) << "requests in flight at SIGTERM were answered after it";
+  EXPECT_GE(refused.load(), 8 * 3);
+  EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
+  // The gateway saw requests in flight when it began to drain, and finished them.
+  bool drained_in_flight = false;
+  for (const json& e : gw.LogEvents()) {
+    if (e.value("event", "") == "draining") drained_in_flight = e.value("in_flight", 0) > 0;
+    EXPECT_NE(e.value("event", ""), "drain_timeout") << e;
+  }
+  EXPECT_TRUE(drained_in_flight) << r.stderr_text;
 }
 
 }  // namespace

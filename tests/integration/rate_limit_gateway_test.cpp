@@ -150,6 +150,72 @@ TEST(RateLimitGateway, StdioGetsTheSameJsonRpcError) {
   EXPECT_GT(by_id["4"]["error"]["data"]["retryAfter"].get<int64_t>(), 0);
 }
 
+// /readyz says what keeps the gateway from serving: with a fail-closed
+// policy it is not ready until Redis answers; a fail-open one serves from the
+// local limiter, so Redis being down does not make it unready.
+TEST(RateLimitGateway, IsNotReadyWhileRedisIsDownOnlyWhenAPolicyFailsClosed) {
+  RedisServer redis;
+  ASSERT_TRUE(redis.Start()) << redis.Log();
+  redis.Stop();
+  const std::string redis_section =
+      "redis:\n  url: " + redis.url() + "\n  command_timeout_ms: 300\n  reconnect_min_ms: 20\n  reconnect_max_ms: 100\n";
+  GatewayProcess closed(LimitedConfig(std::string(kPerSubject) + "      on_redis_down: closed\n", "", redis_section));
+  GatewayProcess open(LimitedConfig(std::string(kPerSubject) + "      on_redis_down: open\n", "", redis_section));
+  ASSERT_TRUE(closed.Start(std::chrono::seconds(20), GatewayProcess::WaitFor::kListening)) << closed.Log();
+  ASSERT_TRUE(open.Start(std::chrono::seconds(20), GatewayProcess::WaitFor::kListening)) << open.Log();
+
+  const HttpResponse not_ready = Request(closed.metrics_port(), "GET", "/readyz", "", {});
+  EXPECT_EQ(not_ready.status, 503);
+  EXPECT_EQ(not_ready.body, "not ready:\n- Redis is not connected and a rate-limit policy fails closed without it\n");
+  EXPECT_EQ(Echo(closed.port()).status, 503) << "it refuses what it cannot count";
+  EXPECT_TRUE(open.WaitUntilReady(std::chrono::seconds(10))) << Request(open.metrics_port(), "GET", "/readyz", "", {}).body;
+  EXPECT_EQ(Echo(open.port()).status, 200);
+
+  ASSERT_TRUE(redis.Restart()) << redis.Log();
+  EXPECT_TRUE(closed.WaitUntilReady(std::chrono::seconds(10))) << closed.Log();
+  EXPECT_EQ(Request(closed.metrics_port(), "GET", "/readyz", "", {}).body, "ready\n");
+  EXPECT_EQ(Echo(closed.port()).status, 200);
+}
+
+// SIGHUP re-reads the configuration file: a changed limit counts from the
+// next request, on the same keep-alive connection, with the counts so far.
+TEST(RateLimitGateway, SighupAppliesChangedPoliciesWithoutDroppingAConnection) {
+  GatewayProcess gateway(LimitedConfig(kPerSubject));
+  ASSERT_TRUE(gateway.Start()) << gateway.Log();
+  json params{{"name", "echo"}, {"arguments", {{"text", "hi"}}}, {"_meta", ModernMeta()}};
+  const std::string body = json{{"jsonrpc", "2.0"}, {"id", 9}, {"method", "tools/call"}, {"params", params}}.dump();
+  HttpConnection connection(gateway.port());
+  ASSERT_EQ(connection.Request("POST", "/mcp/example", body, ModernHeaders("tools/call", "echo")).status, 200);
+
+  std::string yaml;
+  {
+    std::ifstream in(gateway.config_path());
+    std::stringstream text;
+    text << in.rdbuf();
+    yaml = text.str();
+  }
+  const std::string from = "limit: 2\n", to = "limit: 5\n";
+  ASSERT_NE(yaml.find(from), std::string::npos);
+  yaml.replace(yaml.find(from), from.size(), to);
+  std::ofstream(gateway.config_path()) << yaml;
+  ASSERT_EQ(::kill(gateway.pid(), SIGHUP), 0);
+  ASSERT_TRUE(gateway.WaitForLog(R"("what":"limits")", std::chrono::seconds(10))) << gateway.Log();
+
+  for (int i = 2; i <= 5; ++i) {
+    const HttpResponse r = connection.Request("POST", "/mcp/example", body, ModernHeaders("tools/call", "echo"));
+    ASSERT_EQ(r.status, 200) << "call " << i << ": " << r.error << r.body;
+  }
+  const HttpResponse refused = connection.Request("POST", "/mcp/example", body, ModernHeaders("tools/call", "echo"));
+  EXPECT_EQ(refused.status, 429) << refused.error << refused.body;
+  EXPECT_EQ(refused.Header("ratelimit-policy"), "\"per-subject\";q=5;w=3600");
+  bool all_reloaded = false;
+  for (const json& e : gateway.LogEvents()) {
+    EXPECT_NE(e.value("event", ""), "reload_failed") << e;
+    if (e.value("event", "") == "reloaded" && e.value("what", "") == "routes") all_reloaded = true;
+  }
+  EXPECT_TRUE(all_reloaded) << gateway.Log();
+}
+
 TEST(RateLimitGateway, CountsInRedisAndAFailClosedPolicyAnswers503WhileRedisIsStopped) {
   RedisServer redis;
   ASSERT_TRUE(redis.Start()) << redis.Log();

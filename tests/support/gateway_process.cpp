@@ -1,5 +1,7 @@
 #include "support/gateway_process.h"
 
+#include "support/http_client.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -64,7 +66,7 @@ GatewayProcess::~GatewayProcess() {
   if (reader_.joinable()) reader_.join();
 }
 
-bool GatewayProcess::Start(std::chrono::milliseconds timeout) {
+bool GatewayProcess::Start(std::chrono::milliseconds timeout, WaitFor wait_for) {
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return false;
   std::vector<std::string> args{GatewayBinary(), "serve", "-c", config_path_};
@@ -91,7 +93,9 @@ bool GatewayProcess::Start(std::chrono::milliseconds timeout) {
         port_ = PortOf(e.value("mcp", ""));
         metrics_port_ = PortOf(e.value("metrics", ""));
         admin_port_ = PortOf(e.value("admin", ""));
-        return port_ != 0;
+        if (port_ == 0) return false;
+        if (wait_for == WaitFor::kListening || metrics_port_ == 0) return true;
+        return WaitUntilReady(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
       }
     }
     int status = 0;
@@ -102,6 +106,15 @@ bool GatewayProcess::Start(std::chrono::milliseconds timeout) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  return false;
+}
+
+bool GatewayProcess::WaitUntilReady(std::chrono::milliseconds timeout) const {
+  const auto deadline = Clock::now() + timeout;
+  do {
+    if (Request(metrics_port_, "GET", "/readyz", "", {}, std::chrono::seconds(2)).status == 200) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  } while (Clock::now() < deadline);
   return false;
 }
 

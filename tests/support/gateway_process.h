@@ -34,9 +34,15 @@ class GatewayProcess {
   GatewayProcess(const GatewayProcess&) = delete;
   GatewayProcess& operator=(const GatewayProcess&) = delete;
 
-  // Starts and waits for the "listening" line. Returns false (and the log
-  // stays readable) if the process exits or does not get ready in time.
-  bool Start(std::chrono::milliseconds timeout = std::chrono::seconds(20));
+  // What Start waits for: the "listening" log line only, or also /readyz
+  // answering 200 (when the metrics listener is on).
+  enum class WaitFor { kListening, kReady };
+
+  // Starts and waits for `wait_for`. Returns false (and the log stays
+  // readable) if the process exits or does not get there in time.
+  bool Start(std::chrono::milliseconds timeout = std::chrono::seconds(20), WaitFor wait_for = WaitFor::kReady);
+  // Polls /readyz until it answers 200 or `timeout` passes.
+  bool WaitUntilReady(std::chrono::milliseconds timeout) const;
 
   // Sends `signo` and waits for the exit.
   ProcessResult Stop(int signo = SIGTERM, std::chrono::milliseconds timeout = std::chrono::seconds(30));

@@ -95,6 +95,57 @@ HttpResponse Request(uint16_t port, const std::string& method, const std::string
   return out;
 }
 
+struct HttpConnection::Impl {
+  Impl(uint16_t p, std::chrono::milliseconds t) : port(p), timeout(t), stream(io) {}
+  uint16_t port;
+  std::chrono::milliseconds timeout;
+  net::io_context io;
+  beast::tcp_stream stream;
+  beast::flat_buffer buffer;
+  std::string connect_error;
+};
+
+HttpConnection::HttpConnection(uint16_t port, std::chrono::milliseconds timeout)
+    : impl_(std::make_unique<Impl>(port, timeout)) {
+  beast::error_code ec;
+  impl_->stream.expires_after(timeout);
+  impl_->stream.socket().connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), ec);
+  if (ec) impl_->connect_error = ec.message();
+}
+
+HttpConnection::~HttpConnection() = default;
+
+const std::string& HttpConnection::connect_error() const { return impl_->connect_error; }
+
+HttpResponse HttpConnection::Request(const std::string& method, const std::string& target, const std::string& body,
+                                     const Headers& headers) {
+  HttpResponse out;
+  if (!impl_->connect_error.empty()) {
+    out.error = impl_->connect_error;
+    return out;
+  }
+  beast::error_code ec;
+  impl_->stream.expires_after(impl_->timeout);
+  auto req = Build(impl_->port, method, target, body, headers);
+  http::write(impl_->stream, req, ec);
+  if (ec) {
+    out.error = "write: " + ec.message();
+    return out;
+  }
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(64 * 1024 * 1024);
+  http::read(impl_->stream, impl_->buffer, parser, ec);
+  if (ec && !parser.is_header_done()) {
+    out.error = "read: " + ec.message();
+    return out;
+  }
+  out.status = static_cast<int>(parser.get().result_int());
+  out.headers = HeaderMap(parser.get());
+  out.body = parser.get().body();
+  if (ec) out.error = "read: " + ec.message();  // the body was cut short
+  return out;
+}
+
 std::string RawExchange(uint16_t port, const std::string& bytes, std::chrono::milliseconds timeout) {
   net::io_context io;
   beast::tcp_stream stream(io);

@@ -41,6 +41,23 @@ HttpResponse Request(uint16_t port, const std::string& method, const std::string
 std::string RawExchange(uint16_t port, const std::string& bytes,
                         std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
+// One plain TCP connection to 127.0.0.1:port kept open for several requests
+// (keep-alive). Failures come back in HttpResponse::error, never as throws.
+class HttpConnection {
+ public:
+  explicit HttpConnection(uint16_t port, std::chrono::milliseconds timeout = std::chrono::seconds(15));
+  ~HttpConnection();
+
+  // Empty when the connection was made, else why not (e.g. refused).
+  const std::string& connect_error() const;
+  HttpResponse Request(const std::string& method, const std::string& target, const std::string& body,
+                       const Headers& headers);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 // An SSE (or any) response read incrementally.
 class StreamingResponse {
  public:

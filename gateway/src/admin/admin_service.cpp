@@ -212,7 +212,9 @@ void AdminService::PeekLimit(const Principal& caller, std::string policy_name, s
   static constexpr std::string_view kAction = "peek_limit";
   json target = {{"policy", policy_name}, {"key", key}};
   const auto refuse = [&](Problem p) { done(Refuse(caller, kAction, target, std::move(p))); };
-  const auto& policies = deps_.config->rate_limits.policies;
+  std::shared_ptr<const std::vector<config::LimitPolicy>> in_force = deps_.policies ? deps_.policies() : nullptr;
+  if (!in_force) in_force = std::make_shared<const std::vector<config::LimitPolicy>>();
+  const auto& policies = *in_force;
   const auto policy = std::find_if(policies.begin(), policies.end(),
                                    [&](const config::LimitPolicy& p) { return p.name == policy_name; });
   if (policy == policies.end()) {
@@ -245,7 +247,7 @@ void AdminService::PeekLimit(const Principal& caller, std::string policy_name, s
   if (deps_.limiter == nullptr) return refuse(Unavailable("this gateway has no rate limiter"));
   limits::Charge charge{&*policy, limits::KeyFor(*policy, facts)};
   deps_.limiter->Peek(std::move(charge), deps_.clock(),
-                      [this, caller, target, policy = &*policy, done](std::optional<limits::PolicyState> state) {
+                      [this, caller, target, in_force, policy = &*policy, done](std::optional<limits::PolicyState> state) {
                         if (!state) {
                           return done(Refuse(caller, kAction, target,
                                              Unavailable("the rate-limit store cannot answer now")));

@@ -111,6 +111,9 @@ struct Dependencies {
   const pipeline::Admission* admission = nullptr;
   revocation::Store* revocations = nullptr;
   limits::Limiter* limiter = nullptr;
+  // The rate-limit policies in force (they change on reload); null or
+  // empty without policies.
+  std::function<std::shared_ptr<const std::vector<config::LimitPolicy>>()> policies;
   std::function<std::vector<PluginStatus>()> plugins;
   std::function<std::vector<RouteStatus>()> routes;
   std::function<ReloadReport()> reload;

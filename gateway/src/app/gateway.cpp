@@ -17,10 +17,13 @@
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <thread>
+#include <tuple>
 
 namespace mcpgw::app {
 namespace fs = std::filesystem;
@@ -29,7 +32,6 @@ namespace {
 
 constexpr auto kSweepEvery = std::chrono::seconds(60);
 constexpr auto kSessionIdle = std::chrono::hours(1);
-constexpr auto kDrainGrace = std::chrono::seconds(25);
 
 std::string EnsurePrivateDir(const std::string& path) {
   std::error_code ec;
@@ -137,6 +139,7 @@ std::string Gateway::BuildRedis() {
 
 std::string Gateway::Build(const StartOptions& options) {
   log::SetLevel(config_.log_level);
+  config_path_ = options.config_path;
   if (std::string error = audit::Open(config_.audit.file); !error.empty()) return error;
   metrics_ = std::make_unique<metrics::Metrics>(kVersion);
   if (std::string error = EnsurePrivateDir(config_.server.data_dir); !error.empty()) return error;
@@ -235,7 +238,7 @@ std::string Gateway::Build(const StartOptions& options) {
   if (std::string error = http_->Listen(); !error.empty()) return error;
 
   if (config_.metrics.enabled) {
-    ops_ = std::make_unique<http::OpsEndpoints>(*metrics_, ready_, [this] {
+    ops_ = std::make_unique<http::OpsEndpoints>(*metrics_, [this] { return NotReadyReasons(); }, [this] {
       metrics_->pending_timeouts().Set(static_cast<double>(timeouts_.size()));
       if (admission_) {
         const auto totals = admission_->token_cache_totals();
@@ -266,6 +269,7 @@ std::string Gateway::BuildAdmin() {
   deps.admission = admission_.get();
   deps.revocations = revocations_.get();
   deps.limiter = limiter_;
+  deps.policies = [this]() -> pipeline::Policies { return rate_limit_ ? rate_limit_->policies() : nullptr; };
   deps.plugins = [this] {
     std::vector<admin::PluginStatus> out;
     for (std::size_t i = 0; i < plugins_.size(); ++i) {
@@ -329,8 +333,38 @@ void Gateway::BuildRateLimits(pipeline::Pipeline& pipeline, bool post_to_io) {
     limiter_ = redis_limiter_.get();
     options.limiter_waits = true;
   }
-  pipeline.Append(std::make_unique<pipeline::RateLimit>(config_.rate_limits.policies, *limiter_, std::move(options)));
+  auto stage = std::make_unique<pipeline::RateLimit>(config_.rate_limits.policies, *limiter_, std::move(options));
+  rate_limit_ = stage.get();
+  pipeline.Append(std::move(stage));
   log::Info("rate_limits", {{"policies", config_.rate_limits.policies.size()}, {"store", redis_ ? "redis" : "local"}});
+}
+
+std::vector<std::string> Gateway::NotReadyReasons() const {
+  std::vector<std::string> reasons;
+  if (!ready_) reasons.emplace_back(stopping_ ? "draining after a termination signal" : "starting");
+  // Redis is required when refusing is what happens without it: a
+  // fail-closed limit policy, or the shared revocation list in fail-closed
+  // mode. Fail-open policies serve from the local limiter instead.
+  if (redis_) {
+    const bool closed_limit = limiter_ != nullptr && std::any_of(config_.rate_limits.policies.begin(),
+                                                                 config_.rate_limits.policies.end(),
+                                                                 [](const config::LimitPolicy& p) {
+                                                                   return p.on_redis_down == config::FailMode::kClosed;
+                                                                 });
+    if (closed_limit && redis_->state() != redis::State::kConnected) {
+      reasons.emplace_back("Redis is not connected and a rate-limit policy fails closed without it");
+    }
+  }
+  if (revocations_ && admission_ && config_.revocation.on_redis_down == config::FailMode::kClosed &&
+      !revocations_->health().fresh) {
+    reasons.emplace_back("the revocation list has not been synced from Redis within revocation.max_staleness_s");
+  }
+  if (bearer_ != nullptr) {
+    for (const std::string& issuer : bearer_->IssuersWithoutKeys()) {
+      reasons.push_back("no verification keys loaded yet for issuer " + issuer);
+    }
+  }
+  return reasons;
 }
 
 void Gateway::ScheduleSweep() {
@@ -353,12 +387,17 @@ void Gateway::BeginShutdown(const std::string& signal) {
   if (jwks_) jwks_->Stop();
   core_->CloseListenStreams();
   drain_timer_ = std::make_unique<boost::asio::steady_timer>(io_.control());
-  PollDrain(std::chrono::steady_clock::now() + kDrainGrace);
+  PollDrain(std::chrono::steady_clock::now() + std::chrono::seconds(config_.server.drain_s));
 }
 
 void Gateway::PollDrain(std::chrono::steady_clock::time_point deadline) {
-  if (core_->in_flight() == 0 || std::chrono::steady_clock::now() >= deadline) {
-    if (core_->in_flight() > 0) log::Warn("drain_timeout", {{"in_flight", core_->in_flight()}});
+  // Done when nothing is being answered and no new connection (one taken
+  // from the listen backlog, say) is still sending its first request.
+  const bool idle = core_->in_flight() == 0 && http_->busy_connections() == 0;
+  if (idle || std::chrono::steady_clock::now() >= deadline) {
+    if (!idle) {
+      log::Warn("drain_timeout", {{"in_flight", core_->in_flight()}, {"busy_connections", http_->busy_connections()}});
+    }
     // Let the last responses flush, then stop.
     drain_timer_->expires_after(std::chrono::milliseconds(50));
     drain_timer_->async_wait([this](const boost::system::error_code&) { io_.Stop(); });
@@ -391,13 +430,92 @@ admin::ReloadReport Gateway::Reload() {
     }
     done.steps.push_back({what, error.empty(), error});
   };
+  // The file first: what it says now is what the steps below install. An
+  // invalid file changes nothing (key files are still re-read).
+  std::optional<config::Config> next;
+  if (!config_path_.empty()) {
+    auto loaded = config::LoadFile(config_path_);
+    if (auto* errors = std::get_if<std::vector<std::string>>(&loaded)) {
+      std::string joined;
+      for (const std::string& e : *errors) joined += (joined.empty() ? "" : "; ") + e;
+      report("config", "the configuration file is invalid, nothing in it was applied: " + joined);
+    } else {
+      next = std::get<config::Config>(std::move(loaded));
+      report("config", NeedsRestart(*next));
+    }
+  }
   if (config_.server.tls.configured && http_) report("tls", ReloadTls());
-  if (bearer_ != nullptr) report("keys", ReloadKeys());
+  const bool same_issuers = next && next->auth.issuers.size() == config_.auth.issuers.size() &&
+                            std::equal(next->auth.issuers.begin(), next->auth.issuers.end(),
+                                       config_.auth.issuers.begin(), [](const config::Issuer& a, const config::Issuer& b) {
+                                         return a.issuer == b.issuer;
+                                       });
+  if (bearer_ != nullptr) report("keys", ReloadKeys(same_issuers ? next->auth : config_.auth));
+  if (next) {
+    if (admission_) {
+      admission_->ReplaceApiKeys(std::make_unique<auth::ApiKeys>(next->auth.api_keys));
+      report("api_keys", "");
+    }
+    report("limits", ReloadLimits(*next));
+    report("routes", ReloadRoutes(*next));
+    log::SetLevel(next->log_level);
+  }
   return done;
 }
 
-std::string Gateway::ReloadKeys() {
-  auto loaded = auth::LoadTrustedIssuers(config_.auth);
+std::string Gateway::NeedsRestart(const config::Config& next) const {
+  std::vector<std::string> changed;
+  const auto check = [&changed](bool same, const char* what) {
+    if (!same) changed.emplace_back(what);
+  };
+  check(next.server == config_.server, "server");
+  check(next.metrics == config_.metrics, "metrics");
+  check(next.admin == config_.admin, "admin");
+  check(next.redis == config_.redis, "redis");
+  check(next.revocation == config_.revocation, "revocation");
+  check(next.audit == config_.audit, "audit");
+  check(next.plugins == config_.plugins && next.plugin_dir == config_.plugin_dir, "plugins");
+  // auth: keys and API keys reload; the rest of the section does not.
+  config::Auth next_auth = next.auth, auth = config_.auth;
+  next_auth.api_keys.clear();
+  auth.api_keys.clear();
+  for (config::Issuer& i : next_auth.issuers) i.keys.clear();
+  for (config::Issuer& i : auth.issuers) i.keys.clear();
+  check(next_auth == auth, "auth (except keys and api_keys)");
+  check(next.rate_limits.near_limit_percent == config_.rate_limits.near_limit_percent, "rate_limits.near_limit_percent");
+  // Routes: their scopes reload; which routes exist and what they serve do not.
+  const auto shape = [](const config::Route& r) { return std::tie(r.name, r.path, r.resource, r.plugin, r.instructions); };
+  check(next.routes.size() == config_.routes.size() &&
+            std::equal(next.routes.begin(), next.routes.end(), config_.routes.begin(),
+                       [&](const config::Route& a, const config::Route& b) { return shape(a) == shape(b); }),
+        "routes (names, paths, resources, plugins, instructions)");
+  if (changed.empty()) return "";
+  std::string list;
+  for (const std::string& c : changed) list += (list.empty() ? "" : ", ") + c;
+  return "changed but only applied by a restart: " + list + "; everything else was reloaded";
+}
+
+std::string Gateway::ReloadLimits(const config::Config& next) {
+  if (rate_limit_ == nullptr) {
+    return next.rate_limits.policies.empty() ? "" : "rate limits were not configured at start: restart to add them";
+  }
+  if (next.rate_limits.policies.empty()) return "every rate-limit policy was removed: restart to turn limits off";
+  rate_limit_->ReplacePolicies(next.rate_limits.policies);
+  return "";
+}
+
+std::string Gateway::ReloadRoutes(const config::Config& next) {
+  for (const auto& backend : backends_) {
+    const config::Route* route = next.FindRoute(backend->name());
+    if (route != nullptr && route->path == backend->path() && route->resource == backend->resource()) {
+      backend->ReplaceScopes(route->scopes);
+    }
+  }
+  return "";
+}
+
+std::string Gateway::ReloadKeys(const config::Auth& auth) {
+  auto loaded = auth::LoadTrustedIssuers(auth);
   if (auto* error = std::get_if<std::string>(&loaded)) return *error;
   const auto& trust = std::get<auth::LoadedTrust>(loaded);
   for (const auth::TrustedIssuer& issuer : trust.issuers) {

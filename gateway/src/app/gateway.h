@@ -12,6 +12,7 @@
 #include "revocation/store.h"
 #include "mcp/backend.h"
 #include "mcp/core.h"
+#include "pipeline/rate_limit.h"
 #include "metrics/metrics.h"
 #include "plugin/plugin_instance.h"
 #include "redis/client.h"
@@ -46,6 +47,7 @@ inline constexpr std::string_view kStdioApiKeyVariable = "MCP_GATEWAY_API_KEY";
 struct StartOptions {
   std::string default_plugin_dir;  // where to look when the config names none
   bool listen = true;              // false for stdio: no network listener at all
+  std::string config_path;         // re-read on reload; empty: the embedded default (not re-read)
 };
 
 class Gateway {
@@ -58,9 +60,13 @@ class Gateway {
   // Returns the exit code.
   int RunHttp();
 
-  // Re-reads from disk what can change without a restart (SIGHUP): the TLS
-  // certificate, key and client CAs, for connections accepted from now on,
-  // and the token verification keys of `auth:`.
+  // Re-reads from disk what can change without a restart (SIGHUP): the
+  // configuration file, then the TLS certificate, key and client CAs (for
+  // connections accepted from now on), the token verification keys of
+  // `auth:`, the API keys, the rate-limit policies and each route's scopes.
+  // Open connections, sessions and requests in flight are kept. What needs
+  // a restart (listeners, plugins, the set of routes or issuers, Redis) is
+  // reported as a failed step and left as it was.
   // Logs `reloaded` or `reload_failed` per step; a failed step keeps serving
   // what it had. Returns what each step did (the admin API reports it).
   // Reloads from SIGHUP and the admin API are serialised.
@@ -70,10 +76,9 @@ class Gateway {
   int RunStdio(const std::string& route);
 
   const config::Config& config() const { return config_; }
-  // The rate limiter (Redis or local) and the policies it counts, for the
-  // admin API's key state; limiter() is null without policies.
+  // The rate limiter (Redis or local), for the admin API's key state; null
+  // without policies.
   limits::Limiter* limiter() const { return limiter_; }
-  const std::vector<config::LimitPolicy>& policies() const { return config_.rate_limits.policies; }
   uint16_t http_port() const { return http_ ? http_->port() : 0; }
   uint16_t metrics_port() const { return ops_server_ ? ops_server_->port() : 0; }
   uint16_t admin_port() const { return admin_server_ ? admin_server_->port() : 0; }
@@ -101,14 +106,22 @@ class Gateway {
   // Re-reads the key files and secrets of `auth:` (not the configuration
   // itself) and installs them; tokens verified with the old keys are
   // verified again. Returns an error message or "".
-  std::string ReloadKeys();
+  std::string ReloadKeys(const config::Auth& auth);
+  // The reloadable parts of `next` (a freshly read configuration) that
+  // differ in ways only a restart can apply; empty when none.
+  std::string NeedsRestart(const config::Config& next) const;
+  std::string ReloadLimits(const config::Config& next);
+  std::string ReloadRoutes(const config::Config& next);
+  // What /readyz reports: empty when ready to take traffic.
+  std::vector<std::string> NotReadyReasons() const;
   void BeginShutdown(const std::string& signal);
   // Stops the event loop once nothing is in flight or `deadline` passed.
   void PollDrain(std::chrono::steady_clock::time_point deadline);
   // The stdio caller's principal, from the credential in its environment.
   std::variant<Principal, pipeline::AdmissionDenial> AdmitStdio(const mcp::Backend& backend) const;
 
-  config::Config config_;
+  config::Config config_;  // as started; reloads never change it (other threads read it)
+  std::string config_path_;
   transport::IoPool io_;
   timing::TimeoutList timeouts_;
   std::unique_ptr<metrics::Metrics> metrics_;
@@ -121,6 +134,7 @@ class Gateway {
   std::unique_ptr<limits::LocalLimiter> local_limiter_;
   std::unique_ptr<limits::RedisLimiter> redis_limiter_;
   limits::Limiter* limiter_ = nullptr;
+  pipeline::RateLimit* rate_limit_ = nullptr;  // the stage, owned by the core's pipeline; null without policies
   std::vector<std::unique_ptr<mcp::PluginEventFanout>> fanouts_;
   std::vector<std::unique_ptr<plugin::PluginInstance>> plugins_;
   std::vector<std::unique_ptr<mcp::Backend>> backends_;

@@ -243,6 +243,7 @@ int main(int argc, char** argv) {
   mcpgw::app::StartOptions options;
   options.default_plugin_dir = DefaultPluginDir();
   options.listen = !use_stdio;
+  options.config_path = config_path;
   if (use_stdio) {
     if (route.empty()) {
       if (config.routes.size() != 1) {

@@ -89,6 +89,14 @@ bool BearerAuthenticator::ReplaceKeys(std::string_view issuer, std::shared_ptr<c
   return true;
 }
 
+std::vector<std::string> BearerAuthenticator::IssuersWithoutKeys() const {
+  std::vector<std::string> out;
+  for (const TrustedIssuer& issuer : trust_.load()->issuers) {
+    if (issuer.keys == nullptr || issuer.keys->keys().empty()) out.push_back(issuer.policy.issuer);
+  }
+  return out;
+}
+
 std::variant<std::shared_ptr<const Claims>, Failure> BearerAuthenticator::Authenticate(
     std::string_view token, std::string_view audience, std::chrono::system_clock::time_point now) {
   TokenCache::Digest digest;

@@ -86,6 +86,10 @@ class BearerAuthenticator {
 
   TokenCache::Totals cache_totals() const { return cache_.totals(); }
 
+  // Trusted issuers that have no key yet (their JWKS URL has not answered
+  // once): no token of theirs can verify, so the gateway is not ready.
+  std::vector<std::string> IssuersWithoutKeys() const;
+
  private:
   struct Trust {
     std::vector<TrustedIssuer> issuers;

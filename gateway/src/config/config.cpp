@@ -103,7 +103,7 @@ class ConfigParser {
   void ServerSection(const YAML::Node& node, Server* s) {
     if (!r_.ExpectMap(node, "server")) return;
     r_.RejectUnknownKeys(node, "server", {"listen", "public_url", "io_threads", "allowed_origins", "data_dir",
-                                          "page_size", "limits", "sessions", "tls", "trusted_proxies"});
+                                          "page_size", "limits", "sessions", "tls", "trusted_proxies", "drain_s"});
     Listen(node, "server", &s->listen);
     r_.String(node, "server", "public_url", &s->public_url);
     r_.Uint32(node, "server", "io_threads", 0, 256, &s->io_threads);
@@ -119,6 +119,7 @@ class ConfigParser {
     CheckTrustedProxies(r_, s->trusted_proxies);
     r_.String(node, "server", "data_dir", &s->data_dir);
     r_.Uint32(node, "server", "page_size", 1, 10'000, &s->page_size);
+    r_.Uint32(node, "server", "drain_s", 0, 3600, &s->drain_s);
     if (const YAML::Node l = node["limits"]; r_.ExpectMap(l, "server.limits")) {
       r_.RejectUnknownKeys(l, "server.limits", {"max_body_bytes", "max_header_bytes", "max_json_depth",
                                                 "request_timeout_ms", "max_connections"});

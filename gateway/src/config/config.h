@@ -23,6 +23,8 @@ struct Endpoint {
   uint16_t port = 0;
   bool IsLoopback() const;
   std::string ToString() const;  // host:port, IPv6 in brackets
+
+  bool operator==(const Endpoint&) const = default;
 };
 
 struct Limits {
@@ -31,6 +33,8 @@ struct Limits {
   uint32_t max_json_depth = 64;
   uint32_t request_timeout_ms = 30'000;
   uint32_t max_connections = 4096;
+
+  bool operator==(const Limits&) const = default;
 };
 
 struct Sessions {
@@ -41,6 +45,8 @@ struct Sessions {
   // A tools/call still running after this long has its POST stream closed
   // and the client resumes with GET + Last-Event-ID (SEP-1699); 0 disables.
   uint32_t poll_after_ms = 55'000;
+
+  bool operator==(const Sessions&) const = default;
 };
 
 // HTTPS on the MCP listener (never on the metrics listener). The files are
@@ -54,6 +60,8 @@ struct Tls {
   ClientCertificates client_certificates = ClientCertificates::kNone;
   uint32_t hsts_max_age_s = 31'536'000;
   std::string min_version = "1.2";  // "1.2" or "1.3"
+
+  bool operator==(const Tls&) const = default;
 };
 
 struct Server {
@@ -67,9 +75,14 @@ struct Server {
   std::vector<std::string> allowed_origins;
   std::string data_dir = "./data";
   uint32_t page_size = 100;
+  // After SIGTERM: how long requests in flight may take to finish (new
+  // connections are refused and /readyz is false meanwhile).
+  uint32_t drain_s = 25;
   Limits limits;
   Sessions sessions;
   Tls tls;
+
+  bool operator==(const Server&) const = default;
 };
 
 // One place an issuer's verification keys come from: exactly one of
@@ -82,6 +95,8 @@ struct KeySource {
   std::string secret_env;   // HS* secret from this environment variable
   std::string algorithm;    // e.g. ES256; required for pem_file and secrets
   std::string kid;          // the kid of a pem_file or secret key (optional)
+
+  bool operator==(const KeySource&) const = default;
 };
 
 // A token issuer the gateway trusts and where its keys come from: one source
@@ -91,6 +106,8 @@ struct KeySource {
 struct Issuer {
   std::string issuer;  // compared exactly with a token's `iss`
   std::vector<KeySource> keys;
+
+  bool operator==(const Issuer&) const = default;
 };
 
 // How the JWKS URLs of the issuers are fetched.
@@ -100,6 +117,8 @@ struct JwksFetch {
   uint32_t timeout_ms = 5'000;
   uint32_t max_bytes = 1 << 20;  // a larger JWKS is refused
   std::string ca_file;           // PEM CAs trusted for https; empty: the system store
+
+  bool operator==(const JwksFetch&) const = default;
 };
 
 // RFC 7662 token introspection, for tokens the gateway cannot verify itself.
@@ -114,6 +133,8 @@ struct Introspection {
   uint32_t cache_entries = 10'000;  // answers remembered (by the token's SHA-256)
   uint32_t max_cache_s = 300;       // an active answer is trusted at most this long (and never past `exp`)
   std::string ca_file;              // PEM CAs trusted for https; empty: the system store
+
+  bool operator==(const Introspection&) const = default;
 };
 
 // A caller authenticated by a static key (X-API-Key) rather than a token.
@@ -124,6 +145,8 @@ struct ApiKey {
   std::vector<std::string> audiences;  // resource URIs it may be used on, matched exactly
   std::vector<std::string> scopes;
   std::string tenant;  // defaults to name
+
+  bool operator==(const ApiKey&) const = default;
 };
 
 struct Auth {
@@ -137,6 +160,8 @@ struct Auth {
   JwksFetch jwks;
   Introspection introspection;
   std::vector<ApiKey> api_keys;
+
+  bool operator==(const Auth&) const = default;
 };
 
 // Where the audit log goes: a file (appended to, mode 0600) or, when empty,
@@ -144,6 +169,8 @@ struct Auth {
 struct Audit {
   std::string file;
   bool tool_calls = true;  // a line per tools/call (route, tool, subject, outcome, duration)
+
+  bool operator==(const Audit&) const = default;
 };
 
 // The Redis shared by every replica for rate limits and revocations. Without
@@ -153,6 +180,8 @@ struct RedisTls {
   std::string cert_file;    // client certificate (optional)
   std::string key_file;     // its key
   std::string server_name;  // SNI and name checked; defaults to the URL's host
+
+  bool operator==(const RedisTls&) const = default;
 };
 struct Redis {
   bool configured = false;  // a `redis:` section was given
@@ -168,6 +197,8 @@ struct Redis {
   uint32_t reconnect_min_ms = 100;      // backoff doubles from here...
   uint32_t reconnect_max_ms = 5'000;    // ...up to here
   std::string key_prefix = "mcpgw:";    // every key and channel the gateway uses starts with it
+
+  bool operator==(const Redis&) const = default;
 };
 
 // What a stage does while its store (Redis) cannot answer.
@@ -183,6 +214,8 @@ struct LimitMatch {
   std::string route;   // a route name
   std::string tool;    // a tool name or pattern (`*` matches any run of characters); implies tools/call
   std::string method;  // a JSON-RPC method such as tools/call
+
+  bool operator==(const LimitMatch&) const = default;
 };
 
 struct LimitPolicy {
@@ -194,11 +227,15 @@ struct LimitPolicy {
   // Redis unreachable: kOpen counts in the process's local limiter instead,
   // kClosed refuses the requests the policy applies to (503).
   FailMode on_redis_down = FailMode::kOpen;
+
+  bool operator==(const LimitPolicy&) const = default;
 };
 
 struct RateLimits {
   std::vector<LimitPolicy> policies;
   uint32_t near_limit_percent = 80;  // a decision at or above this share of a limit counts as near the limit
+
+  bool operator==(const RateLimits&) const = default;
 };
 
 // The central revocation list (in Redis, or in data_dir without Redis).
@@ -209,6 +246,8 @@ struct Revocation {
   uint32_t resync_s = 30;          // full resync period (pub/sub pushes each change in between)
   uint32_t max_staleness_s = 60;   // how old the last successful sync may get before on_redis_down applies
   std::string file;                // without Redis: where the list is kept (default <data_dir>/revocations.json)
+
+  bool operator==(const Revocation&) const = default;
 };
 
 // The admin API: its own listener, its own audience and scope. On when an
@@ -218,11 +257,15 @@ struct Admin {
   Endpoint listen{"127.0.0.1", 9465};
   std::string audience = "urn:mcp-gateway:admin";  // a token's aud (or an API key's audiences) must hold it exactly
   std::string scope = "mcpgw:admin";                // and the token must carry this scope
+
+  bool operator==(const Admin&) const = default;
 };
 
 struct Metrics {
   bool enabled = true;
   Endpoint listen{"127.0.0.1", 9464};
+
+  bool operator==(const Metrics&) const = default;
 };
 
 struct Plugin {
@@ -231,6 +274,8 @@ struct Plugin {
   uint32_t workers = 4;
   uint32_t queue_depth = 256;
   nlohmann::json config = nlohmann::json::object();
+
+  bool operator==(const Plugin&) const = default;
 };
 
 // The scopes a route requires, per MCP method class and per tool. Each list
@@ -239,11 +284,15 @@ struct Plugin {
 struct ToolScopes {
   std::string pattern;  // a tool name, or a pattern where `*` matches any run of characters
   std::vector<std::string> scopes;
+
+  bool operator==(const ToolScopes&) const = default;
 };
 struct RouteScopes {
   bool configured = false;  // a `scopes:` section was given
   std::optional<std::vector<std::string>> list, read, call, admin;
   std::vector<ToolScopes> tools;  // in configuration order
+
+  bool operator==(const RouteScopes&) const = default;
 };
 
 struct Route {
@@ -253,6 +302,8 @@ struct Route {
   std::string plugin;    // the plugin instance serving this route
   std::string instructions;
   RouteScopes scopes;
+
+  bool operator==(const Route&) const = default;
 };
 
 struct Config {

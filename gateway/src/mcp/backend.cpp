@@ -13,7 +13,7 @@ void Listener::Notify(const std::string& method, json params) const {
 
 Backend::Backend(const config::Route& route, plugin::PluginInstance* plugin,
                  std::shared_ptr<const session::SessionIdCodec> codec, metrics::Metrics* metrics)
-    : route_(route), scope_policy_(route.scopes), plugin_(plugin), sessions_(std::move(codec), route.name, metrics) {}
+    : route_(route), scope_policy_(std::make_shared<const auth::ScopePolicy>(route.scopes)), plugin_(plugin), sessions_(std::move(codec), route.name, metrics) {}
 
 std::optional<std::string> Backend::LoadTools() {
   plugin::PluginRequest request;

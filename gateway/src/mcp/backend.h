@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -50,7 +51,12 @@ class Backend {
   const std::string& path() const { return route_.path; }
   const std::string& resource() const { return route_.resource; }
   const std::string& instructions() const { return route_.instructions; }
-  const auth::ScopePolicy& scope_policy() const { return scope_policy_; }
+  // The scopes this route requires; replaced on reload, so callers hold the
+  // snapshot they read for as long as they use it.
+  std::shared_ptr<const auth::ScopePolicy> scope_policy() const { return scope_policy_.load(); }
+  void ReplaceScopes(const config::RouteScopes& scopes) {
+    scope_policy_.store(std::make_shared<const auth::ScopePolicy>(scopes));
+  }
   plugin::PluginInstance& plugin() { return *plugin_; }
   ToolCatalog& tools() { return tools_; }
   SessionRegistry& sessions() { return sessions_; }
@@ -72,7 +78,7 @@ class Backend {
   std::vector<std::shared_ptr<Listener>> LiveListeners();
 
   config::Route route_;
-  auth::ScopePolicy scope_policy_;
+  std::atomic<std::shared_ptr<const auth::ScopePolicy>> scope_policy_;
   plugin::PluginInstance* plugin_;
   ToolCatalog tools_;
   SessionRegistry sessions_;

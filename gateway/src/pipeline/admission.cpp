@@ -123,7 +123,8 @@ Admission::Outcome Admission::CheckRevocation(Outcome outcome) const {
 
 std::variant<Principal, AdmissionDenial> Admission::AdmitApiKey(std::string_view key,
                                                                  std::string_view audience) const {
-  auto known = api_keys_->Authenticate(key, audience);
+  const std::shared_ptr<const auth::ApiKeys> api_keys = api_keys_.load();
+  auto known = api_keys->Authenticate(key, audience);
   if (const auto* failure = std::get_if<auth::Failure>(&known)) {
     return AdmissionDenial{std::string(auth::FailureReasonName(failure->reason)), failure->message, true, "api_key",
                            CredentialId(key)};

@@ -17,6 +17,7 @@
 #include "pipeline/principal.h"
 #include "revocation/store.h"
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -53,6 +54,12 @@ class Admission {
   Admission(std::unique_ptr<auth::BearerAuthenticator> bearer, std::unique_ptr<auth::ApiKeys> api_keys,
             std::shared_ptr<auth::Introspector> introspector = nullptr)
       : bearer_(std::move(bearer)), api_keys_(std::move(api_keys)), introspector_(std::move(introspector)) {}
+
+  // The API keys from now on (SIGHUP reload); a request being admitted
+  // finishes with the set it started with.
+  void ReplaceApiKeys(std::unique_ptr<auth::ApiKeys> api_keys) {
+    api_keys_.store(std::shared_ptr<const auth::ApiKeys>(std::move(api_keys)));
+  }
 
   // Decides on the calling thread: JWTs (verified here), API keys, and no
   // credential. An opaque bearer token, when introspection is configured,
@@ -98,7 +105,7 @@ class Admission {
   Outcome CheckRevocation(Outcome outcome) const;
 
   std::unique_ptr<auth::BearerAuthenticator> bearer_;
-  std::unique_ptr<auth::ApiKeys> api_keys_;
+  std::atomic<std::shared_ptr<const auth::ApiKeys>> api_keys_;
   std::shared_ptr<auth::Introspector> introspector_;
   const revocation::Store* revocations_ = nullptr;
   bool revocations_fail_closed_ = true;

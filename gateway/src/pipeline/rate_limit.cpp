@@ -33,21 +33,25 @@ limits::RequestFacts FactsOf(const Request& request) {
 }
 
 RateLimit::RateLimit(std::vector<config::LimitPolicy> policies, limits::Limiter& limiter, RateLimitOptions options)
-    : policies_(std::move(policies)), limiter_(limiter), options_(std::move(options)) {}
+    : policies_(std::make_shared<const std::vector<config::LimitPolicy>>(std::move(policies))),
+      limiter_(limiter),
+      options_(std::move(options)) {}
 
-std::vector<limits::Charge> RateLimit::ChargesOf(const Request& request) const {
-  return limits::ChargesFor(policies_, FactsOf(request));
+void RateLimit::ReplacePolicies(std::vector<config::LimitPolicy> policies) {
+  policies_.store(std::make_shared<const std::vector<config::LimitPolicy>>(std::move(policies)));
 }
 
 bool RateLimit::Waits(const Request& request) const {
   if (!options_.limiter_waits) return false;
   const limits::RequestFacts facts = FactsOf(request);
-  return std::any_of(policies_.begin(), policies_.end(),
+  const Policies policies = policies_.load();
+  return std::any_of(policies->begin(), policies->end(),
                      [&](const config::LimitPolicy& p) { return limits::Applies(p, facts); });
 }
 
 std::optional<Denial> RateLimit::Check(const Request& request) const {
-  std::vector<limits::Charge> charges = ChargesOf(request);
+  const Policies policies = policies_.load();
+  std::vector<limits::Charge> charges = limits::ChargesFor(*policies, FactsOf(request));
   if (charges.empty()) return std::nullopt;
   if (options_.limiter_waits) {
     // Only the callback form may wait for a store (Pipeline::Run with `done`).
@@ -67,13 +71,13 @@ std::optional<Denial> RateLimit::Check(const Request& request) const {
 }
 
 void RateLimit::CheckAsync(const Request& request, Done done) const {
-  std::vector<limits::Charge> charges = ChargesOf(request);
+  Policies policies = policies_.load();
+  std::vector<limits::Charge> charges = limits::ChargesFor(*policies, FactsOf(request));
   if (charges.empty()) return done(std::nullopt);
   auto kept = charges;  // Judge reads the policies back; the limiter consumes its copy
   limiter_.Decide(std::move(charges), options_.clock(),
-                  [this, kept = std::move(kept), done = std::move(done)](limits::Decision d) {
-                    done(Judge(kept, d));
-                  });
+                  [this, policies = std::move(policies), kept = std::move(kept), done = std::move(done)](
+                      limits::Decision d) { done(Judge(kept, d)); });
 }
 
 std::optional<Denial> RateLimit::Judge(const std::vector<limits::Charge>& charges,

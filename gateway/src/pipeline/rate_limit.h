@@ -16,7 +16,9 @@
 #include "limits/limiter.h"
 #include "pipeline/stage.h"
 
+#include <atomic>
 #include <functional>
+#include <memory>
 #include <vector>
 
 namespace mcpgw::metrics {
@@ -38,9 +40,18 @@ struct RateLimitOptions {
   bool limiter_waits = false;
 };
 
+// The policies in force: replaced as a whole on reload; a decision keeps
+// the set it started with (its charges point into it) until it ends.
+using Policies = std::shared_ptr<const std::vector<config::LimitPolicy>>;
+
 class RateLimit final : public Stage {
  public:
   RateLimit(std::vector<config::LimitPolicy> policies, limits::Limiter& limiter, RateLimitOptions options);
+
+  Policies policies() const { return policies_.load(); }
+  // From the next request on (SIGHUP reload). Counters live under each
+  // policy's name, so a policy kept by name keeps its counts.
+  void ReplacePolicies(std::vector<config::LimitPolicy> policies);
 
   std::string_view name() const override { return "rate_limit"; }
   std::optional<Denial> Check(const Request& request) const override;
@@ -52,9 +63,7 @@ class RateLimit final : public Stage {
   std::optional<Denial> Judge(const std::vector<limits::Charge>& charges, const limits::Decision& decision) const;
 
  private:
-  std::vector<limits::Charge> ChargesOf(const Request& request) const;
-
-  std::vector<config::LimitPolicy> policies_;
+  std::atomic<Policies> policies_;
   limits::Limiter& limiter_;
   RateLimitOptions options_;
 };

@@ -114,9 +114,8 @@ app.kubernetes.io/part-of: mcp-gateway
       "allowed_origins" $v.gateway.allowedOrigins
       "data_dir" "/var/lib/mcp-gateway"
       "page_size" $v.gateway.pageSize
+      "drain_s" $v.drainSeconds
       "sessions" (merge (dict "secret_file" "/etc/mcp-gateway/secrets/session-secret") $v.gateway.sessions) -}}
-{{- /* The drain grace is fixed in the gateway today (25 s = drainSeconds' default). When it becomes a
-       config key, set it here from .Values.drainSeconds. */ -}}
 {{- if $v.gateway.limits }}{{- $_ := set $server "limits" $v.gateway.limits -}}{{- end -}}
 {{- if $v.tls.enabled -}}
 {{- $tls := dict "cert_file" "/etc/mcp-gateway/tls/tls.crt" "key_file" "/etc/mcp-gateway/tls/tls.key"

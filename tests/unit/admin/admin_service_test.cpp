@@ -126,6 +126,9 @@ class AdminServiceTest : public ::testing::Test {
     deps.admission = admission_.get();
     deps.revocations = &store_;
     deps.limiter = &limiter_;
+    deps.policies = [this] {
+      return std::make_shared<const std::vector<config::LimitPolicy>>(config_.rate_limits.policies);
+    };
     deps.plugins = [] { return std::vector<PluginStatus>{{"memory", "memory.so", "1.0.0", true, true, 4, 256, 0}}; };
     deps.routes = [] { return std::vector<RouteStatus>{{"memory", "/mcp/memory", kRoute, "memory", true, 9}}; };
     deps.reload = [this] { return reload_; };

@@ -272,7 +272,9 @@ TEST_F(IntrospectionTest, RefusesATooLargeTokenWithoutAsking) {
 
 TEST_F(IntrospectionTest, TheTokenTravelsOnlyInTheRequestBodyAndIsNeverLoggedOrInAMessage) {
   IntrospectionOptions options = Options();
-  options.http.timeout = 200ms;
+  // Short enough to time out on the slow answer, long enough that a loaded
+  // machine still sends every request before it does.
+  options.http.timeout = 1s;
   Create(options);
   StderrCapture log;
   const std::vector<std::pair<std::string, OriginReply>> cases{
@@ -288,6 +290,9 @@ TEST_F(IntrospectionTest, TheTokenTravelsOnlyInTheRequestBodyAndIsNeverLoggedOrI
     Answering(token, reply);
     messages += MessageOf(Ask(token)) + "\n";
   }
+  // The origin records a request when it has read it, which may be after
+  // the client timed out on it (the slow case).
+  ASSERT_TRUE(origin_.WaitForRequests(cases.size(), 10s)) << origin_.request_count() << " requests";
   const std::string logged = log.Text();
   for (const auto& [token, reply] : cases) {
     EXPECT_EQ(messages.find(token), std::string::npos) << token << " in " << messages;

@@ -68,18 +68,22 @@ class StreamConnection final : public Connection, public std::enable_shared_from
 
  public:
   StreamConnection(tcp::socket socket, std::shared_ptr<net::ssl::context> tls, const ServerOptions& options,
-                   const Handler& handler, metrics::Metrics* metrics, std::shared_ptr<std::atomic<std::size_t>> counter)
+                   const Handler& handler, metrics::Metrics* metrics, std::shared_ptr<ListenerState> listener)
       : tls_(std::move(tls)),
         stream_(Open(std::move(socket), tls_.get())),
         options_(options),
         handler_(handler),
         metrics_(metrics),
-        counter_(std::move(counter)) {
+        listener_(std::move(listener)) {
+    ++listener_->busy;
     beast::error_code ec;
     const auto ep = Lowest().socket().remote_endpoint(ec);
     remote_ = ec ? std::string("unknown") : ep.address().to_string();
   }
-  ~StreamConnection() override { --*counter_; }
+  ~StreamConnection() override {
+    NotBusy();
+    --listener_->connections;
+  }
 
   // Over the connection limit, answers 503 at once instead of reading.
   void Start(bool refuse_busy) {
@@ -96,6 +100,7 @@ class StreamConnection final : public Connection, public std::enable_shared_from
 
   // --- Called through Exchange, always posted onto that thread. ---
   void Respond(std::shared_ptr<Response> res) override {
+    if (listener_->draining) keep_alive_ = false;  // the client reconnects to another replica
     res->keep_alive(keep_alive_);
     MarkSecure(*res);
     if (!res->has_content_length() && !res->chunked()) res->prepare_payload();
@@ -104,6 +109,7 @@ class StreamConnection final : public Connection, public std::enable_shared_from
   }
 
   void BeginStream(std::shared_ptr<StreamHeader> header) override {
+    if (listener_->draining) keep_alive_ = false;
     header->keep_alive(keep_alive_);
     header->chunked(true);
     MarkSecure(*header);
@@ -219,6 +225,7 @@ class StreamConnection final : public Connection, public std::enable_shared_from
     WatchForClientGone();
     auto exchange = std::make_shared<Exchange>(this->shared_from_this(), std::move(req));
     handler_(std::move(exchange));
+    NotBusy();  // the request is now the handler's to count
   }
 
   // Answers framing errors (limits, bad syntax) and closes.
@@ -283,6 +290,12 @@ class StreamConnection final : public Connection, public std::enable_shared_from
       if (metrics_) metrics_->sse_streams_open().Decrement();
     }
     Close();
+  }
+
+  void NotBusy() {
+    if (!busy_) return;
+    busy_ = false;
+    --listener_->busy;
   }
 
   void FinishExchange() {
@@ -372,12 +385,13 @@ class StreamConnection final : public Connection, public std::enable_shared_from
   const ServerOptions& options_;
   const Handler& handler_;
   metrics::Metrics* metrics_;
-  std::shared_ptr<std::atomic<std::size_t>> counter_;
+  std::shared_ptr<ListenerState> listener_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::deque<WriteOp> queue_;
   bool writing_ = false;
   bool keep_alive_ = true;
+  bool busy_ = true;  // counted in listener_->busy until the first request is read
   bool streaming_ = false;
   bool exchange_open_ = false;
   bool gone_ = false;

@@ -65,7 +65,7 @@ Server::Server(transport::IoPool& pool, ServerOptions options, Handler handler, 
       handler_(std::move(handler)),
       metrics_(metrics),
       acceptor_(pool.control()),
-      connections_(std::make_shared<std::atomic<std::size_t>>(0)) {}
+      state_(std::make_shared<ListenerState>()) {}
 
 Server::~Server() = default;
 
@@ -86,9 +86,18 @@ std::string Server::Listen() {
 void Server::Start() { Accept(); }
 
 void Server::StopAccepting() {
+  state_->draining = true;
   net::post(acceptor_.get_executor(), [this] {
-    beast::error_code ignored;
-    acceptor_.close(ignored);
+    // Closing the listener would reset the connections waiting in its
+    // backlog, whose clients already sent their requests: take them first.
+    beast::error_code ec;
+    acceptor_.non_blocking(true, ec);
+    while (!ec) {
+      tcp::socket socket(pool_.Next());
+      acceptor_.accept(socket, ec);
+      if (!ec) Serve(std::move(socket));
+    }
+    acceptor_.close(ec);
   });
 }
 
@@ -108,22 +117,26 @@ std::shared_ptr<net::ssl::context> Server::tls_context() const {
   return tls_context_;
 }
 
+void Server::Serve(tcp::socket socket) {
+  beast::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
+  const bool busy = ++state_->connections > options_.max_connections;
+  if (busy && metrics_) metrics_->RecordRejected("too_many_connections");
+  if (auto tls = tls_context()) {
+    std::make_shared<StreamConnection<TlsStream>>(std::move(socket), std::move(tls), options_, handler_, metrics_, state_)
+        ->Start(busy);
+  } else {
+    std::make_shared<StreamConnection<beast::tcp_stream>>(std::move(socket), nullptr, options_, handler_, metrics_,
+                                                          state_)
+        ->Start(busy);
+  }
+}
+
 void Server::Accept() {
   acceptor_.async_accept(pool_.Next(), [this](beast::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
     if (!ec) {
-      socket.set_option(tcp::no_delay(true), ec);
-      const bool busy = ++*connections_ > options_.max_connections;
-      if (busy && metrics_) metrics_->RecordRejected("too_many_connections");
-      if (auto tls = tls_context()) {
-        std::make_shared<StreamConnection<TlsStream>>(std::move(socket), std::move(tls), options_, handler_, metrics_,
-                                                      connections_)
-            ->Start(busy);
-      } else {
-        std::make_shared<StreamConnection<beast::tcp_stream>>(std::move(socket), nullptr, options_, handler_, metrics_,
-                                                              connections_)
-            ->Start(busy);
-      }
+      Serve(std::move(socket));
     } else {
       log::Warn("accept_failed", {{"listener", options_.name}, {"error", ec.message()}});
     }

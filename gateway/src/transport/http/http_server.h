@@ -94,6 +94,17 @@ struct ServerOptions {
   std::string name = "http";  // for logs
 };
 
+// Shared by a listener and its connections.
+struct ListenerState {
+  std::atomic<std::size_t> connections{0};
+  // Accepted connections whose first request has not been read yet (the
+  // requests after that are counted by whoever answers them). A drain waits
+  // for this to reach zero, so a client accepted just before the listener
+  // closed still gets its answer.
+  std::atomic<std::size_t> busy{0};
+  std::atomic<bool> draining{false};  // set by StopAccepting
+};
+
 class Server {
  public:
   Server(transport::IoPool& pool, ServerOptions options, Handler handler, metrics::Metrics* metrics);
@@ -106,13 +117,19 @@ class Server {
   // keep the context they began with.
   void UseTls(std::shared_ptr<boost::asio::ssl::context> context);
   void Start();
-  // Stops accepting; open connections finish their current exchange.
+  // Stops accepting: connections the kernel already completed are still
+  // accepted and served, then the listener closes. Open connections finish
+  // their current exchange and answer it with `Connection: close`.
   void StopAccepting();
   uint16_t port() const;
-  std::size_t open_connections() const { return *connections_; }
+  std::size_t open_connections() const { return state_->connections; }
+  // Accepted connections whose first request has not been read yet.
+  std::size_t busy_connections() const { return state_->busy; }
 
  private:
   void Accept();
+  // Starts a connection on an accepted socket.
+  void Serve(boost::asio::ip::tcp::socket socket);
   std::shared_ptr<boost::asio::ssl::context> tls_context() const;
 
   transport::IoPool& pool_;
@@ -120,7 +137,7 @@ class Server {
   Handler handler_;
   metrics::Metrics* metrics_;
   tcp::acceptor acceptor_;
-  std::shared_ptr<std::atomic<std::size_t>> connections_;
+  std::shared_ptr<ListenerState> state_;
   mutable std::mutex tls_mu_;
   std::shared_ptr<boost::asio::ssl::context> tls_context_;  // null: plain HTTP
 };

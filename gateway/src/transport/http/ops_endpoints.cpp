@@ -22,9 +22,14 @@ void OpsEndpoints::Handle(const std::shared_ptr<Exchange>& exchange) const {
     res.body() = "ok\n";
   } else if (path == "/readyz") {
     res.set(bhttp::field::content_type, "text/plain");
-    const bool ready = ready_.load();
-    if (!ready) res.result(bhttp::status::service_unavailable);
-    res.body() = ready ? "ready\n" : "not ready\n";
+    const std::vector<std::string> reasons = not_ready_();
+    if (reasons.empty()) {
+      res.body() = "ready\n";
+    } else {
+      res.result(bhttp::status::service_unavailable);
+      res.body() = "not ready:\n";
+      for (const std::string& reason : reasons) res.body() += "- " + reason + "\n";
+    }
   } else {
     res.result(bhttp::status::not_found);
     res.set(bhttp::field::content_type, "text/plain");

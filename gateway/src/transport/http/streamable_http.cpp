@@ -264,7 +264,7 @@ std::optional<Principal> StreamableHttpEndpoint::Decide(const mcp::Backend& back
     return std::nullopt;
   }
   Response res = ErrorResponse(bhttp::status::unauthorized, code::kInvalidRequest, denial.message);
-  res.set(bhttp::field::www_authenticate, auth::UnauthorizedChallenge(backend.resource(), backend.scope_policy().supported(),
+  res.set(bhttp::field::www_authenticate, auth::UnauthorizedChallenge(backend.resource(), backend.scope_policy()->supported(),
                                                                       denial.credential_presented));
   exchange->Respond(std::move(res));
   return std::nullopt;
@@ -294,7 +294,7 @@ void StreamableHttpEndpoint::ProtectedResourceMetadata(std::string_view route_pa
     }
     json metadata = {{"resource", backend->resource()},
                      {"authorization_servers", options_.authorization_servers},
-                     {"scopes_supported", backend->scope_policy().supported()},
+                     {"scopes_supported", backend->scope_policy()->supported()},
                      {"bearer_methods_supported", {"header"}}};
     Response res = JsonResponse(bhttp::status::ok, metadata);
     res.set(bhttp::field::cache_control, "max-age=300");
