@@ -3,7 +3,7 @@
 // without the admin audience and scope, every action audited without the
 // credential, bad input answered with an exact 4xx and message, and the
 // `mcp-gateway admin` commands talking to it.
-#include "crypto/base64.h"
+#include "support/dev_tokens.h"
 #include "support/gateway_process.h"
 #include "support/http_client.h"
 
@@ -45,14 +45,6 @@ std::string AdminConfig() {
          "      admin: [example:use]\n      tools:\n        \"*\": [example:use]\n";
 }
 
-// The JSON payload of a compact JWS (the test reads its own token's jti).
-json Payload(const std::string& token) {
-  const auto first = token.find('.');
-  const auto second = token.find('.', first + 1);
-  const auto bytes = crypto::Base64UrlDecode(token.substr(first + 1, second - first - 1));
-  return bytes ? json::parse(*bytes, nullptr, false) : json();
-}
-
 class AdminTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -64,14 +56,7 @@ class AdminTest : public ::testing::Test {
     admin_token_ = Mint({"--aud", kAdminAudience, "--sub", "ops", "--scope", "mcpgw:admin"});
   }
 
-  std::string Mint(std::vector<std::string> args) {
-    std::vector<std::string> all{"token", "mint", "-c", gateway_->config_path(), "--ttl", "5m"};
-    all.insert(all.end(), args.begin(), args.end());
-    ProcessResult r = RunGateway(all);
-    EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
-    while (!r.stdout_text.empty() && r.stdout_text.back() == '\n') r.stdout_text.pop_back();
-    return r.stdout_text;
-  }
+  std::string Mint(const std::vector<std::string>& args) { return MintToken(gateway_->config_path(), args); }
   std::string RouteToken(const std::string& subject) { return Mint({"--route", "example", "--sub", subject, "--route-scopes"}); }
 
   HttpResponse Admin(const std::string& method, const std::string& target, const std::string& body = "",
@@ -175,7 +160,7 @@ TEST_F(AdminTest, AnAdminApiKeyIsAcceptedAndNeverLogged) {
 TEST_F(AdminTest, ARevokedTokenGets401OnTheMcpRoute) {
   const std::string alice = RouteToken("alice");
   ASSERT_EQ(Mcp(alice).status, 200);
-  const std::string jti = Payload(alice).value("jti", "");
+  const std::string jti = JwsPayload(alice).value("jti", "");
   ASSERT_FALSE(jti.empty());
   const HttpResponse revoked =
       AsAdmin("POST", "/admin/v1/revocations", json{{"kind", "jti"}, {"value", jti}, {"reason", "test"}}.dump());

@@ -8,6 +8,7 @@
 #include "integration/example_gateway.h"
 #include "limits/redis_limiter.h"
 #include "limits/window.h"
+#include "support/dev_tokens.h"
 #include "support/redis_server.h"
 
 #include <atomic>
@@ -43,21 +44,6 @@ HttpResponse Echo(uint16_t port, const Headers& extra = {}) {
   return Request(port, "POST", "/mcp/example", body.dump(), headers);
 }
 
-// The sum of a counter's samples whose labels contain every one of `labels`.
-double Counter(uint16_t metrics_port, const std::string& name, const std::vector<std::string>& labels) {
-  const HttpResponse m = Request(metrics_port, "GET", "/metrics", "", {});
-  EXPECT_EQ(m.status, 200);
-  std::istringstream lines(m.body);
-  double sum = 0;
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind(name + "{", 0) != 0 && line.rfind(name + " ", 0) != 0) continue;
-    bool all = true;
-    for (const std::string& l : labels) all = all && line.find(l) != std::string::npos;
-    if (all) sum += std::stod(line.substr(line.rfind(' ') + 1));
-  }
-  return sum;
-}
-
 // The Retry-After the gateway must compute for `count` requests already in
 // the current window (none in the previous) at time `at`.
 int64_t ExpectedRetryAfter(uint64_t limit, uint32_t window_s, uint64_t count, limits::Clock::time_point at) {
@@ -90,11 +76,11 @@ TEST(RateLimitGateway, AnswersTheCallOverTheLimitWith429AndTheRateLimitHeadersAn
   EXPECT_EQ(body["error"]["data"]["policy"], "per-subject");
   EXPECT_NE(body["error"]["message"].get<std::string>().find("Rate limit exceeded"), std::string::npos);
   // Two calls reached the plugin, the refused one did not.
-  EXPECT_EQ(Counter(gateway.metrics_port(), "mcpgw_plugin_calls_total", {R"(operation="call_tool")"}), 2);
-  EXPECT_EQ(Counter(gateway.metrics_port(), "mcpgw_rate_limit_decisions_total",
+  EXPECT_EQ(MetricSum(gateway.metrics_port(), "mcpgw_plugin_calls_total", {R"(operation="call_tool")"}), 2);
+  EXPECT_EQ(MetricSum(gateway.metrics_port(), "mcpgw_rate_limit_decisions_total",
                     {R"(policy="per-subject")", R"(outcome="denied")"}),
             1);
-  EXPECT_EQ(Counter(gateway.metrics_port(), "mcpgw_rate_limit_decisions_total",
+  EXPECT_EQ(MetricSum(gateway.metrics_port(), "mcpgw_rate_limit_decisions_total",
                     {R"(policy="per-subject")", R"(outcome="allowed")"}),
             2);
   // A method the policy does not match is not limited.
@@ -234,7 +220,7 @@ TEST(RateLimitGateway, CountsInRedisAndAFailClosedPolicyAnswers503WhileRedisIsSt
   EXPECT_EQ(down.status, 503) << down.body;
   EXPECT_EQ(down.Header("retry-after"), "1");
   EXPECT_EQ(down.Json()["error"]["data"]["policy"], "per-subject");
-  EXPECT_EQ(Counter(gateway.metrics_port(), "mcpgw_rate_limit_store_up", {}), 0);
+  EXPECT_EQ(MetricSum(gateway.metrics_port(), "mcpgw_rate_limit_store_up", {}), 0);
 
   ASSERT_TRUE(redis.Restart()) << redis.Log();
   // Recovers by itself; the restarted Redis (no persistence) has empty counters.
@@ -356,7 +342,7 @@ TEST_P(RedisFaultsUnderLoad, TheFailModeHoldsNothingHangsPastTheTimeoutAndEveryt
   EXPECT_EQ(StatusCounts(killed), (std::map<int, int>{{closed ? 503 : 200, static_cast<int>(killed.size())}}))
       << "started after Redis died: every answer is the fail mode's";
   EXPECT_LT(Slowest(killed), bound);
-  EXPECT_EQ(Counter(gateway.metrics_port(), "mcpgw_rate_limit_store_up", {}), 0);
+  EXPECT_EQ(MetricSum(gateway.metrics_port(), "mcpgw_rate_limit_store_up", {}), 0);
 
   ASSERT_TRUE(redis.Restart()) << redis.Log();
   ASSERT_TRUE(load.Run(kRestarted, 1));
@@ -400,7 +386,7 @@ TEST_P(RedisFaultsUnderLoad, TheFailModeHoldsNothingHangsPastTheTimeoutAndEveryt
   EXPECT_GT(noscripts(), noscripts_before) << "the gateway met the flushed script";
   EXPECT_EQ(redis.Cli({"SCRIPT", "EXISTS", sha}), "1");
   EXPECT_GE(counted(), at_flush + static_cast<long long>(flushed.size()));
-  EXPECT_EQ(Counter(gateway.metrics_port(), "mcpgw_rate_limit_store_up", {}), 1);
+  EXPECT_EQ(MetricSum(gateway.metrics_port(), "mcpgw_rate_limit_store_up", {}), 1);
   EXPECT_EQ(Echo(gateway.port()).status, 200) << "the gateway is alive and serving:\n" << gateway.Log();
 }
 

@@ -4,7 +4,7 @@
 // revocations is measured and reported; with pub/sub cut away the periodic
 // resync still converges; and after Redis (AOF) and both gateways restart,
 // the token is still refused.
-#include "crypto/base64.h"
+#include "support/dev_tokens.h"
 #include "support/gateway_process.h"
 #include "support/http_client.h"
 #include "support/redis_server.h"
@@ -39,12 +39,7 @@ std::string ReplicaConfig(const std::string& redis_url, const std::string& jwks_
          "      admin: [example:use]\n      tools:\n        \"*\": [example:use]\n";
 }
 
-std::string JtiOf(const std::string& token) {
-  const auto first = token.find('.');
-  const auto second = token.find('.', first + 1);
-  const auto bytes = crypto::Base64UrlDecode(token.substr(first + 1, second - first - 1));
-  return bytes ? json::parse(*bytes, nullptr, false).value("jti", "") : "";
-}
+std::string JtiOf(const std::string& token) { return JwsPayload(token).value("jti", ""); }
 
 class RevocationReplicasTest : public ::testing::Test {
  protected:
@@ -70,14 +65,7 @@ class RevocationReplicasTest : public ::testing::Test {
     std::ofstream(admin_token_file_) << admin_token_ << "\n";
   }
 
-  std::string Mint(std::vector<std::string> args) {
-    std::vector<std::string> all{"token", "mint", "-c", key_dir_->config_path(), "--ttl", "10m"};
-    all.insert(all.end(), args.begin(), args.end());
-    ProcessResult r = RunGateway(all);
-    EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
-    while (!r.stdout_text.empty() && r.stdout_text.back() == '\n') r.stdout_text.pop_back();
-    return r.stdout_text;
-  }
+  std::string Mint(const std::vector<std::string>& args) { return MintToken(key_dir_->config_path(), args, "10m"); }
   std::string RouteToken(const std::string& subject) {
     return Mint({"--route", "example", "--sub", subject, "--route-scopes"});
   }

@@ -1,5 +1,7 @@
 #include "admin/http_endpoint.h"
 
+#include "admin/views.h"
+
 #include "revocation/entry_codec.h"
 #include "schema/uri.h"
 
@@ -177,56 +179,6 @@ bool IsJson(const http::Request& req) {
   return type == "application/json";
 }
 
-json EntriesJson(const std::vector<revocation::Entry>& entries) {
-  json out = json::array();
-  for (const auto& e : entries) out.push_back(revocation::EntryToJson(e));
-  return out;
-}
-
-json StateJson(const limits::PolicyState& s, const std::map<std::string, std::string>& key) {
-  return {{"policy", s.policy},         {"key", key},
-          {"limit", s.limit},           {"window_s", s.window.count()},
-          {"used", s.used},             {"remaining", s.remaining},
-          {"reset_s", s.reset.count()}, {"retry_after_s", s.retry_after.count()}};
-}
-
-json PluginsJson(const std::vector<PluginStatus>& plugins) {
-  json out = json::array();
-  for (const auto& p : plugins) {
-    out.push_back({{"name", p.name},
-                   {"file", p.file},
-                   {"version", p.version},
-                   {"loaded", p.loaded},
-                   {"thread_safe", p.thread_safe},
-                   {"workers", p.workers},
-                   {"queue_capacity", p.queue_capacity},
-                   {"queue_depth", p.queue_depth}});
-  }
-  return out;
-}
-
-json RoutesJson(const std::vector<RouteStatus>& routes) {
-  json out = json::array();
-  for (const auto& r : routes) {
-    out.push_back({{"name", r.name},
-                   {"path", r.path},
-                   {"resource", r.resource},
-                   {"plugin", r.plugin},
-                   {"plugin_loaded", r.plugin_loaded},
-                   {"tools", r.tools}});
-  }
-  return out;
-}
-
-json ReloadJson(const ReloadReport& report) {
-  json steps = json::array();
-  for (const auto& s : report.steps) {
-    steps.push_back({{"what", s.what}, {"ok", s.ok}});
-    if (!s.ok) steps.back()["error"] = s.error;
-  }
-  return {{"ok", report.ok()}, {"steps", steps}};
-}
-
 // Runs the authorized request.
 void Serve(AdminService& service, const std::shared_ptr<http::Exchange>& ex, const Principal& caller,
            const Route& route, const std::string& action, const json& target, const std::string& query) {
@@ -237,11 +189,7 @@ void Serve(AdminService& service, const std::shared_ptr<http::Exchange>& ex, con
       if (req.method() == bhttp::verb::get) {
         auto listed = service.ListRevocations(caller);
         if (const Problem* p = ProblemOf(listed)) return SendProblem(ex, *p);
-        const auto& l = std::get<RevocationListing>(listed);
-        return Send(ex, bhttp::status::ok,
-                    {{"revocations", EntriesJson(l.entries)},
-                     {"fresh", l.health.fresh},
-                     {"since_sync_s", l.health.since_sync.count()}});
+        return Send(ex, bhttp::status::ok, RevocationsJson(std::get<RevocationListing>(listed)));
       }
       // Wrong shapes of an otherwise valid request: audited like any other
       // invalid request, answered with their own HTTP status.
@@ -285,23 +233,18 @@ void Serve(AdminService& service, const std::shared_ptr<http::Exchange>& ex, con
     case Route::kPlugins: {
       auto listed = service.ListPlugins(caller);
       if (const Problem* p = ProblemOf(listed)) return SendProblem(ex, *p);
-      return Send(ex, bhttp::status::ok, {{"plugins", PluginsJson(std::get<std::vector<PluginStatus>>(listed))}});
+      return Send(ex, bhttp::status::ok, PluginsJson(std::get<std::vector<PluginStatus>>(listed)));
     }
     case Route::kRoutes: {
       auto listed = service.ListRoutes(caller);
       if (const Problem* p = ProblemOf(listed)) return SendProblem(ex, *p);
-      return Send(ex, bhttp::status::ok, {{"routes", RoutesJson(std::get<std::vector<RouteStatus>>(listed))}});
+      return Send(ex, bhttp::status::ok, RoutesJson(std::get<std::vector<RouteStatus>>(listed)));
     }
     case Route::kReload: {
       auto reloaded = service.Reload(caller);
       if (const Problem* p = ProblemOf(reloaded)) return SendProblem(ex, *p);
       const auto& report = std::get<ReloadReport>(reloaded);
-      json body = ReloadJson(report);
-      if (!report.ok()) {
-        body["error"] = "reload_failed";
-        body["message"] = "a reload step failed; the gateway keeps serving what it had";
-      }
-      return Send(ex, report.ok() ? bhttp::status::ok : bhttp::status::internal_server_error, body);
+      return Send(ex, report.ok() ? bhttp::status::ok : bhttp::status::internal_server_error, ReloadJson(report));
     }
   }
 }

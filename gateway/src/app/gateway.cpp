@@ -12,6 +12,9 @@
 #include "session/session_id.h"
 #include "transport/http/tls_context.h"
 #include "transport/stdio/stdio_transport.h"
+#include "transport/grpc/admin_service.h"
+#include "transport/grpc/grpc_server.h"
+#include "transport/grpc/mcp_service.h"
 
 #include <sys/stat.h>
 
@@ -53,6 +56,12 @@ Gateway::Gateway(const config::Config& config)
       io_(config.server.io_threads ? config.server.io_threads : std::max(1u, std::thread::hardware_concurrency())) {}
 
 Gateway::~Gateway() {
+  // gRPC calls reach the core, admission and plugins: the gRPC server ends
+  // them (cancelling any left) and joins its threads before anything else goes.
+  if (grpc_shutdown_.joinable()) grpc_shutdown_.join();
+  grpc_server_.reset();
+  grpc_service_.reset();
+  admin_grpc_service_.reset();
   // The revocation store's resync thread uses the Redis client: it goes
   // first. Then the client: its destructor fails pending commands, whose
   // callbacks reach the limiter.
@@ -259,8 +268,34 @@ std::string Gateway::Build(const StartOptions& options) {
         io_, ops_options, [this](std::shared_ptr<http::Exchange> ex) { ops_->Handle(ex); }, metrics_.get());
     if (std::string error = ops_server_->Listen(); !error.empty()) return error;
   }
-  return BuildAdmin();
+  if (std::string error = BuildAdmin(); !error.empty()) return error;
+  // After the admin API: the gRPC listener serves the admin service too.
+  return BuildGrpc();
 }
+
+std::string Gateway::BuildGrpc() {
+  if (!config_.server.grpc.enabled) return "";
+  std::map<std::string, mcp::Backend*> by_name;
+  for (const auto& b : backends_) by_name[b->name()] = b.get();
+  grpc_service_ = std::make_unique<rpc::McpService>(*core_, std::move(by_name), admission_.get(), metrics_.get());
+  rpc::GrpcServerOptions options;
+  options.listen = config_.server.grpc.listen;
+  options.tls = &config_.server.tls;
+  options.max_message_bytes = static_cast<std::size_t>(config_.server.limits.max_body_bytes);
+  std::vector<::grpc::Service*> services{grpc_service_.get()};
+  // The admin service shares the listener only where an admin credential
+  // may travel: loopback, or TLS (the rule admin.listen follows).
+  if (admin_ && (config_.server.grpc.listen.IsLoopback() || config_.server.tls.configured)) {
+    admin_grpc_service_ = std::make_unique<rpc::AdminGrpcService>(*admin_, metrics_.get());
+    services.push_back(admin_grpc_service_.get());
+  }
+  auto started = rpc::GrpcServer::Start(options, services);
+  if (auto* error = std::get_if<std::string>(&started)) return *error;
+  grpc_server_ = std::get<std::unique_ptr<rpc::GrpcServer>>(std::move(started));
+  return "";
+}
+
+uint16_t Gateway::grpc_port() const { return grpc_server_ ? grpc_server_->port() : 0; }
 
 std::string Gateway::BuildAdmin() {
   if (!config_.admin.enabled) return "";
@@ -383,6 +418,15 @@ void Gateway::BeginShutdown(const std::string& signal) {
   http_->StopAccepting();
   if (ops_server_) ops_server_->StopAccepting();
   if (admin_server_) admin_server_->StopAccepting();
+  if (grpc_server_) {
+    // Health says NOT_SERVING at once; new calls are refused and the ones in
+    // flight finish (they count in core_->in_flight(), which PollDrain waits
+    // for) or are cancelled at the drain deadline. Off the I/O threads:
+    // Shutdown blocks, and the calls it waits for need them.
+    grpc_server_->SetServing(false);
+    const auto deadline = std::chrono::system_clock::now() + std::chrono::seconds(config_.server.drain_s);
+    grpc_shutdown_ = std::thread([server = grpc_server_.get(), deadline] { server->Shutdown(deadline); });
+  }
   if (sweep_timer_) sweep_timer_->cancel();
   if (jwks_) jwks_->Stop();
   core_->CloseListenStreams();
@@ -543,6 +587,7 @@ int Gateway::RunHttp() {
   ScheduleSweep();
   if (jwks_) jwks_->Start();  // runs once the pool does; start-up never waits for an issuer
   ready_ = true;
+  if (grpc_server_) grpc_server_->SetServing(true);
   nlohmann::json routes = nlohmann::json::array();
   for (const auto& b : backends_) {
     routes.push_back({{"route", b->name()}, {"path", b->path()}, {"resource", b->resource()}});
@@ -552,9 +597,15 @@ int Gateway::RunHttp() {
                                                   : std::string("disabled")},
                           {"admin", admin_server_ ? config_.admin.listen.host + ":" + std::to_string(admin_server_->port())
                                                   : std::string("disabled")},
+                          {"grpc", grpc_server_ ? config_.server.grpc.listen.host + ":" + std::to_string(grpc_server_->port())
+                                                : std::string("disabled")},
                           {"routes", routes}});
 
   io_.Run();
+  // Nothing is in flight any more (or the drain deadline passed, and
+  // Shutdown cancels what is left): the gRPC server ends its calls before
+  // the plugins stop.
+  if (grpc_shutdown_.joinable()) grpc_shutdown_.join();
   for (auto& p : plugins_) p->Drain();
   audit::Flush();
   log::Info("stopped", {});

@@ -31,8 +31,15 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <variant>
 #include <vector>
+
+namespace mcpgw::rpc {
+class AdminGrpcService;
+class GrpcServer;
+class McpService;
+}  // namespace mcpgw::rpc
 
 namespace mcpgw::app {
 
@@ -82,6 +89,7 @@ class Gateway {
   uint16_t http_port() const { return http_ ? http_->port() : 0; }
   uint16_t metrics_port() const { return ops_server_ ? ops_server_->port() : 0; }
   uint16_t admin_port() const { return admin_server_ ? admin_server_->port() : 0; }
+  uint16_t grpc_port() const;  // 0 when server.grpc is off
 
  private:
   explicit Gateway(const config::Config& config);
@@ -98,6 +106,9 @@ class Gateway {
   // The admin API's listener (config_.admin), built last: it reads what
   // everything else built. Returns an error message or "".
   std::string BuildAdmin();
+  // The gRPC listener (config_.server.grpc), when enabled: the MCP service
+  // on the same core and admission as HTTP. Returns an error message or "".
+  std::string BuildGrpc();
   void ScheduleSweep();
   void WaitForSignal();
   // Builds a TLS context from config_.server.tls and hands it to the MCP
@@ -150,6 +161,14 @@ class Gateway {
   std::unique_ptr<admin::AdminService> admin_;  // null unless config_.admin.enabled
   std::unique_ptr<admin::HttpEndpoint> admin_endpoint_;
   std::unique_ptr<http::Server> admin_server_;
+  // The gRPC front door (null unless server.grpc is enabled). The server is
+  // shut down first in the destructor: its calls reach the core.
+  std::unique_ptr<rpc::McpService> grpc_service_;
+  std::unique_ptr<rpc::AdminGrpcService> admin_grpc_service_;  // with admin.enabled
+  std::unique_ptr<rpc::GrpcServer> grpc_server_;
+  // Runs grpc_server_->Shutdown while draining (it blocks until the calls
+  // in flight end, and those need the I/O threads).
+  std::thread grpc_shutdown_;
   std::mutex reload_mu_;
   std::unique_ptr<boost::asio::signal_set> signals_;
   std::unique_ptr<boost::asio::steady_timer> sweep_timer_;

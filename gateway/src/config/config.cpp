@@ -103,7 +103,8 @@ class ConfigParser {
   void ServerSection(const YAML::Node& node, Server* s) {
     if (!r_.ExpectMap(node, "server")) return;
     r_.RejectUnknownKeys(node, "server", {"listen", "public_url", "io_threads", "allowed_origins", "data_dir",
-                                          "page_size", "limits", "sessions", "tls", "trusted_proxies", "drain_s"});
+                                          "page_size", "limits", "sessions", "tls", "trusted_proxies", "drain_s",
+                                          "grpc"});
     Listen(node, "server", &s->listen);
     r_.String(node, "server", "public_url", &s->public_url);
     r_.Uint32(node, "server", "io_threads", 0, 256, &s->io_threads);
@@ -138,6 +139,15 @@ class ConfigParser {
       r_.Uint32(ss, "server.sessions", "poll_after_ms", 0, 3'600'000, &s->sessions.poll_after_ms);
     }
     TlsSection(node["tls"], &s->tls);
+    GrpcSection(node["grpc"], &s->grpc);
+  }
+
+  void GrpcSection(const YAML::Node& node, Grpc* g) {
+    if (!r_.ExpectMap(node, "server.grpc")) return;
+    r_.RejectUnknownKeys(node, "server.grpc", {"enabled", "listen"});
+    g->enabled = true;  // a grpc: section turns it on unless it says enabled: false
+    r_.Bool(node, "server.grpc", "enabled", &g->enabled);
+    Listen(node, "server.grpc", &g->listen);
   }
 
   void TlsSection(const YAML::Node& node, Tls* t) {
@@ -429,6 +439,18 @@ void CheckCrossFields(const Config& c, std::vector<std::string>* errors) {
   if (!c.server.listen.IsLoopback() && !c.auth.configured) {
     errors->push_back("server.listen: must be a loopback address (127.0.0.1, ::1 or localhost) unless an auth: "
                       "section is configured: the gateway never serves other hosts without authentication");
+  }
+  // The gRPC door follows the same rule: no other host without authentication.
+  if (c.server.grpc.enabled && !c.server.grpc.listen.IsLoopback() && !c.auth.configured) {
+    errors->push_back("server.grpc.listen: must be a loopback address (127.0.0.1, ::1 or localhost) unless an auth: "
+                      "section is configured: the gateway never serves other hosts without authentication");
+  }
+  if (c.server.grpc.enabled && c.server.grpc.listen.port != 0) {
+    for (const Endpoint* other : {&c.server.listen, &c.metrics.listen, &c.admin.listen}) {
+      if (c.server.grpc.listen.ToString() == other->ToString()) {
+        errors->push_back("server.grpc.listen: must differ from server.listen, metrics.listen and admin.listen");
+      }
+    }
   }
   if (c.metrics.enabled && c.server.listen.port != 0 && c.metrics.listen.ToString() == c.server.listen.ToString()) {
     errors->push_back("metrics.listen: must differ from server.listen");

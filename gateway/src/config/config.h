@@ -49,6 +49,16 @@ struct Sessions {
   bool operator==(const Sessions&) const = default;
 };
 
+// The gRPC front door (ADR 0018): off unless configured. It shares the MCP
+// listener's rules: TLS from server.tls when that is set, and anything but
+// loopback only with an auth: section.
+struct Grpc {
+  bool enabled = false;
+  Endpoint listen{"127.0.0.1", 9090};
+
+  bool operator==(const Grpc&) const = default;
+};
+
 // HTTPS on the MCP listener (never on the metrics listener). The files are
 // read at start-up and again on SIGHUP.
 enum class ClientCertificates { kNone, kOptional, kRequire };
@@ -81,6 +91,7 @@ struct Server {
   Limits limits;
   Sessions sessions;
   Tls tls;
+  Grpc grpc;
 
   bool operator==(const Server&) const = default;
 };

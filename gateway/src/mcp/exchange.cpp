@@ -82,6 +82,7 @@ void Exchange::Finish(Reply reply, std::string_view outcome) {
     }
   }
   held_.reset();
+  reply.outcome = outcome;
   responder_->Finish(std::move(reply));
   if (auto done = std::move(on_finish_)) done();
 }

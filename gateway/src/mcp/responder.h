@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -21,6 +22,10 @@ struct Reply {
   int http_status = 200;   // for HTTP front doors; others ignore it
   std::vector<std::pair<std::string, std::string>> headers;
   std::shared_ptr<Session> new_session;  // set by initialize
+  // How the request ended, as the request metrics count it ("ok",
+  // "timeout", "rate_limited", ...; a string literal). Set by the core;
+  // front doors without HTTP statuses (gRPC) map it to their codes.
+  std::string_view outcome;
 
   bool has_message() const { return !text.empty() || !message.is_null(); }
   std::string Serialize() const { return text.empty() ? message.dump() : text; }

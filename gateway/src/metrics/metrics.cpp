@@ -56,6 +56,14 @@ Metrics::Metrics(std::string_view version)
                           .Name("mcpgw_plugin_call_duration_seconds")
                           .Help("Time spent inside plugin functions, by plugin and operation")
                           .Register(*registry_)),
+      grpc_calls_(prometheus::BuildCounter()
+                      .Name("mcpgw_grpc_calls_total")
+                      .Help("gRPC calls answered by the gRPC front door, by RPC method and status code")
+                      .Register(*registry_)),
+      grpc_seconds_(prometheus::BuildHistogram()
+                        .Name("mcpgw_grpc_call_duration_seconds")
+                        .Help("Time from a gRPC call's arrival to its status, by RPC method")
+                        .Register(*registry_)),
       rejected_(prometheus::BuildCounter()
                     .Name("mcpgw_rejected_requests_total")
                     .Help("Requests refused before the core, by reason")
@@ -177,6 +185,14 @@ void Metrics::RecordPluginCall(std::string_view plugin, std::string_view operati
   Pair& p = Lookup(plugin_cache_, plugin_calls_, plugin_seconds_, key,
                    {{"plugin", std::string(plugin)}, {"operation", std::string(operation)}, {"outcome", std::string(outcome)}},
                    {{"plugin", std::string(plugin)}, {"operation", std::string(operation)}});
+  p.counter->Increment();
+  p.histogram->Observe(seconds);
+}
+
+void Metrics::RecordGrpcCall(std::string_view method, std::string_view code, double seconds) {
+  const std::string key = Key({method, code});
+  Pair& p = Lookup(grpc_cache_, grpc_calls_, grpc_seconds_, key,
+                   {{"method", std::string(method)}, {"code", std::string(code)}}, {{"method", std::string(method)}});
   p.counter->Increment();
   p.histogram->Observe(seconds);
 }

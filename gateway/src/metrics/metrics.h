@@ -28,6 +28,9 @@ class Metrics {
   // One MCP request finished at the core (route, method, tool or "", outcome).
   void RecordRequest(std::string_view route, std::string_view method, std::string_view tool,
                      std::string_view outcome, double seconds);
+  // One gRPC call finished (method: the RPC name, from a fixed set; code:
+  // the gRPC status code name such as OK or UNAUTHENTICATED).
+  void RecordGrpcCall(std::string_view method, std::string_view code, double seconds);
   // One plugin function call finished.
   void RecordPluginCall(std::string_view plugin, std::string_view operation, std::string_view outcome,
                         double seconds);
@@ -86,6 +89,8 @@ class Metrics {
   prometheus::Family<prometheus::Histogram>& request_seconds_;
   prometheus::Family<prometheus::Counter>& plugin_calls_;
   prometheus::Family<prometheus::Histogram>& plugin_seconds_;
+  prometheus::Family<prometheus::Counter>& grpc_calls_;
+  prometheus::Family<prometheus::Histogram>& grpc_seconds_;
   prometheus::Family<prometheus::Counter>& rejected_;
   prometheus::Family<prometheus::Gauge>& queue_depth_;
   prometheus::Family<prometheus::Counter>& authentications_;
@@ -113,6 +118,7 @@ class Metrics {
   mutable std::shared_mutex mu_;
   std::unordered_map<std::string, Pair> request_cache_;
   std::unordered_map<std::string, Pair> plugin_cache_;
+  std::unordered_map<std::string, Pair> grpc_cache_;
   std::unordered_map<std::string, prometheus::Counter*> rejected_cache_;
   std::unordered_map<std::string, prometheus::Counter*> labeled_cache_;  // authentications, denials
 

@@ -153,8 +153,8 @@ app.kubernetes.io/part-of: mcp-gateway
 {{- $_ := set $cfg "redis" $redis -}}
 {{- end -}}
 {{- if $v.grpc.enabled -}}
-{{- /* The gRPC front door's section (issue 6, provisional key names). */ -}}
-{{- $_ := set $cfg "grpc" (dict "listen" (include "mcp-gateway.listen" (list $v.gateway.listenHost $v.grpc.port))) -}}
+{{- /* The gRPC front door (ADR 0018): server.grpc, TLS from server.tls like HTTP. */ -}}
+{{- $_ := set (index $cfg "server") "grpc" (dict "enabled" true "listen" (include "mcp-gateway.listen" (list $v.gateway.listenHost $v.grpc.port))) -}}
 {{- end -}}
 {{- toYaml $cfg -}}
 {{- end -}}

@@ -11,15 +11,7 @@
 namespace mcpgw::config {
 namespace {
 
-constexpr const char* kMinimal = R"(
-plugins:
-  - name: memory
-    file: memory.so
-routes:
-  - name: memory
-    path: /mcp/memory
-    plugin: memory
-)";
+constexpr const char* kMinimal = testing::kMemoryRoute;
 
 using testing::Errors;
 using testing::HasError;

@@ -12,6 +12,17 @@
 
 namespace mcpgw::config::testing {
 
+// The smallest valid plugins and routes: the memory plugin on /mcp/memory.
+inline constexpr const char* kMemoryRoute = R"(
+plugins:
+  - name: memory
+    file: memory.so
+routes:
+  - name: memory
+    path: /mcp/memory
+    plugin: memory
+)";
+
 inline Config ParseOk(const std::string& yaml) {
   auto result = Parse(yaml, "/base");
   if (auto* errors = std::get_if<std::vector<std::string>>(&result)) {

@@ -6,6 +6,7 @@
 #include "log/log.h"
 #include "mcp/backend.h"
 #include "metrics/metrics.h"
+#include "transport/admission_record.h"
 #include "transport/http/forwarded_for.h"
 #include "transport/http/header_validation.h"
 #include "transport/http/session_streams.h"
@@ -243,20 +244,9 @@ std::optional<Principal> StreamableHttpEndpoint::Admit(mcp::Backend& backend,
 std::optional<Principal> StreamableHttpEndpoint::Decide(const mcp::Backend& backend,
                                                         const std::shared_ptr<Exchange>& exchange,
                                                         pipeline::Admission::Outcome admitted) {
-  if (auto* principal = std::get_if<Principal>(&admitted)) {
-    if (metrics_) metrics_->RecordAuthentication(principal->method, "ok");
-    return std::move(*principal);
-  }
+  transport::RecordAdmission(admitted, backend.name(), exchange->remote_address(), metrics_);
+  if (auto* principal = std::get_if<Principal>(&admitted)) return std::move(*principal);
   const auto& denial = std::get<pipeline::AdmissionDenial>(admitted);
-  if (metrics_) {
-    metrics_->RecordRejected("unauthenticated");
-    metrics_->RecordAuthentication(denial.method.empty() ? "none" : denial.method, denial.reason);
-  }
-  audit::Record("auth_refused", {{"route", backend.name()},
-                                 {"reason", denial.reason},
-                                 {"method", denial.method},
-                                 {"credential_id", denial.credential_id},
-                                 {"source", exchange->remote_address()}});
   if (denial.unavailable) {
     Response res = ErrorResponse(bhttp::status::service_unavailable, code::kInternalError, denial.message);
     res.set(bhttp::field::retry_after, "5");

@@ -1,0 +1,51 @@
+// The gRPC listener (ADR 0018): the MCP service (and the admin service when
+// given), the standard health service and server reflection, on one
+// host:port, over TLS when server.tls is configured.
+//
+// gRPC runs its own threads; they call into the same core as the Asio I/O
+// threads, and every RPC is a callback reactor, so none of them blocks.
+#pragma once
+
+#include "config/config.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace mcpgw::rpc {
+
+struct GrpcServerOptions {
+  config::Endpoint listen;
+  const config::Tls* tls = nullptr;  // null or not configured: plaintext (loopback, or behind a TLS proxy)
+  std::size_t max_message_bytes = 4 * 1024 * 1024;
+};
+
+class GrpcServer {
+ public:
+  // Binds and starts serving `services` (not owned; they must outlive the
+  // server). The health status is NOT_SERVING until SetServing(true).
+  static std::variant<std::unique_ptr<GrpcServer>, std::string> Start(const GrpcServerOptions& options,
+                                                                      const std::vector<::grpc::Service*>& services);
+  ~GrpcServer();
+
+  uint16_t port() const { return port_; }
+  // What the standard health service answers, for "" and every service.
+  void SetServing(bool serving);
+  // Stops taking new calls and waits until the calls in flight are done or
+  // `deadline` passes (then cancels them). Blocks: call it off the I/O threads.
+  void Shutdown(std::chrono::system_clock::time_point deadline);
+
+ private:
+  GrpcServer() = default;
+
+  std::unique_ptr<::grpc::Server> server_;
+  std::vector<std::string> service_names_;
+  uint16_t port_ = 0;
+  bool shut_down_ = false;
+};
+
+}  // namespace mcpgw::rpc

@@ -1,0 +1,24 @@
+#include "transport/grpc/metadata.h"
+
+namespace mcpgw::rpc {
+
+std::vector<std::string> MetadataValues(const ::grpc::CallbackServerContext& context, std::string_view key) {
+  std::vector<std::string> out;
+  const auto& md = context.client_metadata();
+  for (auto [it, end] = md.equal_range(::grpc::string_ref(key.data(), key.size())); it != end; ++it) {
+    out.emplace_back(it->second.data(), it->second.size());
+  }
+  return out;
+}
+
+CallerCredentials::CallerCredentials(const ::grpc::CallbackServerContext& context)
+    : authorization_(MetadataValues(context, "authorization")), api_key_(MetadataValues(context, "x-api-key")) {}
+
+pipeline::Credentials CallerCredentials::view() const {
+  pipeline::Credentials credentials;
+  if (!authorization_.empty()) credentials.authorization = authorization_.front();
+  if (!api_key_.empty()) credentials.api_key = api_key_.front();
+  return credentials;
+}
+
+}  // namespace mcpgw::rpc
