@@ -9,6 +9,7 @@
 #include "support/gateway_process.h"
 #include "support/http_client.h"
 #include "support/redis_server.h"
+#include "support/test_ca.h"
 
 #include "support/grpc_status_details.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -21,10 +22,14 @@
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -576,23 +581,27 @@ TEST(GrpcGateway, TheGatewaysRequestTimeoutIsDeadlineExceeded) {
 
 // SIGTERM: the gRPC server stops taking calls, lets the running one finish,
 // and the process exits 0 (under the sanitizers: without a leak report).
+// The call is a stream whose first progress message proves it reached the
+// plugin before the signal is sent.
 TEST(GrpcGateway, FinishesTheCallInFlightOnSigtermAndExitsCleanly) {
   GatewayProcess gateway(LocalConfig("", ""));
   ASSERT_TRUE(gateway.Start()) << gateway.Log();
   auto stub = McpStub(GrpcPort(gateway));
   ::grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  v1::CallToolResponse response;
-  ::grpc::Status status;
-  std::thread caller([&] { status = stub->CallTool(&context, ToolCall("conformance", "test_reconnection"), &response); });
-  // No observable signal says the call reached the plugin (it answers only
-  // at the end), so give it a moment: a call that had not arrived would be
-  // refused by the draining server, and the test would fail, not pass.
-  std::this_thread::sleep_for(std::chrono::milliseconds(150));
-  const ProcessResult stopped = gateway.Stop(SIGTERM);
-  caller.join();
+  auto reader = stub->CallToolStream(&context, ToolCall("conformance", "test_tool_with_progress"));
+  v1::CallToolStreamResponse first;
+  ASSERT_TRUE(reader->Read(&first));
+  ASSERT_TRUE(first.has_progress());
+  ASSERT_EQ(::kill(gateway.pid(), SIGTERM), 0);
+  std::vector<v1::CallToolStreamResponse> rest;
+  for (v1::CallToolStreamResponse m; reader->Read(&m);) rest.push_back(m);
+  const ::grpc::Status status = reader->Finish();
+  const ProcessResult stopped = gateway.Wait(std::chrono::seconds(30));
   EXPECT_TRUE(status.ok()) << status.error_message();
-  EXPECT_EQ(Text(response).rfind("Reconnection test completed successfully.", 0), 0u) << Text(response);
+  ASSERT_FALSE(rest.empty());
+  ASSERT_TRUE(rest.back().has_result());
+  EXPECT_EQ(Text(rest.back().result()), "Progress test completed");
   EXPECT_EQ(stopped.exit_code, 0) << stopped.stderr_text;
   EXPECT_EQ(stopped.stderr_text.find("LeakSanitizer"), std::string::npos) << stopped.stderr_text;
 }
@@ -617,6 +626,47 @@ TEST(GrpcGateway, RedisDownWithAFailClosedPolicyIsUnavailableWithRetryInfo) {
   EXPECT_EQ(down.error_code(), ::grpc::StatusCode::UNAVAILABLE);
   EXPECT_EQ(RetryDelay(down), 1);
   EXPECT_EQ(TrailingMetadata(context, "retry-after"), "1");
+}
+
+// With server.tls the gRPC listener speaks TLS with the same certificate: a
+// client that trusts the CA is served, a plaintext client and a client that
+// trusts another CA are not.
+TEST(GrpcGateway, ServesTlsWithTheHttpCertificate) {
+  TempDir certs;
+  const TestCa ca(certs.path(), "Test CA");
+  const TestCa other(certs.path(), "Other CA");
+  const CertificateFiles server = ca.Issue("server", "127.0.0.1", 1, CertificateUse::kServer);
+  GatewayProcess gateway(LocalConfig("  tls:\n    cert_file: " + server.cert_file + "\n    key_file: " + server.key_file +
+                                         "\n",
+                                     ""));
+  ASSERT_TRUE(gateway.Start()) << gateway.Log();
+  const std::string target = "127.0.0.1:" + std::to_string(GrpcPort(gateway));
+  const auto pem = [](const std::string& file) {
+    std::ifstream in(file);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  const auto list = [&](std::shared_ptr<::grpc::ChannelCredentials> credentials) {
+    auto stub = v1::Mcp::NewStub(::grpc::CreateChannel(target, credentials));
+    ::grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    v1::ListToolsRequest request;
+    request.set_route("conformance");
+    v1::ListToolsResponse response;
+    const ::grpc::Status status = stub->ListTools(&context, request, &response);
+    return std::make_pair(status, response.tools_size());
+  };
+  ::grpc::SslCredentialsOptions trusted;
+  trusted.pem_root_certs = pem(ca.cert_file());
+  const auto [ok, tools] = list(::grpc::SslCredentials(trusted));
+  EXPECT_TRUE(ok.ok()) << ok.error_message();
+  EXPECT_GT(tools, 0);
+
+  EXPECT_EQ(list(::grpc::InsecureChannelCredentials()).first.error_code(), ::grpc::StatusCode::UNAVAILABLE);
+  ::grpc::SslCredentialsOptions wrong;
+  wrong.pem_root_certs = pem(other.cert_file());
+  EXPECT_EQ(list(::grpc::SslCredentials(wrong)).first.error_code(), ::grpc::StatusCode::UNAVAILABLE);
 }
 
 TEST(GrpcGateway, RefusesANonLoopbackGrpcListenerWithoutAuth) {
