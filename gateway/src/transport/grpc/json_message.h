@@ -2,7 +2,10 @@
 // (google::protobuf::util), not a converter of our own: the MCP messages in
 // proto/mcpgw/mcp/v1/mcp.proto are named so that their JSON names are MCP's
 // keys, so a request message becomes MCP params and an MCP result becomes a
-// response message in one step each.
+// response message in one step each. The door's hot messages (a
+// CallToolRequest's JSON, a CallToolResponse from a tools/call result) are
+// mapped directly to the same result, without the JSON-text round trip
+// protobuf's converter makes (ADR 0018).
 #pragma once
 
 #include <google/protobuf/message.h>
