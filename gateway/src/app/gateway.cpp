@@ -380,13 +380,12 @@ std::vector<std::string> Gateway::NotReadyReasons() const {
   // Redis is required when refusing is what happens without it: a
   // fail-closed limit policy, or the shared revocation list in fail-closed
   // mode. Fail-open policies serve from the local limiter instead.
-  if (redis_) {
-    const bool closed_limit = limiter_ != nullptr && std::any_of(config_.rate_limits.policies.begin(),
-                                                                 config_.rate_limits.policies.end(),
-                                                                 [](const config::LimitPolicy& p) {
-                                                                   return p.on_redis_down == config::FailMode::kClosed;
-                                                                 });
-    if (closed_limit && redis_->state() != redis::State::kConnected) {
+  if (redis_ && rate_limit_ != nullptr && redis_->state() != redis::State::kConnected) {
+    // The policies in force, which a reload may have changed.
+    const pipeline::Policies policies = rate_limit_->policies();
+    if (std::any_of(policies->begin(), policies->end(), [](const config::LimitPolicy& p) {
+          return p.on_redis_down == config::FailMode::kClosed;
+        })) {
       reasons.emplace_back("Redis is not connected and a rate-limit policy fails closed without it");
     }
   }
