@@ -5,6 +5,7 @@
 // and no token ever appears in the log.
 #include "support/gateway_process.h"
 #include "support/http_client.h"
+#include "support/test_files.h"
 #include "support/origin_server.h"
 
 #include <gtest/gtest.h>
@@ -18,7 +19,6 @@
 #include <fstream>
 #include <memory>
 #include <mutex>
-#include <sstream>
 #include <vector>
 #include <string>
 #include <thread>
@@ -355,13 +355,7 @@ TEST_F(AuthTest, SighupReloadsApiKeysAndRouteScopesFromTheConfigurationFile) {
   ASSERT_EQ(Modern("/mcp/example", "tools/call", "echo", key).status, 401);
   ASSERT_EQ(Modern("/mcp/example", "tools/call", "echo", Bearer(alice_)).status, 200);
 
-  std::string yaml;
-  {
-    std::ifstream in(gateway_->config_path());
-    std::stringstream text;
-    text << in.rdbuf();
-    yaml = text.str();
-  }
+  std::string yaml = ReadTestFile(gateway_->config_path());
   const auto replace = [&yaml](const std::string& from, const std::string& to) {
     const auto at = yaml.find(from);
     ASSERT_NE(at, std::string::npos) << from;
@@ -440,11 +434,8 @@ TEST(AuthStartup, IsNotReadyUntilTheIssuersKeysAreLoaded) {
   EXPECT_EQ(not_ready.status, 503);
   EXPECT_EQ(not_ready.body, "not ready:\n- no verification keys loaded yet for issuer urn:mcp-gateway:dev\n");
   {
-    std::ifstream in(gateway.data_dir() + "/dev-key/jwks.json");
-    std::stringstream text;
-    text << in.rdbuf();
     const std::lock_guard lock(mu);
-    jwks = text.str();
+    jwks = ReadTestFile(gateway.data_dir() + "/dev-key/jwks.json");
   }
   ASSERT_FALSE(jwks.empty());
   EXPECT_TRUE(gateway.WaitUntilReady(std::chrono::seconds(15))) << gateway.Log();

@@ -10,6 +10,7 @@
 #include "support/http_client.h"
 #include "support/redis_server.h"
 #include "support/test_ca.h"
+#include "support/test_files.h"
 
 #include "support/grpc_status_details.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -27,9 +28,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -641,12 +640,6 @@ TEST(GrpcGateway, ServesTlsWithTheHttpCertificate) {
                                      ""));
   ASSERT_TRUE(gateway.Start()) << gateway.Log();
   const std::string target = "127.0.0.1:" + std::to_string(GrpcPort(gateway));
-  const auto pem = [](const std::string& file) {
-    std::ifstream in(file);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  };
   const auto list = [&](std::shared_ptr<::grpc::ChannelCredentials> credentials) {
     auto stub = v1::Mcp::NewStub(::grpc::CreateChannel(target, credentials));
     ::grpc::ClientContext context;
@@ -658,14 +651,14 @@ TEST(GrpcGateway, ServesTlsWithTheHttpCertificate) {
     return std::make_pair(status, response.tools_size());
   };
   ::grpc::SslCredentialsOptions trusted;
-  trusted.pem_root_certs = pem(ca.cert_file());
+  trusted.pem_root_certs = ReadTestFile(ca.cert_file());
   const auto [ok, tools] = list(::grpc::SslCredentials(trusted));
   EXPECT_TRUE(ok.ok()) << ok.error_message();
   EXPECT_GT(tools, 0);
 
   EXPECT_EQ(list(::grpc::InsecureChannelCredentials()).first.error_code(), ::grpc::StatusCode::UNAVAILABLE);
   ::grpc::SslCredentialsOptions wrong;
-  wrong.pem_root_certs = pem(other.cert_file());
+  wrong.pem_root_certs = ReadTestFile(other.cert_file());
   EXPECT_EQ(list(::grpc::SslCredentials(wrong)).first.error_code(), ::grpc::StatusCode::UNAVAILABLE);
 }
 

@@ -1,6 +1,7 @@
 // The gateway as a process: start-up refusals with clear messages, the
 // stdio front door, and an orderly exit on SIGTERM.
 #include "integration/example_gateway.h"
+#include "support/test_files.h"
 
 #include <atomic>
 #include <fstream>
@@ -120,13 +121,7 @@ TEST(GatewayProcessLifecycle, ExitsZeroAfterDrainingOnSigterm) {
 TEST(GatewayProcessLifecycle, SighupReportsAnInvalidFileAndChangesThatNeedARestart) {
   GatewayProcess gw(ExampleConfig());
   ASSERT_TRUE(gw.Start()) << gw.Log();
-  std::string yaml;
-  {
-    std::ifstream in(gw.config_path());
-    std::stringstream text;
-    text << in.rdbuf();
-    yaml = text.str();
-  }
+  std::string yaml = ReadTestFile(gw.config_path());
   const auto reload_failure = [&gw](std::size_t nth) -> json {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < deadline) {

@@ -6,6 +6,7 @@
 // under load, Redis killed, frozen and its scripts flushed: the fail mode
 // holds, nothing waits past the command timeout, and it all recovers).
 #include "integration/example_gateway.h"
+#include "support/test_files.h"
 #include "limits/redis_limiter.h"
 #include "limits/window.h"
 #include "support/dev_tokens.h"
@@ -173,13 +174,7 @@ TEST(RateLimitGateway, SighupAppliesChangedPoliciesWithoutDroppingAConnection) {
   HttpConnection connection(gateway.port());
   ASSERT_EQ(connection.Request("POST", "/mcp/example", body, ModernHeaders("tools/call", "echo")).status, 200);
 
-  std::string yaml;
-  {
-    std::ifstream in(gateway.config_path());
-    std::stringstream text;
-    text << in.rdbuf();
-    yaml = text.str();
-  }
+  std::string yaml = ReadTestFile(gateway.config_path());
   const std::string from = "limit: 2\n", to = "limit: 5\n";
   ASSERT_NE(yaml.find(from), std::string::npos);
   yaml.replace(yaml.find(from), from.size(), to);

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 namespace mcpgw::testing {
@@ -23,6 +24,14 @@ inline std::string WriteTestFile(const std::string& area, const std::string& nam
   const std::string path = TestDir(area) + "/" + name;
   std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
   return path;
+}
+
+// The whole contents of the file at `path` ("" when it cannot be read).
+inline std::string ReadTestFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 }  // namespace mcpgw::testing
