@@ -147,7 +147,7 @@ run_redis_benchmark() {
   window=60000; index=$(( $(date +%s%3N) / window )); elapsed=$(( $(date +%s%3N) % window ))
   redis-benchmark -p "$redis_port" -c "$CONNECTIONS" -n $(( 20000 * DURATION )) --csv \
     EVALSHA "$sha" 2 "mcpgw:rl:per-subject:bench:$index" "mcpgw:rl:per-subject:bench:$((index - 1))" \
-    1 1000000000 "$window" "$elapsed" | awk -F'"' 'NR==2 {print $4 " 0 0"}' >> "$work/redis-benchmark.txt"
+    1 1 1 1000000000 "$window" "$elapsed" | awk -F'"' 'NR==2 {print $4 " 0 0"}' >> "$work/redis-benchmark.txt"
 }
 for _ in $(seq 1 256); do mint cold; done > "$work/cold-tokens.txt"
 cold_sid=$(auth_session "$cold_url" "$(head -1 "$work/cold-tokens.txt")")

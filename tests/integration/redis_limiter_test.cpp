@@ -1,12 +1,18 @@
 // The Redis limiter against a real redis-server on a random port, with the
 // gateway's clock injected: boundaries, sliding, several policies, threads
-// through one pipelined connection, NOSCRIPT recovery, and the fail modes
-// while Redis is stopped, with recovery when it comes back.
+// through one pipelined connection, decisions of one event-loop turn in one
+// script call on the thread's own connection, NOSCRIPT recovery, and the
+// fail modes while Redis is stopped, with recovery when it comes back.
 #include "audit/audit.h"
 #include "limits/charges.h"
 #include "limits/redis_limiter.h"
 #include "support/redis_server.h"
 #include "unit/limits/limit_test_support.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 
 #include <gtest/gtest.h>
 
@@ -14,6 +20,7 @@
 #include <condition_variable>
 #include <fstream>
 #include <future>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -165,6 +172,90 @@ TEST_F(RedisLimiterTest, ThreadsHammeringOneKeyGetExactlyTheLimit) {
   ASSERT_TRUE(cv.wait_for(lock, 20s, [&] { return answered.load() == kThreads * kEach; }));
   EXPECT_EQ(allowed.load(), 500);
   EXPECT_EQ(server_.Cli("GET", "mcpgw:rl:per-subject:alice:29000000"), "500");
+}
+
+// How many times Redis ran EVALSHA so far.
+long EvalshaCalls(const testing::RedisServer& server) {
+  std::smatch m;
+  const std::string stats = server.Cli("INFO", "commandstats");
+  return std::regex_search(stats, m, std::regex("cmdstat_evalsha:calls=([0-9]+)")) ? std::stol(m[1]) : 0;
+}
+
+// As the gateway runs it: an event loop with its own Redis connection,
+// decisions deferred to the end of the loop's turn and answered on it.
+TEST_F(RedisLimiterTest, DecisionsOfOneTurnShareAScriptCallOnTheThreadsOwnConnectionInOrder) {
+  boost::asio::io_context loop(1);
+  auto guard = boost::asio::make_work_guard(loop);
+  std::thread loop_thread([&loop] { loop.run(); });
+  config::Redis cfg;
+  cfg.configured = true;
+  cfg.url = server_.url();
+  auto client = std::make_unique<redis::Client>(cfg, std::vector<boost::asio::io_context*>{&loop});
+  RedisLimiterOptions options;
+  options.resume_here = [&loop]() -> Resume {
+    return [&loop](std::function<void()> work) { boost::asio::dispatch(loop, std::move(work)); };
+  };
+  options.defer_here = [&loop](std::function<void()> work) {
+    if (!loop.get_executor().running_in_this_thread()) return false;
+    boost::asio::post(loop, std::move(work));
+    return true;
+  };
+  LocalLimiter fallback;
+  auto limiter = std::make_unique<RedisLimiter>(*client, fallback, options);
+  // Four clients: the fixture's, this client's own connection, the loop's,
+  // and redis-cli asking.
+  const auto connections = [this] {
+    const std::string list = server_.Cli("CLIENT", "LIST");
+    const std::regex client_line("(^|\n)id=");
+    return std::distance(std::sregex_iterator(list.begin(), list.end(), client_line), std::sregex_iterator());
+  };
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (connections() < 4 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+  ASSERT_EQ(connections(), 4) << server_.Cli("CLIENT", "LIST");
+
+  const std::vector one{Policy("per-subject", 100, 60)};
+  const std::vector two{Policy("per-subject", 100, 60), Policy("per-tenant", 3, 60, {config::LimitDimension::kTenant})};
+  const auto t = WindowStart(60) + 1s;
+  std::promise<void> warmed;
+  boost::asio::post(loop, [&] {  // loads the script: its NOSCRIPT round is not counted below
+    limiter->Decide(ChargesFor(one, Facts("warm-up")), t, [&](Decision) { warmed.set_value(); });
+  });
+  ASSERT_EQ(warmed.get_future().wait_for(5s), std::future_status::ready);
+  const long calls_before = EvalshaCalls(server_);
+
+  // 150 decisions for alice (limit 100) and, between them, 10 for bob with a
+  // second policy (tenant limit 3), all asked for in one handler.
+  std::vector<bool> alice, bob;
+  std::atomic<int> answered{0};
+  std::promise<void> all;
+  std::atomic<bool> on_loop{true};
+  boost::asio::post(loop, [&] {
+    for (int i = 0; i < 160; ++i) {
+      const bool for_bob = i % 16 == 15;
+      limiter->Decide(ChargesFor(for_bob ? two : one, Facts(for_bob ? "bob" : "alice", "globex")), t, [&, for_bob](Decision d) {
+        if (!loop.get_executor().running_in_this_thread()) on_loop = false;
+        EXPECT_FALSE(d.store_error);
+        (for_bob ? bob : alice).push_back(d.allowed);
+        if (++answered == 160) all.set_value();
+      });
+    }
+  });
+  ASSERT_EQ(all.get_future().wait_for(10s), std::future_status::ready);
+  EXPECT_TRUE(on_loop) << "every decision continued on the loop that asked for it";
+  EXPECT_EQ(EvalshaCalls(server_) - calls_before, 3) << "160 decisions, at most 64 per script call";
+  ASSERT_EQ(alice.size(), 150u);
+  ASSERT_EQ(bob.size(), 10u);
+  for (std::size_t i = 0; i < alice.size(); ++i) EXPECT_EQ(alice[i], i < 100) << "alice's decision " << i;
+  for (std::size_t i = 0; i < bob.size(); ++i) EXPECT_EQ(bob[i], i < 3) << "bob's decision " << i;
+  EXPECT_EQ(server_.Cli("GET", "mcpgw:rl:per-subject:alice:29000000"), "100");
+  EXPECT_EQ(server_.Cli("GET", "mcpgw:rl:per-subject:bob:29000000"), "3") << "bob's refusals charged nothing";
+  EXPECT_EQ(server_.Cli("GET", "mcpgw:rl:per-tenant:globex:29000000"), "3");
+
+  limiter.reset();
+  guard.reset();
+  loop.stop();
+  loop_thread.join();
+  client.reset();  // after its local loop stopped running
 }
 
 TEST_F(RedisLimiterTest, ReloadsTheScriptAfterScriptFlush) {

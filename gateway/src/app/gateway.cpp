@@ -18,6 +18,7 @@
 
 #include <sys/stat.h>
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
@@ -125,7 +126,9 @@ std::string Gateway::BuildRevocations() {
 std::string Gateway::BuildRedis() {
   if (!config_.redis.configured) return "";
   try {
-    redis_ = std::make_unique<redis::Client>(config_.redis);
+    // A command connection per I/O thread too: a rate-limit decision goes
+    // out and comes back on the request's own thread (ADR 0020).
+    redis_ = std::make_unique<redis::Client>(config_.redis, io_.contexts());
   } catch (const std::exception& e) {
     return e.what();
   }
@@ -356,11 +359,20 @@ void Gateway::BuildRateLimits(pipeline::Pipeline& pipeline, bool post_to_io) {
     limits::RedisLimiterOptions redis_options;
     if (post_to_io) {
       // A decision continues on the I/O thread that asked for it (any I/O
-      // thread when asked from elsewhere), never on the Redis client's.
+      // thread when asked from elsewhere), never on the Redis client's. The
+      // answer usually arrives on that thread already (its own Redis
+      // connection): then it continues at once, without a post.
       redis_options.resume_here = [this]() -> limits::Resume {
         boost::asio::io_context* here = transport::IoPool::Current();
         if (here == nullptr) here = &io_.Next();
-        return [here](std::function<void()> work) { boost::asio::post(*here, std::move(work)); };
+        return [here](std::function<void()> work) { boost::asio::dispatch(*here, std::move(work)); };
+      };
+      // The decisions of one turn of an I/O thread share a script call.
+      redis_options.defer_here = [](std::function<void()> work) {
+        boost::asio::io_context* here = transport::IoPool::Current();
+        if (here == nullptr) return false;
+        boost::asio::post(*here, std::move(work));
+        return true;
       };
     }
     redis_options.on_store_state = [m = metrics_.get()](bool healthy) { m->RecordRateLimitStore(healthy); };

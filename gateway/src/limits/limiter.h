@@ -50,7 +50,8 @@ class Limiter {
  public:
   virtual ~Limiter() = default;
   // Decides and, when allowed, charges every key. `done` runs once: inline
-  // for the local limiter, on the Redis client's thread for Redis.
+  // for the local limiter; for Redis where RedisLimiterOptions::resume_here
+  // says (the asking I/O thread in the gateway).
   virtual void Decide(std::vector<Charge> charges, Clock::time_point now, std::function<void(Decision)> done) = 0;
   // The state of one key without charging it (admin API).
   virtual void Peek(Charge charge, Clock::time_point now, std::function<void(std::optional<PolicyState>)> done) = 0;

@@ -5,39 +5,53 @@
 #include "log/log.h"
 
 #include <memory>
+#include <unordered_map>
 
 namespace mcpgw::limits {
 namespace {
 
-// KEYS: per policy i, KEYS[2i-1] its current window's counter, KEYS[2i] the
-// previous one. ARGV[1] "1" to charge, "0" to look only; then per policy
-// ARGV[3i-1] limit, ARGV[3i] window (ms), ARGV[3i+1] elapsed in the window
-// (ms). Returns {denied policy (1-based, 0: none), curr1, prev1, curr2, ...}
-// with the counts found before charging. Same arithmetic as limits/window.cpp.
+// One call decides a batch of requests, in order, each as if alone (ADR
+// 0020): ARGV[1] "1" to charge, "0" to look only; ARGV[2] the number of
+// decisions; then per decision the number of its policies n, and per policy
+// its limit, window (ms) and elapsed time in the window (ms). KEYS: per
+// decision, per policy its current window's counter, then the previous one.
+// Returns per decision {denied policy (1-based, 0: none), curr1, prev1,
+// curr2, ...} with the counts found before charging. Same arithmetic as
+// limits/window.cpp. A counter expires two windows after its first charge:
+// it is read until the end of the window after its own.
 constexpr const char* kDecisionLua = R"lua(
 local charge = ARGV[1] == '1'
-local n = #KEYS / 2
-local counts = redis.call('MGET', unpack(KEYS))
-local denied = 0
-local out = {0}
-for i = 1, n do
-  local curr = tonumber(counts[2 * i - 1]) or 0
-  local prev = tonumber(counts[2 * i]) or 0
-  local limit = tonumber(ARGV[3 * i - 1])
-  local w = tonumber(ARGV[3 * i])
-  local elapsed = tonumber(ARGV[3 * i + 1])
-  local weight = (w - elapsed) / w
-  local estimate = prev * weight + curr
-  if denied == 0 and estimate + 1 > limit then denied = i end
-  out[2 * i] = curr
-  out[2 * i + 1] = prev
-end
-out[1] = denied
-if charge and denied == 0 then
+local out = {}
+local k, a = 1, 3
+for d = 1, tonumber(ARGV[2]) do
+  local n = tonumber(ARGV[a])
+  a = a + 1
+  local counts = redis.call('MGET', unpack(KEYS, k, k + 2 * n - 1))
+  local at = #out + 1
+  local denied = 0
   for i = 1, n do
-    redis.call('INCR', KEYS[2 * i - 1])
-    redis.call('PEXPIRE', KEYS[2 * i - 1], 2 * tonumber(ARGV[3 * i]))
+    local curr = tonumber(counts[2 * i - 1]) or 0
+    local prev = tonumber(counts[2 * i]) or 0
+    local limit = tonumber(ARGV[a + 3 * i - 3])
+    local w = tonumber(ARGV[a + 3 * i - 2])
+    local elapsed = tonumber(ARGV[a + 3 * i - 1])
+    local weight = (w - elapsed) / w
+    local estimate = prev * weight + curr
+    if denied == 0 and estimate + 1 > limit then denied = i end
+    out[at + 2 * i - 1] = curr
+    out[at + 2 * i] = prev
   end
+  out[at] = denied
+  if charge and denied == 0 then
+    for i = 1, n do
+      local key = KEYS[k + 2 * i - 2]
+      if redis.call('INCR', key) == 1 then
+        redis.call('PEXPIRE', key, 2 * tonumber(ARGV[a + 3 * i - 2]))
+      end
+    end
+  end
+  k = k + 2 * n
+  a = a + 3 * n
 end
 return out
 )lua";
@@ -49,25 +63,37 @@ std::string WhyFailed(const redis::Result& r) {
   return "unexpected reply";
 }
 
-// The script's answer, checked: nullopt when its shape is not the one sent for.
+// The script's answer for one decision, checked.
 struct ScriptAnswer {
   std::size_t denied = 0;  // 1-based
   std::vector<WindowCounts> counts;
 };
-std::optional<ScriptAnswer> ParseAnswer(const redis::Result& r, std::size_t policies) {
-  if (!r.ok() || r.value.type != redis::Value::Type::kArray) return std::nullopt;
+// The answers to a batch of decisions with these numbers of policies; empty
+// when the reply is not the shape sent for.
+std::vector<ScriptAnswer> ParseAnswers(const redis::Result& r, const std::vector<std::size_t>& policies) {
+  if (!r.ok() || r.value.type != redis::Value::Type::kArray) return {};
   const auto& e = r.value.elements;
-  if (e.size() != 1 + 2 * policies) return std::nullopt;
+  std::size_t expected = 0;
+  for (std::size_t n : policies) expected += 1 + 2 * n;
+  if (e.size() != expected) return {};
   for (const auto& v : e) {
-    if (v.type != redis::Value::Type::kInteger || v.integer < 0) return std::nullopt;
+    if (v.type != redis::Value::Type::kInteger || v.integer < 0) return {};
   }
-  ScriptAnswer a;
-  a.denied = static_cast<std::size_t>(e[0].integer);
-  if (a.denied > policies) return std::nullopt;
-  for (std::size_t i = 0; i < policies; ++i) {
-    a.counts.push_back({static_cast<uint64_t>(e[2 + 2 * i].integer), static_cast<uint64_t>(e[1 + 2 * i].integer)});
+  std::vector<ScriptAnswer> answers;
+  std::size_t at = 0;
+  for (std::size_t n : policies) {
+    ScriptAnswer a;
+    a.denied = static_cast<std::size_t>(e[at].integer);
+    if (a.denied > n) return {};
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto current = static_cast<uint64_t>(e[at + 1 + 2 * i].integer);
+      const auto previous = static_cast<uint64_t>(e[at + 2 + 2 * i].integer);
+      a.counts.push_back(WindowCounts{.prev = previous, .curr = current});
+    }
+    answers.push_back(std::move(a));
+    at += 1 + 2 * n;
   }
-  return a;
+  return answers;
 }
 
 }  // namespace
@@ -84,48 +110,92 @@ std::string RedisLimiter::CounterKey(const Charge& charge, int64_t index) const 
   return client_.key_prefix() + "rl:" + charge.key + ":" + std::to_string(index);
 }
 
-void RedisLimiter::Run(std::vector<Charge> charges, Clock::time_point now, bool charge,
-                       std::function<void(const std::vector<Charge>&, const redis::Result&)> on_reply) {
+thread_local std::unordered_map<const RedisLimiter*, std::vector<RedisLimiter::Queued>> RedisLimiter::open_batches_;
+
+void RedisLimiter::Run(std::vector<const std::vector<Charge>*> decisions, Clock::time_point now, bool charge,
+                       std::function<void(const redis::Result&)> on_reply) {
   std::vector<std::string> keys, args;
-  keys.reserve(2 * charges.size());
-  args.reserve(1 + 3 * charges.size());
   args.emplace_back(charge ? "1" : "0");
-  for (const Charge& c : charges) {
-    const int64_t window_ms = int64_t{c.policy->window_s} * 1000;
-    const WindowPosition at = PositionOf(now, window_ms);
-    keys.push_back(CounterKey(c, at.index));
-    keys.push_back(CounterKey(c, at.index - 1));
-    args.push_back(std::to_string(c.policy->limit));
-    args.push_back(std::to_string(window_ms));
-    args.push_back(std::to_string(at.elapsed_ms));
+  args.push_back(std::to_string(decisions.size()));
+  for (const std::vector<Charge>* charges : decisions) {
+    args.push_back(std::to_string(charges->size()));
+    for (const Charge& c : *charges) {
+      const int64_t window_ms = int64_t{c.policy->window_s} * 1000;
+      const WindowPosition at = PositionOf(now, window_ms);
+      keys.push_back(CounterKey(c, at.index));
+      keys.push_back(CounterKey(c, at.index - 1));
+      args.push_back(std::to_string(c.policy->limit));
+      args.push_back(std::to_string(window_ms));
+      args.push_back(std::to_string(at.elapsed_ms));
+    }
   }
-  client_.Eval(DecisionScript(), std::move(keys), std::move(args),
-               [charges = std::move(charges), on_reply = std::move(on_reply)](redis::Result r) {
-                 on_reply(charges, r);
-               });
+  client_.Eval(DecisionScript(), std::move(keys), std::move(args), std::move(on_reply));
 }
 
 void RedisLimiter::Decide(std::vector<Charge> charges, Clock::time_point now, std::function<void(Decision)> done) {
   if (charges.empty()) return done(Decision{});
-  Run(std::move(charges), now, true,
-      [this, now, resume = ResumeHere(), done = std::move(done)](const std::vector<Charge>& cs,
-                                                                 const redis::Result& r) mutable {
-        Decision d;
-        if (auto answer = ParseAnswer(r, cs.size())) {
-          MarkHealthy(true, "");
-          d.allowed = answer->denied == 0;
-          if (!d.allowed) d.denied_by = answer->denied - 1;
-          for (std::size_t i = 0; i < cs.size(); ++i) {
-            const int64_t window_ms = int64_t{cs[i].policy->window_s} * 1000;
-            d.states.push_back(
-                Assess(*cs[i].policy, answer->counts[i], PositionOf(now, window_ms).elapsed_ms, d.allowed));
-          }
-        } else {
-          MarkHealthy(false, WhyFailed(r));
-          d = DecideWithoutStore(cs, now);
+  Queued q{std::move(charges), now, ResumeHere(), std::move(done)};
+  auto open = open_batches_.find(this);
+  if (open == open_batches_.end()) {
+    // The first decision of this turn: it opens the thread's batch, sent
+    // after the turn's other handlers (which may join it), or alone when
+    // this thread cannot defer work.
+    const auto send_later = [this] {
+      auto it = open_batches_.find(this);
+      if (it == open_batches_.end()) return;  // sent when it filled up
+      std::vector<Queued> items = std::move(it->second);
+      open_batches_.erase(it);
+      SendBatch(std::move(items));
+    };
+    if (!options_.defer_here || !options_.defer_here(send_later)) {
+      std::vector<Queued> one;
+      one.push_back(std::move(q));
+      return SendBatch(std::move(one));
+    }
+    open = open_batches_.emplace(this, std::vector<Queued>{}).first;
+  }
+  open->second.push_back(std::move(q));
+  if (open->second.size() >= kMaxBatch) {
+    std::vector<Queued> full = std::move(open->second);
+    open_batches_.erase(open);
+    SendBatch(std::move(full));
+  }
+}
+
+void RedisLimiter::SendBatch(std::vector<Queued> batch) {
+  // Every decision of a batch is timed at the first one's `now`: they were
+  // asked for within one turn of the event loop.
+  const Clock::time_point now = batch.front().now;
+  std::vector<const std::vector<Charge>*> decisions;
+  for (const Queued& q : batch) decisions.push_back(&q.charges);
+  auto items = std::make_shared<std::vector<Queued>>(std::move(batch));
+  Run(std::move(decisions), now, true, [this, now, items](const redis::Result& r) {
+    std::vector<std::size_t> policies;
+    for (const Queued& q : *items) policies.push_back(q.charges.size());
+    std::vector<ScriptAnswer> answers = ParseAnswers(r, policies);
+    if (answers.empty()) {
+      MarkHealthy(false, WhyFailed(r));
+    } else {
+      MarkHealthy(true, "");
+    }
+    for (std::size_t k = 0; k < items->size(); ++k) {
+      Queued& q = (*items)[k];
+      Decision d;
+      if (answers.empty()) {
+        d = DecideWithoutStore(q.charges, q.now);
+      } else {
+        const ScriptAnswer& answer = answers[k];
+        d.allowed = answer.denied == 0;
+        if (!d.allowed) d.denied_by = answer.denied - 1;
+        for (std::size_t i = 0; i < q.charges.size(); ++i) {
+          const int64_t window_ms = int64_t{q.charges[i].policy->window_s} * 1000;
+          d.states.push_back(
+              Assess(*q.charges[i].policy, answer.counts[i], PositionOf(now, window_ms).elapsed_ms, d.allowed));
         }
-        Finish(resume, [d = std::move(d), done = std::move(done)]() mutable { done(std::move(d)); });
-      });
+      }
+      Finish(q.resume, [d = std::move(d), done = std::move(q.done)]() mutable { done(std::move(d)); });
+    }
+  });
 }
 
 Decision RedisLimiter::DecideWithoutStore(const std::vector<Charge>& charges, Clock::time_point now) {
@@ -148,15 +218,16 @@ Decision RedisLimiter::DecideWithoutStore(const std::vector<Charge>& charges, Cl
 }
 
 void RedisLimiter::Peek(Charge charge, Clock::time_point now, std::function<void(std::optional<PolicyState>)> done) {
-  std::vector<Charge> one{std::move(charge)};
-  Run(std::move(one), now, false,
-      [this, now, resume = ResumeHere(), done = std::move(done)](const std::vector<Charge>& cs,
-                                                                 const redis::Result& r) mutable {
+  auto charges = std::make_shared<std::vector<Charge>>(std::vector<Charge>{std::move(charge)});
+  Run({charges.get()}, now, false,
+      [this, now, charges, resume = ResumeHere(), done = std::move(done)](const redis::Result& r) mutable {
         std::optional<PolicyState> state;
-        if (auto answer = ParseAnswer(r, 1)) {
+        std::vector<ScriptAnswer> answers = ParseAnswers(r, {1});
+        if (!answers.empty()) {
           MarkHealthy(true, "");
-          const int64_t window_ms = int64_t{cs[0].policy->window_s} * 1000;
-          state = Assess(*cs[0].policy, answer->counts[0], PositionOf(now, window_ms).elapsed_ms, false);
+          const Charge& c = charges->front();
+          const int64_t window_ms = int64_t{c.policy->window_s} * 1000;
+          state = Assess(*c.policy, answers[0].counts[0], PositionOf(now, window_ms).elapsed_ms, false);
         } else {
           MarkHealthy(false, WhyFailed(r));
         }

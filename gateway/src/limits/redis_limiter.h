@@ -1,10 +1,13 @@
-// The shared limiter: sliding-window counters (ADR 0013) in Redis, one Lua
-// script run per decision, so every replica counts against the same budget.
+// The shared limiter: sliding-window counters (ADR 0013) in Redis, decided
+// by one Lua script, so every replica counts against the same budget.
 //
 // The script receives the current and previous counter keys of every
 // applicable policy (computed here from the gateway's clock, so all replicas
 // and tests agree on the windows), checks all of them, and increments the
 // current counters only if all pass: a denied request consumes nothing.
+// Decisions asked for on one thread within one turn of its event loop go
+// to Redis as one script call (ADR 0020): it decides them in order, each
+// exactly as if it had come alone.
 //
 // When Redis cannot answer (down, timeout, error reply) each policy's
 // on_redis_down decides: a request with any fail-closed policy is refused
@@ -21,6 +24,8 @@
 #include <atomic>
 #include <functional>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 namespace mcpgw::limits {
 
@@ -36,6 +41,11 @@ struct RedisLimiterOptions {
   std::function<Resume()> resume_here;
   // Called at each transition: true when Redis answers again, false when it stopped.
   std::function<void(bool healthy)> on_store_state;
+  // Called on the thread that asks for a decision: schedules `work` on that
+  // thread after the handlers already queued there, or returns false when
+  // the thread has no event loop. Set, the decisions of one turn share a
+  // script call; null, each decision is a call of its own.
+  std::function<bool(std::function<void()> work)> defer_here;
 };
 
 // The decision script (for the benchmark and tests that run it directly).
@@ -50,12 +60,22 @@ class RedisLimiter final : public Limiter {
   void Peek(Charge charge, Clock::time_point now, std::function<void(std::optional<PolicyState>)> done) override;
 
   bool store_healthy() const { return healthy_.load(); }
+  // At most this many decisions share one script call.
+  static constexpr std::size_t kMaxBatch = 64;
   // The Redis key of a charge's counter for window `index`.
   std::string CounterKey(const Charge& charge, int64_t index) const;
 
  private:
-  void Run(std::vector<Charge> charges, Clock::time_point now, bool charge,
-           std::function<void(const std::vector<Charge>&, const redis::Result&)> on_reply);
+  struct Queued {
+    std::vector<Charge> charges;
+    Clock::time_point now;
+    Resume resume;
+    std::function<void(Decision)> done;
+  };
+  // One script call deciding `decisions` in order.
+  void Run(std::vector<const std::vector<Charge>*> decisions, Clock::time_point now, bool charge,
+           std::function<void(const redis::Result&)> on_reply);
+  void SendBatch(std::vector<Queued> batch);
   // Each policy's on_redis_down, applied when Redis could not answer.
   Decision DecideWithoutStore(const std::vector<Charge>& charges, Clock::time_point now);
   Resume ResumeHere() const { return options_.resume_here ? options_.resume_here() : Resume(); }
@@ -66,6 +86,8 @@ class RedisLimiter final : public Limiter {
   LocalLimiter& fallback_;
   RedisLimiterOptions options_;
   std::atomic<bool> healthy_{true};
+  // The decisions of the current turn, per limiter, on each thread.
+  static thread_local std::unordered_map<const RedisLimiter*, std::vector<Queued>> open_batches_;
 };
 
 }  // namespace mcpgw::limits

@@ -72,7 +72,7 @@ Script::Script(std::string source) : source_(std::move(source)) {
 
 class Client::Impl {
  public:
-  explicit Impl(const config::Redis& config)
+  Impl(const config::Redis& config, const std::vector<asio::io_context*>& local_contexts)
       : key_prefix_(config.key_prefix), settings_(SettingsFor(config)), work_(asio::make_work_guard(io_)) {
     ConnectionHooks hooks;
     hooks.on_state = [this](State s, const std::string& why) {
@@ -94,8 +94,17 @@ class Client::Impl {
       std::lock_guard lock(hooks_mu_);
       if (on_error_) on_error_(kind);
     };
+    // The local connections count replies, errors and latency like the
+    // client's own; their state is not the client's (see client.h).
+    ConnectionHooks local_hooks;
+    local_hooks.on_latency = hooks.on_latency;
+    local_hooks.on_error = hooks.on_error;
     commands_ = std::make_shared<Connection>(io_, settings_, std::move(hooks), counters_);
     asio::post(io_, [c = commands_] { c->Start(); });
+    for (asio::io_context* context : local_contexts) {
+      locals_.push_back({context, std::make_shared<Connection>(*context, settings_, local_hooks, counters_)});
+      asio::post(*context, [c = locals_.back().connection] { c->Start(); });
+    }
     thread_ = std::thread([this] { io_.run(); });
   }
 
@@ -106,11 +115,17 @@ class Client::Impl {
       work_.reset();
     });
     thread_.join();
+    // Their contexts no longer run (the constructor's contract): nothing
+    // else touches these connections now.
+    for (Local& l : locals_) l.connection->Stop();
   }
 
   void Command(std::vector<std::string> args, Callback done) { SendFormatted(FormatCommand(args), std::move(done)); }
 
+  // On a local context with its connection up: straight out on it, answered
+  // on this thread. Anywhere else: the client's own connection, on its thread.
   void SendFormatted(std::string command, Callback done) {
+    if (const std::shared_ptr<Connection>& local = LocalConnection()) return local->Send(std::move(command), std::move(done));
     asio::post(io_, [c = commands_, command = std::move(command), done = std::move(done)]() mutable {
       c->Send(std::move(command), std::move(done));
     });
@@ -122,16 +137,23 @@ class Client::Impl {
     call.insert(call.end(), std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
     std::string evalsha = FormatCommand(call);
     std::string first = evalsha;  // formatted once; the copy is kept for a NOSCRIPT retry
-    SendFormatted(std::move(first), [this, evalsha = std::move(evalsha), source = script.source(),
-                                     done = std::move(done)](Result r) mutable {
+    auto retry = [evalsha = std::move(evalsha), source = script.source(),
+                  done = std::move(done)](Connection& connection, Result r) mutable {
       if (r.status != Result::Status::kOk || !r.value.is_error() || !r.value.text.starts_with("NOSCRIPT")) {
         return done(std::move(r));
       }
       // The server forgot the script (restart, failover, SCRIPT FLUSH): load
-      // it and call it again, once. Both go out back to back on this thread.
-      commands_->Send(FormatCommand({"SCRIPT", "LOAD", source}), [](Result) {});
-      commands_->Send(std::move(evalsha), std::move(done));
-    });
+      // it and call it again, once. Both go out back to back on the
+      // connection (and thread) that was told.
+      connection.Send(FormatCommand({"SCRIPT", "LOAD", source}), [](Result) {});
+      connection.Send(std::move(evalsha), std::move(done));
+    };
+    if (const std::shared_ptr<Connection>& local = LocalConnection()) {
+      return local->Send(std::move(first), [c = local, retry = std::move(retry)](Result r) mutable {
+        retry(*c, std::move(r));
+      });
+    }
+    SendFormatted(std::move(first), [this, retry = std::move(retry)](Result r) mutable { retry(*commands_, std::move(r)); });
   }
 
   void Subscribe(std::string channel, std::function<void(std::string_view)> on_message,
@@ -244,7 +266,22 @@ class Client::Impl {
     }
   }
 
+  struct Local {
+    asio::io_context* context;
+    std::shared_ptr<Connection> connection;  // used on `context`'s thread only
+  };
+
+  // The calling thread's local connection when it is up, else null.
+  const std::shared_ptr<Connection>& LocalConnection() const {
+    static const std::shared_ptr<Connection> kNone;
+    for (const Local& l : locals_) {
+      if (l.context->get_executor().running_in_this_thread()) return l.connection->connected() ? l.connection : kNone;
+    }
+    return kNone;
+  }
+
   const ConnectionSettings settings_;
+  std::vector<Local> locals_;  // fixed after construction
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   ConnectionCounters counters_, subscriber_counters_;
@@ -264,7 +301,8 @@ class Client::Impl {
   std::function<void(std::string_view)> on_error_;
 };
 
-Client::Client(const config::Redis& config) : impl_(std::make_unique<Impl>(config)) {}
+Client::Client(const config::Redis& config, std::vector<boost::asio::io_context*> local_contexts)
+    : impl_(std::make_unique<Impl>(config, local_contexts)) {}
 Client::~Client() = default;
 
 void Client::Command(std::vector<std::string> args, Callback done) { impl_->Command(std::move(args), std::move(done)); }

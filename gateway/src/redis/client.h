@@ -14,6 +14,13 @@
 // reply within command_timeout_ms fails with a timeout and the connection is
 // reset. Scripts are loaded once per connection and called by SHA; a
 // NOSCRIPT answer loads the script again and retries the call once.
+//
+// Request threads may have connections of their own (ADR 0020): a Client
+// given the gateway's I/O contexts opens one more command connection on
+// each, and a command issued on one of those threads goes out on that
+// thread's connection and is answered there, with no hop to the client's
+// thread and back. Until that connection is up (start-up, a reconnect) the
+// command takes the client's own connection instead.
 #pragma once
 
 #include "config/config.h"
@@ -25,6 +32,10 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace boost::asio {
+class io_context;
+}
 
 namespace mcpgw::redis {
 
@@ -75,14 +86,19 @@ struct Stats {
 class Client {
  public:
   // Reads the password (file or environment) now: throws std::runtime_error
-  // naming the file or variable when it cannot. Starts connecting at once.
-  explicit Client(const config::Redis& config);
+  // naming the file or variable when it cannot. Starts connecting at once
+  // (the connections on `local_contexts` once those contexts run). Each of
+  // `local_contexts` must be run by one thread and outlive the client, and
+  // must no longer be running when the client is destroyed.
+  explicit Client(const config::Redis& config, std::vector<boost::asio::io_context*> local_contexts = {});
   ~Client();  // stops the thread; pending callbacks get kDisconnected
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
-  // Queues one command; `done` runs once on the client's thread. While the
-  // client is down the command fails at once with kDisconnected.
+  // Queues one command; `done` runs once, on the calling thread when that
+  // thread runs one of the local contexts and its connection is up, else on
+  // the client's thread. While the client is down the command fails at once
+  // with kDisconnected.
   void Command(std::vector<std::string> args, Callback done);
 
   // EVALSHA with NOSCRIPT recovery.
@@ -95,8 +111,9 @@ class Client {
   void Subscribe(std::string channel, std::function<void(std::string_view message)> on_message,
                  std::function<void(bool subscribed)> on_state);
 
-  // Called on the client's thread at every connection state change.
-  // kConnecting holds only until the first attempt ends; after that the
+  // Called on the client's thread at every state change of the client's own
+  // command connection (the local ones follow it: same server, same
+  // settings; a command they cannot take goes to it). kConnecting holds only until the first attempt ends; after that the
   // state is kConnected or kDown (retrying in the background), and kDown is
   // reported once per outage, not once per failed attempt. A callback set
   // after the first attempt ended is told the current state once, so it never

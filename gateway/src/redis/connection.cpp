@@ -1,6 +1,7 @@
 #include "redis/connection.h"
 
 #include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
 
 #include <algorithm>
 
@@ -139,9 +140,16 @@ void Connection::ArmCommandTimeout() {
   });
 }
 
+// The write goes out once the handlers already queued on this thread have
+// run: commands issued by the requests of one event-loop turn share a write.
 void Connection::Write(std::string command) {
   out_ += command;
-  Flush();
+  if (writing_ || flush_queued_) return;
+  flush_queued_ = true;
+  boost::asio::post(io_, [self = shared_from_this()] {
+    self->flush_queued_ = false;
+    self->Flush();
+  });
 }
 
 // Everything queued goes out in one write; what is queued meanwhile waits

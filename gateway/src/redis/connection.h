@@ -5,12 +5,12 @@
 // what a command that gets no reply in time does (fails with kTimeout and
 // resets the connection), what connection loss does (fails every pending
 // command, then reconnects after a backoff doubling from reconnect_min_ms to
-// reconnect_max_ms), and how commands are written: everything queued while
-// a write is in flight goes out in the next single write (pipelining), and
-// replies are matched to commands in order.
+// reconnect_max_ms), and how commands are written: everything queued in one
+// turn of the event loop, or while a write is in flight, goes out in one
+// write (pipelining), and replies are matched to commands in order.
 //
-// Lives on the client's io_context thread: every member function is called
-// there, and every callback and hook runs there.
+// Lives on one io_context thread (the client's, or a local one): every
+// member function is called there, and every callback and hook runs there.
 #pragma once
 
 #include "redis/client.h"
@@ -106,6 +106,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::array<char, 16 * 1024> buffer_{};
   std::string out_;  // commands not yet written
   bool writing_ = false;
+  bool flush_queued_ = false;  // a Flush is posted
   std::deque<Pending> pending_;  // written (or queued), waiting for replies in order
   std::vector<std::string> channels_;
   State state_ = State::kDown;

@@ -26,6 +26,12 @@ IoPool::IoPool(unsigned threads) {
   }
 }
 
+std::vector<boost::asio::io_context*> IoPool::contexts() const {
+  std::vector<boost::asio::io_context*> out;
+  for (const auto& c : contexts_) out.push_back(c.get());
+  return out;
+}
+
 boost::asio::io_context& IoPool::Next() { return *contexts_[next_.fetch_add(1) % contexts_.size()]; }
 
 boost::asio::io_context* IoPool::Current() { return current; }

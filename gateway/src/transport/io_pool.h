@@ -18,6 +18,8 @@ class IoPool {
   explicit IoPool(unsigned threads);
 
   boost::asio::io_context& control() { return *contexts_[0]; }
+  // Every context, control() first.
+  std::vector<boost::asio::io_context*> contexts() const;
   // The context for the next connection.
   boost::asio::io_context& Next();
   // The context the calling thread runs, or null on a thread of no pool.
