@@ -125,9 +125,9 @@ class Client::Impl {
   // On a local context with its connection up: straight out on it, answered
   // on this thread. Anywhere else: the client's own connection, on its thread.
   void SendFormatted(std::string command, Callback done) {
-    if (const std::shared_ptr<Connection>& local = LocalConnection()) return local->Send(std::move(command), std::move(done));
+    if (const std::shared_ptr<Connection>& local = LocalConnection()) return local->Send(command, std::move(done));
     asio::post(io_, [c = commands_, command = std::move(command), done = std::move(done)]() mutable {
-      c->Send(std::move(command), std::move(done));
+      c->Send(command, std::move(done));
     });
   }
 
@@ -135,10 +135,9 @@ class Client::Impl {
     std::vector<std::string> call{"EVALSHA", script.sha1(), std::to_string(keys.size())};
     call.insert(call.end(), std::make_move_iterator(keys.begin()), std::make_move_iterator(keys.end()));
     call.insert(call.end(), std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
-    std::string evalsha = FormatCommand(call);
-    std::string first = evalsha;  // formatted once; the copy is kept for a NOSCRIPT retry
-    auto retry = [evalsha = std::move(evalsha), source = script.source(),
-                  done = std::move(done)](Connection& connection, Result r) mutable {
+    // Formatted once, and kept for a NOSCRIPT retry.
+    auto evalsha = std::make_shared<const std::string>(FormatCommand(call));
+    auto retry = [evalsha, source = script.source(), done = std::move(done)](Connection& connection, Result r) mutable {
       if (r.status != Result::Status::kOk || !r.value.is_error() || !r.value.text.starts_with("NOSCRIPT")) {
         return done(std::move(r));
       }
@@ -146,14 +145,14 @@ class Client::Impl {
       // it and call it again, once. Both go out back to back on the
       // connection (and thread) that was told.
       connection.Send(FormatCommand({"SCRIPT", "LOAD", source}), [](Result) {});
-      connection.Send(std::move(evalsha), std::move(done));
+      connection.Send(*evalsha, std::move(done));
     };
     if (const std::shared_ptr<Connection>& local = LocalConnection()) {
-      return local->Send(std::move(first), [c = local, retry = std::move(retry)](Result r) mutable {
-        retry(*c, std::move(r));
-      });
+      return local->Send(*evalsha, [c = local, retry = std::move(retry)](Result r) mutable { retry(*c, std::move(r)); });
     }
-    SendFormatted(std::move(first), [this, retry = std::move(retry)](Result r) mutable { retry(*commands_, std::move(r)); });
+    asio::post(io_, [this, evalsha, retry = std::move(retry)]() mutable {
+      commands_->Send(*evalsha, [this, retry = std::move(retry)](Result r) mutable { retry(*commands_, std::move(r)); });
+    });
   }
 
   void Subscribe(std::string channel, std::function<void(std::string_view)> on_message,

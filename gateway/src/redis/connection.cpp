@@ -36,13 +36,13 @@ void Connection::Stop() {
   FailAll(Result::Status::kDisconnected, "the Redis client is shutting down");
 }
 
-void Connection::Send(std::string command, Callback done, bool during_handshake) {
+void Connection::Send(std::string_view command, Callback done, bool during_handshake) {
   if (state_ != State::kConnected && !(during_handshake && state_ == State::kConnecting)) {
     CountError("disconnected");
     return done(Failure(Result::Status::kDisconnected, "Redis is not connected"));
   }
   pending_.push_back(Pending{std::move(done), SteadyClock::now()});
-  Write(std::move(command));
+  Write(command);
 }
 
 void Connection::AddChannel(const std::string& channel) {
@@ -142,7 +142,7 @@ void Connection::ArmCommandTimeout() {
 
 // The write goes out once the handlers already queued on this thread have
 // run: commands issued by the requests of one event-loop turn share a write.
-void Connection::Write(std::string command) {
+void Connection::Write(std::string_view command) {
   out_ += command;
   if (writing_ || flush_queued_) return;
   flush_queued_ = true;

@@ -73,7 +73,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // Queues one formatted command; `done` gets its reply. Fails at once
   // (kDisconnected) unless connected, or connecting for a handshake command.
-  void Send(std::string command, Callback done, bool during_handshake = false);
+  void Send(std::string_view command, Callback done, bool during_handshake = false);
   // Subscriber: a channel to subscribe to now and after every reconnect.
   void AddChannel(const std::string& channel);
 
@@ -89,7 +89,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Handshake();
   void Up();
   void ArmCommandTimeout();
-  void Write(std::string command);
+  void Write(std::string_view command);
   void Flush();
   void Read();
   void Deliver(Value v);

@@ -1,5 +1,7 @@
 #include "redis/resp.h"
 
+#include <charconv>
+
 #include <hiredis/hiredis.h>
 
 #include <new>
@@ -39,20 +41,28 @@ struct ReplyFree {
 
 }  // namespace
 
+// "*<n>\r\n" then "$<length>\r\n<bytes>\r\n" per argument. Encoded here
+// rather than by redisFormatCommandArgv, which prints every length with
+// sprintf and copies the result once more: on the rate-limit path that was
+// a third of the cost of sending a decision (ADR 0020).
 std::string FormatCommand(const std::vector<std::string>& args) {
-  std::vector<const char*> argv;
-  std::vector<std::size_t> lengths;
-  argv.reserve(args.size());
-  lengths.reserve(args.size());
+  std::size_t size = 16;
+  for (const auto& a : args) size += a.size() + 24;
+  std::string bytes;
+  bytes.reserve(size);
+  char digits[24];
+  const auto header = [&](char kind, std::size_t n) {
+    bytes += kind;
+    const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+    bytes.append(digits, end);
+    bytes += "\r\n";
+  };
+  header('*', args.size());
   for (const auto& a : args) {
-    argv.push_back(a.data());
-    lengths.push_back(a.size());
+    header('$', a.size());
+    bytes += a;
+    bytes += "\r\n";
   }
-  char* out = nullptr;
-  const int n = redisFormatCommandArgv(&out, static_cast<int>(args.size()), argv.data(), lengths.data());
-  if (n < 0 || out == nullptr) throw std::bad_alloc();
-  std::string bytes(out, static_cast<std::size_t>(n));
-  redisFreeCommand(out);
   return bytes;
 }
 

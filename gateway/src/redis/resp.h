@@ -1,6 +1,6 @@
-// RESP, the Redis wire format, through hiredis: commands encoded with
-// redisFormatCommandArgv, replies decoded with hiredis's incremental reader
-// and copied into owned Values, so no hiredis type leaves this unit.
+// RESP, the Redis wire format: commands encoded here (a multi-bulk is a few
+// length prefixes), replies decoded with hiredis's incremental reader and
+// copied into owned Values, so no hiredis type leaves this unit.
 #pragma once
 
 #include "redis/client.h"
