@@ -1,5 +1,6 @@
 #include "admin/admin_service.h"
 
+#include "admin/views.h"
 #include "audit/audit.h"
 #include "limits/charges.h"
 #include "revocation/entry_codec.h"
@@ -272,12 +273,7 @@ Result<std::vector<RouteStatus>> AdminService::ListRoutes(const Principal& calle
 
 Result<ReloadReport> AdminService::Reload(const Principal& caller) {
   ReloadReport report = deps_.reload ? deps_.reload() : ReloadReport{};
-  json steps = json::array();
-  for (const auto& s : report.steps) {
-    steps.push_back({{"what", s.what}, {"ok", s.ok}});
-    if (!s.ok) steps.back()["error"] = s.error;
-  }
-  Audit(caller, "reload", report.ok() ? "ok" : "failed", {{"steps", steps}});
+  Audit(caller, "reload", report.ok() ? "ok" : "failed", {{"steps", ReloadStepsJson(report)}});
   return report;
 }
 

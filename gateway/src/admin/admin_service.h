@@ -95,9 +95,10 @@ struct RouteStatus {
 };
 
 struct ReloadStep {
-  std::string what;   // "tls", "keys"
+  std::string what;     // "tls", "keys"
   bool ok = true;
-  std::string error;  // when !ok
+  std::string error;    // when !ok
+  std::string changed;  // what a step that did something says it changed (routes: "added b; removed c"); may be empty
 };
 struct ReloadReport {
   std::vector<ReloadStep> steps;

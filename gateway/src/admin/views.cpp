@@ -49,13 +49,18 @@ json RoutesJson(const std::vector<RouteStatus>& routes) {
   return {{"routes", std::move(out)}};
 }
 
-json ReloadJson(const ReloadReport& report) {
+json ReloadStepsJson(const ReloadReport& report) {
   json steps = json::array();
   for (const auto& s : report.steps) {
     steps.push_back({{"what", s.what}, {"ok", s.ok}});
     if (!s.ok) steps.back()["error"] = s.error;
+    if (!s.changed.empty()) steps.back()["changed"] = s.changed;
   }
-  json body{{"ok", report.ok()}, {"steps", std::move(steps)}};
+  return steps;
+}
+
+json ReloadJson(const ReloadReport& report) {
+  json body{{"ok", report.ok()}, {"steps", ReloadStepsJson(report)}};
   if (!report.ok()) {
     body["error"] = "reload_failed";
     body["message"] = "a reload step failed; the gateway keeps serving what it had";

@@ -543,7 +543,10 @@ int AdminCli::State::RunReload() {
   }
   const json steps = Member(body, "steps", json::array());
   if (steps.empty()) std::cout << "nothing to reload (no TLS and no token keys configured)\n";
-  for (const json& step : steps) std::cout << "reloaded " << Str(step, "what") << "\n";
+  for (const json& step : steps) {
+    const std::string changed = Str(step, "changed");
+    std::cout << "reloaded " << Str(step, "what") << (changed.empty() ? "" : ": " + changed) << "\n";
+  }
   return 0;
 }
 

@@ -477,13 +477,15 @@ admin::ReloadReport Gateway::Reload() {
   std::lock_guard lock(reload_mu_);
   // One step per thing reloaded; a step that fails keeps what it had.
   admin::ReloadReport done;
-  const auto report = [&done](const char* what, const std::string& error) {
-    if (error.empty()) {
-      log::Info("reloaded", {{"what", what}});
-    } else {
+  const auto report = [&done](const char* what, const std::string& error, const std::string& changed = "") {
+    if (!error.empty()) {
       log::Error("reload_failed", {{"what", what}, {"reason", error}});
+    } else if (!changed.empty()) {
+      log::Info("reloaded", {{"what", what}, {"changed", changed}});
+    } else {
+      log::Info("reloaded", {{"what", what}});
     }
-    done.steps.push_back({what, error.empty(), error});
+    done.steps.push_back({what, error.empty(), error, changed});
   };
   // The file first: what it says now is what the steps below install. An
   // invalid file changes nothing (key files are still re-read).

@@ -10,6 +10,7 @@
 // own suites and under the real binary in tests/integration/admin_test.cpp.
 #include "admin/admin_service.h"
 
+#include "admin/views.h"
 #include "audit/audit.h"
 #include "crypto/base64.h"
 #include "crypto/hmac.h"
@@ -367,7 +368,7 @@ TEST_F(AdminServiceTest, ListsPluginsRoutesAndRevocationsAndAuditsEachListing) {
 }
 
 TEST_F(AdminServiceTest, AFailedReloadStepIsReportedAndAuditedAsFailed) {
-  reload_.steps = {{"tls", false, "cannot read /etc/gw/cert.pem"}, {"keys", true, ""}};
+  reload_.steps = {{"tls", false, "cannot read /etc/gw/cert.pem", ""}, {"keys", true, "", ""}};
   const auto r = service_->Reload(Admin());
   ASSERT_EQ(StatusOf(r), Status::kOk);
   EXPECT_FALSE(std::get<ReloadReport>(r).ok());
@@ -375,6 +376,21 @@ TEST_F(AdminServiceTest, AFailedReloadStepIsReportedAndAuditedAsFailed) {
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_EQ(lines[0]["outcome"], "failed");
   EXPECT_EQ(lines[0]["target"]["steps"][0]["error"], "cannot read /etc/gw/cert.pem");
+}
+
+// The routes step says what it added, removed or re-pointed: in the answer
+// of both doors (admin/views.h) and in the audit line.
+TEST_F(AdminServiceTest, AReloadStepSaysWhatItChangedInTheAnswerAndTheAuditLine) {
+  reload_.steps = {{"config", true, "", ""}, {"routes", true, "", "added b (/mcp/b, plugin example); removed c"}};
+  const auto r = service_->Reload(Admin());
+  ASSERT_EQ(StatusOf(r), Status::kOk);
+  const json expected_steps = {{{"what", "config"}, {"ok", true}},
+                               {{"what", "routes"}, {"ok", true}, {"changed", "added b (/mcp/b, plugin example); removed c"}}};
+  EXPECT_EQ(ReloadJson(std::get<ReloadReport>(r)), (json{{"ok", true}, {"steps", expected_steps}}));
+  const auto lines = AuditLines();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0]["outcome"], "ok");
+  EXPECT_EQ(lines[0]["target"]["steps"], expected_steps);
 }
 
 }  // namespace
