@@ -27,7 +27,6 @@
 #include <map>
 #include <optional>
 #include <thread>
-#include <tuple>
 
 namespace mcpgw::app {
 namespace fs = std::filesystem;
@@ -162,23 +161,15 @@ std::string Gateway::Build(const StartOptions& options) {
   std::string key_error;
   auto key = session::LoadOrCreateKey(key_path, &key_error);
   if (!key) return key_error;
-  auto codec = std::make_shared<session::SessionIdCodec>(*key, std::chrono::seconds(config_.server.sessions.lifetime_s));
+  session_codec_ =
+      std::make_shared<session::SessionIdCodec>(*key, std::chrono::seconds(config_.server.sessions.lifetime_s));
 
   if (std::string error = BuildRedis(); !error.empty()) return error;
 
   const std::string plugin_dir = config_.plugin_dir.empty() ? options.default_plugin_dir : config_.plugin_dir;
   if (std::string error = LoadPlugins(plugin_dir); !error.empty()) return error;
 
-  std::map<std::string, mcp::Backend*> by_path;
-  for (const config::Route& route : config_.routes) {
-    std::size_t index = 0;
-    while (config_.plugins[index].name != route.plugin) ++index;
-    auto backend = std::make_unique<mcp::Backend>(route, plugins_[index].get(), codec, metrics_.get());
-    if (auto error = backend->LoadTools()) return "route " + route.name + ": plugin " + route.plugin + ": " + *error;
-    fanouts_[index]->Add(backend.get());
-    by_path[route.path] = backend.get();
-    backends_.push_back(std::move(backend));
-  }
+  if (std::string error = ApplyRoutes(config_.routes, nullptr); !error.empty()) return error;
 
   pipeline::Pipeline pipeline;
   if (config_.auth.configured) pipeline.Append(std::make_unique<pipeline::Authorize>());
@@ -230,7 +221,7 @@ std::string Gateway::Build(const StartOptions& options) {
   http_options.event_buffer = config_.server.sessions.event_buffer;
   http_options.poll_after = std::chrono::milliseconds(config_.server.sessions.poll_after_ms);
   endpoint_ = std::make_unique<http::StreamableHttpEndpoint>(
-      *core_, by_path,
+      *core_, routes_,
       http::OriginPolicy(config_.server.allowed_origins, config_.server.public_url, config_.server.listen.IsLoopback()),
       http_options, timeouts_, metrics_.get(), admission_.get());
 
@@ -278,9 +269,7 @@ std::string Gateway::Build(const StartOptions& options) {
 
 std::string Gateway::BuildGrpc() {
   if (!config_.server.grpc.enabled) return "";
-  std::map<std::string, mcp::Backend*> by_name;
-  for (const auto& b : backends_) by_name[b->name()] = b.get();
-  grpc_service_ = std::make_unique<rpc::McpService>(*core_, std::move(by_name), admission_.get(), metrics_.get());
+  grpc_service_ = std::make_unique<rpc::McpService>(*core_, routes_, admission_.get(), metrics_.get());
   rpc::GrpcServerOptions options;
   options.listen = config_.server.grpc.listen;
   options.tls = &config_.server.tls;
@@ -320,9 +309,8 @@ std::string Gateway::BuildAdmin() {
   };
   deps.routes = [this] {
     std::vector<admin::RouteStatus> out;
-    for (const auto& b : backends_) {
-      const config::Route& r = *config_.FindRoute(b->name());
-      out.push_back({r.name, r.path, r.resource, r.plugin, true, b->tools().Current()->tools().size()});
+    for (const auto& b : routes_.Current()->list) {
+      out.push_back({b->name(), b->path(), b->resource(), b->plugin_name(), true, b->tools().Current()->tools().size()});
     }
     return out;
   };
@@ -417,7 +405,7 @@ void Gateway::ScheduleSweep() {
   sweep_timer_ = std::make_unique<boost::asio::steady_timer>(io_.control(), kSweepEvery);
   sweep_timer_->async_wait([this](const boost::system::error_code& ec) {
     if (ec || stopping_) return;
-    for (auto& b : backends_) b->sessions().Sweep(kSessionIdle);
+    for (const auto& b : routes_.Current()->list) b->sessions().Sweep(kSessionIdle);
     ScheduleSweep();
   });
 }
@@ -514,7 +502,9 @@ admin::ReloadReport Gateway::Reload() {
       report("api_keys", "");
     }
     report("limits", ReloadLimits(*next));
-    report("routes", ReloadRoutes(*next));
+    std::string changed;
+    const std::string error = ApplyRoutes(next->routes, &changed);
+    report("routes", error.empty() ? "" : error + "; no route was changed", changed);
     log::SetLevel(next->log_level);
   }
   return done;
@@ -540,12 +530,7 @@ std::string Gateway::NeedsRestart(const config::Config& next) const {
   for (config::Issuer& i : auth.issuers) i.keys.clear();
   check(next_auth == auth, "auth (except keys and api_keys)");
   check(next.rate_limits.near_limit_percent == config_.rate_limits.near_limit_percent, "rate_limits.near_limit_percent");
-  // Routes: their scopes reload; which routes exist and what they serve do not.
-  const auto shape = [](const config::Route& r) { return std::tie(r.name, r.path, r.resource, r.plugin, r.instructions); };
-  check(next.routes.size() == config_.routes.size() &&
-            std::equal(next.routes.begin(), next.routes.end(), config_.routes.begin(),
-                       [&](const config::Route& a, const config::Route& b) { return shape(a) == shape(b); }),
-        "routes (names, paths, resources, plugins, instructions)");
+  // Routes reload (their own step); the plugins they may use are those running.
   if (changed.empty()) return "";
   std::string list;
   for (const std::string& c : changed) list += (list.empty() ? "" : ", ") + c;
@@ -561,14 +546,58 @@ std::string Gateway::ReloadLimits(const config::Config& next) {
   return "";
 }
 
-std::string Gateway::ReloadRoutes(const config::Config& next) {
-  for (const auto& backend : backends_) {
-    const config::Route* route = next.FindRoute(backend->name());
-    if (route != nullptr && route->path == backend->path() && route->resource == backend->resource()) {
-      backend->ReplaceScopes(route->scopes);
+std::size_t Gateway::PluginIndex(const std::string& name) const {
+  std::size_t index = 0;
+  while (index < plugins_.size() && plugins_[index]->name() != name) ++index;
+  return index;
+}
+
+std::string Gateway::ApplyRoutes(const std::vector<config::Route>& routes, std::string* changed) {
+  const mcp::RoutePlan plan = mcp::PlanRoutes(*routes_.Current(), routes);
+  // Build what is new while the routes in force keep serving: nobody sees a
+  // new backend before the table is replaced, so a failure changes nothing.
+  std::vector<std::shared_ptr<mcp::Backend>> next;
+  for (const mcp::RoutePlan::Entry& entry : plan.entries) {
+    const config::Route& route = *entry.route;
+    if (entry.keep) {
+      next.push_back(entry.current);
+      continue;
+    }
+    const std::size_t index = PluginIndex(route.plugin);
+    if (index == plugins_.size()) {
+      return "route " + route.name + " names plugin \"" + route.plugin +
+             "\", which is not running (plugins are loaded at start: restart to add one)";
+    }
+    auto backend = std::make_shared<mcp::Backend>(route, plugins_[index].get(), session_codec_, metrics_.get());
+    if (auto error = backend->LoadTools()) return "route " + route.name + ": plugin " + route.plugin + ": " + *error;
+    next.push_back(std::move(backend));
+  }
+  // Nothing fails from here on.
+  for (std::size_t i = 0; i < plan.entries.size(); ++i) {
+    const mcp::RoutePlan::Entry& entry = plan.entries[i];
+    if (entry.keep) {
+      entry.current->ReplaceScopes(entry.route->scopes);
+    } else {
+      fanouts_[PluginIndex(entry.route->plugin)]->Add(next[i]);
     }
   }
+  routes_.Replace(next);
+  // Requests that took the old table finish on the backends they hold.
+  for (std::size_t i = 0; i < plan.entries.size(); ++i) {
+    const mcp::RoutePlan::Entry& entry = plan.entries[i];
+    if (!entry.keep && entry.current) RetireRoute(entry.current, next[i].get());
+  }
+  for (const auto& backend : plan.removed) RetireRoute(backend, nullptr);
+  if (changed != nullptr) *changed = plan.Summary();
   return "";
+}
+
+void Gateway::RetireRoute(const std::shared_ptr<mcp::Backend>& backend, mcp::Backend* successor) {
+  if (const std::size_t index = PluginIndex(backend->plugin_name()); index < fanouts_.size()) {
+    fanouts_[index]->Remove(backend.get());
+  }
+  backend->Retire(successor);
+  if (core_) core_->CloseListenStreams(backend.get());
 }
 
 std::string Gateway::ReloadKeys(const config::Auth& auth) {
@@ -602,7 +631,7 @@ int Gateway::RunHttp() {
   ready_ = true;
   if (grpc_server_) grpc_server_->SetServing(true);
   nlohmann::json routes = nlohmann::json::array();
-  for (const auto& b : backends_) {
+  for (const auto& b : routes_.Current()->list) {
     routes.push_back({{"route", b->name()}, {"path", b->path()}, {"resource", b->resource()}});
   }
   log::Info("listening", {{"mcp", config_.server.listen.host + ":" + std::to_string(http_->port())},
@@ -639,11 +668,8 @@ std::variant<Principal, pipeline::AdmissionDenial> Gateway::AdmitStdio(const mcp
 }
 
 int Gateway::RunStdio(const std::string& route) {
-  mcp::Backend* backend = nullptr;
-  for (auto& b : backends_) {
-    if (b->name() == route) backend = b.get();
-  }
-  if (backend == nullptr) {
+  const std::shared_ptr<mcp::Backend> backend = routes_.Current()->Named(route);
+  if (!backend) {
     log::Error("unknown_route", {{"route", route}});
     return 2;
   }
@@ -661,7 +687,7 @@ int Gateway::RunStdio(const std::string& route) {
     }
     principal = std::get<Principal>(std::move(admitted));
   }
-  stdio::StdioTransport transport(*core_, *backend, config_.server.limits.max_json_depth, std::move(principal));
+  stdio::StdioTransport transport(*core_, backend, config_.server.limits.max_json_depth, std::move(principal));
   if (admission_) {
     transport.RecheckEachMessage([this](const Principal& p) { return admission_->Recheck(p); });
   }

@@ -12,6 +12,7 @@
 #include "revocation/store.h"
 #include "mcp/backend.h"
 #include "mcp/core.h"
+#include "mcp/route_table.h"
 #include "pipeline/rate_limit.h"
 #include "metrics/metrics.h"
 #include "plugin/plugin_instance.h"
@@ -70,10 +71,11 @@ class Gateway {
   // Re-reads from disk what can change without a restart (SIGHUP): the
   // configuration file, then the TLS certificate, key and client CAs (for
   // connections accepted from now on), the token verification keys of
-  // `auth:`, the API keys, the rate-limit policies and each route's scopes.
-  // Open connections, sessions and requests in flight are kept. What needs
-  // a restart (listeners, plugins, the set of routes or issuers, Redis) is
-  // reported as a failed step and left as it was.
+  // `auth:`, the API keys, the rate-limit policies and the routes (added,
+  // removed, re-pointed, their scopes). Open connections, requests in flight
+  // and the sessions of routes that stay are kept. What needs a restart
+  // (listeners, plugins, the set of issuers, Redis) is reported as a failed
+  // step and left as it was.
   // Logs `reloaded` or `reload_failed` per step; a failed step keeps serving
   // what it had. Returns what each step did (the admin API reports it).
   // Reloads from SIGHUP and the admin API are serialised.
@@ -122,7 +124,20 @@ class Gateway {
   // differ in ways only a restart can apply; empty when none.
   std::string NeedsRestart(const config::Config& next) const;
   std::string ReloadLimits(const config::Config& next);
-  std::string ReloadRoutes(const config::Config& next);
+  // Serves `routes` (start-up, reload): a route that names the same path,
+  // resource, plugin and instructions keeps its backend and gets its scopes;
+  // any other gets a new backend on a running plugin; a removed or
+  // re-pointed route's backend is retired. All or nothing: on an error
+  // (returned) the routes served stay as they were. Sets *changed to what
+  // changed ("added b; removed c"), when given.
+  std::string ApplyRoutes(const std::vector<config::Route>& routes, std::string* changed);
+  // Stops a route's backend taking plugin events, ends its sessions and
+  // listen streams; requests in flight on it finish. `successor`: the new
+  // backend of the same name, which refuses the ended sessions' ids.
+  void RetireRoute(const std::shared_ptr<mcp::Backend>& backend, mcp::Backend* successor);
+  // The index in plugins_ (and fanouts_) of the plugin named `name`;
+  // plugins_.size() when it is not running.
+  std::size_t PluginIndex(const std::string& name) const;
   // What /readyz reports: empty when ready to take traffic.
   std::vector<std::string> NotReadyReasons() const;
   void BeginShutdown(const std::string& signal);
@@ -148,7 +163,8 @@ class Gateway {
   pipeline::RateLimit* rate_limit_ = nullptr;  // the stage, owned by the core's pipeline; null without policies
   std::vector<std::unique_ptr<mcp::PluginEventFanout>> fanouts_;
   std::vector<std::unique_ptr<plugin::PluginInstance>> plugins_;
-  std::vector<std::unique_ptr<mcp::Backend>> backends_;
+  std::shared_ptr<const session::SessionIdCodec> session_codec_;
+  mcp::RouteTable routes_;  // read by every front door; replaced by reloads
   std::unique_ptr<mcp::Core> core_;
   std::unique_ptr<revocation::Store> revocations_;  // with auth only; before admission_, which reads it
   std::unique_ptr<pipeline::Admission> admission_;  // null when no `auth:` is configured (loopback only)

@@ -15,6 +15,11 @@ Backend::Backend(const config::Route& route, plugin::PluginInstance* plugin,
                  std::shared_ptr<const session::SessionIdCodec> codec, metrics::Metrics* metrics)
     : route_(route), scope_policy_(std::make_shared<const auth::ScopePolicy>(route.scopes)), plugin_(plugin), sessions_(std::move(codec), route.name, metrics) {}
 
+bool Backend::Serves(const config::Route& route) const {
+  return route.name == route_.name && route.path == route_.path && route.resource == route_.resource &&
+         route.plugin == route_.plugin && route.instructions == route_.instructions;
+}
+
 std::optional<std::string> Backend::LoadTools() {
   plugin::PluginRequest request;
   request.op = plugin::Operation::kListTools;
@@ -43,17 +48,24 @@ void Backend::OnListChanged(mcpgw_list_kind kind) {
   // inside a serialised call right now), then tell clients.
   plugin::PluginRequest request;
   request.op = plugin::Operation::kListTools;
-  const bool queued = plugin_->TrySubmit(request, [this](plugin::PluginReply reply) {
-    auto built = reply.status == MCPGW_OK ? ToolSet::FromListResult(json::parse(reply.body, nullptr, false))
-                                          : decltype(ToolSet::FromListResult(json()))(reply.body);
-    if (auto* why = std::get_if<std::string>(&built)) {
-      log::Warn("tool_list_refresh_failed", {{"route", name()}, {"reason", *why}});
-      return;
-    }
-    tools_.Replace(std::get<std::shared_ptr<const ToolSet>>(built));
-    Broadcast(MCPGW_LIST_TOOLS);
+  // A backend retired meanwhile has no one left to tell.
+  const bool queued = plugin_->TrySubmit(request, [weak = weak_from_this()](plugin::PluginReply reply) {
+    const std::shared_ptr<Backend> self = weak.lock();
+    if (!self) return;
+    self->ToolListRefreshed(reply);
   });
   if (!queued) log::Warn("tool_list_refresh_dropped", {{"route", name()}, {"reason", "plugin queue full"}});
+}
+
+void Backend::ToolListRefreshed(const plugin::PluginReply& reply) {
+  auto built = reply.status == MCPGW_OK ? ToolSet::FromListResult(json::parse(reply.body, nullptr, false))
+                                        : decltype(ToolSet::FromListResult(json()))(reply.body);
+  if (auto* why = std::get_if<std::string>(&built)) {
+    log::Warn("tool_list_refresh_failed", {{"route", name()}, {"reason", *why}});
+    return;
+  }
+  tools_.Replace(std::get<std::shared_ptr<const ToolSet>>(built));
+  Broadcast(MCPGW_LIST_TOOLS);
 }
 
 void Backend::Broadcast(mcpgw_list_kind kind) {
@@ -88,6 +100,12 @@ void Backend::AddListener(const std::shared_ptr<Listener>& listener) {
   listeners_.push_back(listener);
 }
 
+void Backend::Retire(Backend* successor) {
+  for (const auto& session : sessions_.EndAll(successor ? &successor->sessions_ : nullptr)) {
+    if (auto channel = session->channel()) channel->Close();
+  }
+}
+
 std::vector<std::shared_ptr<Listener>> Backend::LiveListeners() {
   std::vector<std::shared_ptr<Listener>> live;
   std::lock_guard lock(mu_);
@@ -97,6 +115,33 @@ std::vector<std::shared_ptr<Listener>> Backend::LiveListeners() {
     return !l;
   });
   return live;
+}
+
+void PluginEventFanout::Add(std::shared_ptr<Backend> backend) {
+  std::lock_guard lock(mu_);
+  auto next = std::make_shared<std::vector<std::shared_ptr<Backend>>>(*backends_);
+  next->push_back(std::move(backend));
+  backends_ = std::move(next);
+}
+
+void PluginEventFanout::Remove(const Backend* backend) {
+  std::lock_guard lock(mu_);
+  auto next = std::make_shared<std::vector<std::shared_ptr<Backend>>>(*backends_);
+  std::erase_if(*next, [backend](const std::shared_ptr<Backend>& b) { return b.get() == backend; });
+  backends_ = std::move(next);
+}
+
+std::shared_ptr<const std::vector<std::shared_ptr<Backend>>> PluginEventFanout::Backends() const {
+  std::lock_guard lock(mu_);
+  return backends_;
+}
+
+void PluginEventFanout::ListChanged(mcpgw_list_kind kind) {
+  for (const auto& b : *Backends()) b->OnListChanged(kind);
+}
+
+void PluginEventFanout::ResourceUpdated(std::string uri) {
+  for (const auto& b : *Backends()) b->OnResourceUpdated(uri);
 }
 
 }  // namespace mcpgw::mcp

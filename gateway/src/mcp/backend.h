@@ -42,7 +42,9 @@ class Listener {
   std::function<void(const json&)> send_;
 };
 
-class Backend {
+// Owned through std::shared_ptr (the route table, requests in flight and
+// plugin callbacks share it; see mcp/route_table.h).
+class Backend : public std::enable_shared_from_this<Backend> {
  public:
   Backend(const config::Route& route, plugin::PluginInstance* plugin,
           std::shared_ptr<const session::SessionIdCodec> codec, metrics::Metrics* metrics);
@@ -51,6 +53,10 @@ class Backend {
   const std::string& path() const { return route_.path; }
   const std::string& resource() const { return route_.resource; }
   const std::string& instructions() const { return route_.instructions; }
+  const std::string& plugin_name() const { return route_.plugin; }
+  // Whether this backend serves `route` as configured: the same name, path,
+  // resource, plugin and instructions (the scopes are replaced in place).
+  bool Serves(const config::Route& route) const;
   // The scopes this route requires; replaced on reload, so callers hold the
   // snapshot they read for as long as they use it.
   std::shared_ptr<const auth::ScopePolicy> scope_policy() const { return scope_policy_.load(); }
@@ -73,7 +79,15 @@ class Backend {
 
   void AddListener(const std::shared_ptr<Listener>& listener);
 
+  // The route was removed or re-pointed by a reload: ends the sessions this
+  // replica holds for it, closing their server channels (SSE streams), and
+  // has `successor` (the route's new backend, when its name stays) refuse
+  // their ids and those already ended here. Listen streams are the core's
+  // to end (Core::CloseListenStreams).
+  void Retire(Backend* successor);
+
  private:
+  void ToolListRefreshed(const plugin::PluginReply& reply);
   void Broadcast(mcpgw_list_kind kind);
   std::vector<std::shared_ptr<Listener>> LiveListeners();
 
@@ -86,19 +100,23 @@ class Backend {
   std::vector<std::weak_ptr<Listener>> listeners_;
 };
 
-// Fans one plugin instance's events out to every backend it serves.
+// Fans one plugin instance's events out to every backend it serves. A
+// reload adds and removes backends while events arrive on plugin threads:
+// an event goes to the backends registered when it arrives, each held until
+// it has been told.
 class PluginEventFanout final : public plugin::EventSink {
  public:
-  void Add(Backend* backend) { backends_.push_back(backend); }
-  void ListChanged(mcpgw_list_kind kind) override {
-    for (Backend* b : backends_) b->OnListChanged(kind);
-  }
-  void ResourceUpdated(std::string uri) override {
-    for (Backend* b : backends_) b->OnResourceUpdated(uri);
-  }
+  void Add(std::shared_ptr<Backend> backend);
+  void Remove(const Backend* backend);
+  void ListChanged(mcpgw_list_kind kind) override;
+  void ResourceUpdated(std::string uri) override;
 
  private:
-  std::vector<Backend*> backends_;  // fixed after start-up
+  std::shared_ptr<const std::vector<std::shared_ptr<Backend>>> Backends() const;
+
+  mutable std::mutex mu_;  // guards the pointer; the vector it points to never changes
+  std::shared_ptr<const std::vector<std::shared_ptr<Backend>>> backends_ =
+      std::make_shared<const std::vector<std::shared_ptr<Backend>>>();
 };
 
 }  // namespace mcpgw::mcp

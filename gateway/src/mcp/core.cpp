@@ -431,11 +431,13 @@ void Core::Listen(const Ptr& ex) {
   // The stream stays open until the client closes it (Cancel) or shutdown.
 }
 
-void Core::CloseListenStreams() {
+void Core::CloseListenStreams(const Backend* backend) {
   std::vector<std::shared_ptr<Exchange>> open;
   {
     std::lock_guard lock(listen_mu_);
-    for (const auto& [key, e] : listen_streams_) open.push_back(e);
+    for (const auto& [key, e] : listen_streams_) {
+      if (backend == nullptr || e->request().backend.get() == backend) open.push_back(e);
+    }
   }
   for (const auto& e : open) {
     json result{{"resultType", "complete"}, {"_meta", {{kMetaSubscriptionId, e->request().id}}}};

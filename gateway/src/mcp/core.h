@@ -50,9 +50,10 @@ class Core {
   // Requests handled but not yet answered.
   std::size_t in_flight() const { return in_flight_.load(); }
 
-  // Ends every open subscriptions/listen stream with its completion result
-  // (graceful closure); called when the gateway starts draining.
-  void CloseListenStreams();
+  // Ends the open subscriptions/listen streams of `backend` (every one when
+  // null) with their completion result (graceful closure); called when the
+  // gateway starts draining, and for a route a reload retires.
+  void CloseListenStreams(const Backend* backend = nullptr);
 
  private:
   using Ptr = std::shared_ptr<Exchange>;

@@ -32,6 +32,9 @@ class ServerChannel {
  public:
   virtual ~ServerChannel() = default;
   virtual void Send(const json& message) = 0;
+  // Ends what the transport holds open for the session (its SSE streams):
+  // the session ended without the client asking (its route was removed).
+  virtual void Close() = 0;
 };
 
 // Something in flight that notifications/cancelled can stop.

@@ -72,6 +72,31 @@ std::vector<std::shared_ptr<Session>> SessionRegistry::All() const {
   return out;
 }
 
+std::vector<std::shared_ptr<Session>> SessionRegistry::EndAll(SessionRegistry* successor) {
+  std::vector<std::shared_ptr<Session>> ended;
+  std::unordered_map<std::string, std::chrono::system_clock::time_point> ids;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, s] : sessions_) {
+      ended_[id] = s->claims().issued_at + lifetime_;
+      ended.push_back(s);
+      if (metrics_ != nullptr) metrics_->sessions_open().Decrement();
+    }
+    sessions_.clear();
+    if (successor != nullptr) ids = ended_;
+  }
+  if (successor != nullptr && successor != this) {
+    std::lock_guard lock(successor->mu_);
+    for (auto& [id, expires] : ids) {
+      if (successor->sessions_.erase(id) > 0 && successor->metrics_ != nullptr) {
+        successor->metrics_->sessions_open().Decrement();
+      }
+      successor->ended_.insert_or_assign(id, expires);
+    }
+  }
+  return ended;
+}
+
 void SessionRegistry::Sweep(std::chrono::steady_clock::duration idle) {
   const auto now = std::chrono::steady_clock::now();
   const auto wall = std::chrono::system_clock::now();

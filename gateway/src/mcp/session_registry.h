@@ -45,6 +45,12 @@ class SessionRegistry {
 
   std::vector<std::shared_ptr<Session>> All() const;
 
+  // Ends every session held here (the route was removed or re-pointed) and
+  // returns them. `successor`, when set, is the registry of the route's new
+  // backend: it refuses these ids and those ended here, and forgets any of
+  // them it already took (a request that raced the reload).
+  std::vector<std::shared_ptr<Session>> EndAll(SessionRegistry* successor);
+
   // Forgets local state of sessions idle longer than `idle`, and ended ids
   // that have expired anyway.
   void Sweep(std::chrono::steady_clock::duration idle);

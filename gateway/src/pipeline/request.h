@@ -27,8 +27,9 @@ using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 struct Request {
-  // Where: the backend (route) this request addresses.
-  mcp::Backend* backend = nullptr;
+  // Where: the backend (route) this request addresses, held until the
+  // request ends (a reload may retire the route meanwhile).
+  std::shared_ptr<mcp::Backend> backend;
   // What: the JSON-RPC message.
   json id;  // null for a notification
   std::string method;

@@ -88,9 +88,9 @@ class RateLimitStageTest : public ::testing::Test {
         plugin::PluginInstance::Create(lib, options, &events_, nullptr)));
     config::Route route{"example", "/mcp/example", "http://127.0.0.1/mcp/example", "example", "", {}};
     auto codec = std::make_shared<session::SessionIdCodec>(std::string(32, 'k'), std::chrono::hours(1));
-    backend_ = std::make_unique<mcp::Backend>(route, plugin_.get(), codec, nullptr);
+    backend_ = std::make_shared<mcp::Backend>(route, plugin_.get(), codec, nullptr);
     ASSERT_FALSE(backend_->LoadTools());
-    events_.Add(backend_.get());
+    events_.Add(backend_);
     policy_.name = "per-subject";
     policy_.by = {config::LimitDimension::kSubject};
     policy_.limit = 2;
@@ -111,7 +111,7 @@ class RateLimitStageTest : public ::testing::Test {
 
   mcp::Reply Call(const std::string& subject) {
     Request r;
-    r.backend = backend_.get();
+    r.backend = backend_;
     r.id = 7;
     r.method = "tools/call";
     r.params = {{"name", "echo"}, {"arguments", {{"text", "hi"}}}};
@@ -135,7 +135,7 @@ class RateLimitStageTest : public ::testing::Test {
   timing::TimeoutList timeouts_;
   mcp::PluginEventFanout events_;
   std::unique_ptr<plugin::PluginInstance> plugin_;
-  std::unique_ptr<mcp::Backend> backend_;
+  std::shared_ptr<mcp::Backend> backend_;
   std::unique_ptr<mcp::Core> core_;
   config::LimitPolicy policy_;
   // 12 s into a window of 60 s.
@@ -192,7 +192,7 @@ TEST_F(RateLimitStageTest, ARequestNoPolicyMatchesNeverAsksTheLimiter) {
   limiter.store_down = true;  // would refuse everything it is asked
   Build(limiter, true);
   Request r;
-  r.backend = backend_.get();
+  r.backend = backend_;
   r.id = 1;
   r.method = "tools/list";
   r.era = mcp::Era::kSession;

@@ -45,6 +45,10 @@ class RecordingResponder final : public Responder {
     std::lock_guard lock(mu_);
     return messages_;
   }
+  bool done() {
+    std::lock_guard lock(mu_);
+    return done_;
+  }
 
  private:
   std::mutex mu_;
@@ -64,9 +68,9 @@ class CoreTest : public ::testing::Test {
         plugin::PluginInstance::Create(lib, options, &events_, nullptr)));
     config::Route route{"example", "/mcp/example", "http://127.0.0.1/mcp/example", "example", "", {}};
     auto codec = std::make_shared<session::SessionIdCodec>(std::string(32, 'k'), std::chrono::hours(1));
-    backend_ = std::make_unique<Backend>(route, plugin_.get(), codec, nullptr);
+    backend_ = std::make_shared<Backend>(route, plugin_.get(), codec, nullptr);
     ASSERT_FALSE(backend_->LoadTools());
-    events_.Add(backend_.get());
+    events_.Add(backend_);
     pipeline::Pipeline pipeline;
     pipeline.Append(std::make_unique<pipeline::ValidateArguments>());
     CoreOptions options_core;
@@ -79,7 +83,7 @@ class CoreTest : public ::testing::Test {
   Reply Send(const std::string& method, json params, Era era = Era::kSession,
              std::shared_ptr<Session> session = nullptr, std::shared_ptr<RecordingResponder>* out = nullptr) {
     pipeline::Request r;
-    r.backend = backend_.get();
+    r.backend = backend_;
     r.id = 1;
     r.method = method;
     r.params = std::move(params);
@@ -108,7 +112,7 @@ class CoreTest : public ::testing::Test {
   timing::TimeoutList timeouts_;
   PluginEventFanout events_;
   std::unique_ptr<plugin::PluginInstance> plugin_;
-  std::unique_ptr<Backend> backend_;
+  std::shared_ptr<Backend> backend_;
   std::unique_ptr<Core> core_;
 };
 
@@ -226,6 +230,36 @@ TEST_F(CoreTest, SendsProgressBeforeTheResultOnlyWhenAskedFor) {
 TEST_F(CoreTest, ReportsAToolFailureAsIsErrorNotAsAProtocolError) {
   const Reply reply = Send("tools/call", {{"name", "divide"}, {"arguments", {{"a", 1}, {"b", 0}}}}, Era::kSession, NewSession());
   EXPECT_EQ(reply.message["result"]["isError"], true);
+}
+
+// A reload that retires a route ends that route's listen streams, and no
+// other route's.
+TEST_F(CoreTest, ClosesTheListenStreamsOfOneBackendOnly) {
+  auto other = std::make_shared<Backend>(
+      config::Route{"other", "/mcp/other", "http://127.0.0.1/mcp/other", "example", "", {}}, plugin_.get(),
+      std::make_shared<session::SessionIdCodec>(std::string(32, 'k'), std::chrono::hours(1)), nullptr);
+  pipeline::Request r;
+  r.backend = backend_;
+  r.id = "listen";
+  r.method = "subscriptions/listen";
+  r.params = Modern({{"notifications", {{"toolsListChanged", true}}}});
+  r.era = Era::kStateless;
+  r.protocol_version = "2026-07-28";
+  r.principal = LocalUserPrincipal();
+  auto responder = std::make_shared<RecordingResponder>();
+  core_->Handle(std::move(r), responder);
+  ASSERT_EQ(responder->messages().size(), 1u);
+  EXPECT_EQ(responder->messages()[0]["method"], "notifications/subscriptions/acknowledged");
+
+  core_->CloseListenStreams(other.get());
+  EXPECT_FALSE(responder->done()) << "another route's stream stays open";
+  EXPECT_EQ(core_->in_flight(), 1u);
+
+  core_->CloseListenStreams(backend_.get());
+  const Reply reply = responder->Wait();
+  EXPECT_EQ(reply.message["id"], "listen");
+  EXPECT_EQ(reply.message["result"]["resultType"], "complete");
+  EXPECT_EQ(core_->in_flight(), 0u);
 }
 
 }  // namespace

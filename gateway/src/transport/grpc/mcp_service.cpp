@@ -117,9 +117,9 @@ class StreamCall final : public Call {
 
 }  // namespace
 
-McpService::McpService(mcp::Core& core, std::map<std::string, mcp::Backend*> backends_by_name,
-                       const pipeline::Admission* admission, metrics::Metrics* metrics)
-    : core_(core), backends_(std::move(backends_by_name)), admission_(admission), metrics_(metrics) {}
+McpService::McpService(mcp::Core& core, const mcp::RouteTable& routes, const pipeline::Admission* admission,
+                       metrics::Metrics* metrics)
+    : core_(core), routes_(routes), admission_(admission), metrics_(metrics) {}
 
 ::grpc::ServerUnaryReactor* McpService::Unary(std::string_view rpc, std::string_view method,
                                               ::grpc::CallbackServerContext* context,
@@ -151,41 +151,42 @@ void McpService::Start(const std::shared_ptr<Call>& call, ::grpc::CallbackServer
     return call->Finish(Refusal(::grpc::StatusCode::INVALID_ARGUMENT,
                                "Name the route: set the request's route field or the x-mcp-route metadata"));
   }
-  const auto found = backends_.find(route);
-  if (found == backends_.end()) {
+  // Held until the call is answered, whatever a reload does meanwhile.
+  std::shared_ptr<mcp::Backend> backend = routes_.Current()->Named(route);
+  if (!backend) {
     if (metrics_) metrics_->RecordRejected("unknown_path");
     return call->Finish(Refusal(::grpc::StatusCode::NOT_FOUND,
                                "No MCP route named \"" + route + "\"; see the gateway's configured routes"));
   }
-  mcp::Backend& backend = *found->second;
   const std::string source = context->peer();
   const auto client_deadline = context->deadline();
   if (admission_ == nullptr) {
-    return Dispatch(call, backend, LocalUserPrincipal(), method, std::move(params), source, client_deadline);
+    return Dispatch(call, std::move(backend), LocalUserPrincipal(), method, std::move(params), source, client_deadline);
   }
 
   // Copied out of the call: introspection answers after this returns.
   const CallerCredentials caller(*context);
   if (caller.ambiguous()) {
     if (metrics_) metrics_->RecordRejected("credential_misplaced");
-    audit::Record("auth_refused", {{"route", backend.name()}, {"reason", "credential_misplaced"}, {"source", source}});
+    audit::Record("auth_refused", {{"route", backend->name()}, {"reason", "credential_misplaced"}, {"source", source}});
     return call->Finish(Refusal(::grpc::StatusCode::UNAUTHENTICATED, kAmbiguousCredentials));
   }
   const pipeline::Credentials credentials = caller.view();
   if (admission_->NeedsIntrospection(credentials)) {
     // Answered on the introspector's thread; the admission copies what it keeps.
-    admission_->Admit(credentials, backend.resource(),
-                      [this, call, &backend, method, params = std::move(params), source,
+    const std::string resource = backend->resource();
+    admission_->Admit(credentials, resource,
+                      [this, call, backend = std::move(backend), method, params = std::move(params), source,
                        client_deadline](pipeline::Admission::Outcome outcome) mutable {
-                        if (auto principal = Decide(call, backend, source, std::move(outcome))) {
-                          Dispatch(call, backend, std::move(*principal), method, std::move(params), source,
+                        if (auto principal = Decide(call, *backend, source, std::move(outcome))) {
+                          Dispatch(call, std::move(backend), std::move(*principal), method, std::move(params), source,
                                    client_deadline);
                         }
                       });
     return;
   }
-  if (auto principal = Decide(call, backend, source, admission_->Admit(credentials, backend.resource()))) {
-    Dispatch(call, backend, std::move(*principal), method, std::move(params), source, client_deadline);
+  if (auto principal = Decide(call, *backend, source, admission_->Admit(credentials, backend->resource()))) {
+    Dispatch(call, std::move(backend), std::move(*principal), method, std::move(params), source, client_deadline);
   }
 }
 
@@ -197,7 +198,7 @@ std::optional<Principal> McpService::Decide(const std::shared_ptr<Call>& call, c
   return std::nullopt;
 }
 
-void McpService::Dispatch(const std::shared_ptr<Call>& call, mcp::Backend& backend, Principal principal,
+void McpService::Dispatch(const std::shared_ptr<Call>& call, std::shared_ptr<mcp::Backend> backend, Principal principal,
                           std::string_view method, json params, const std::string& source,
                           std::chrono::system_clock::time_point client_deadline) {
   // Every gRPC request is a stateless-era request: it carries its version
@@ -208,7 +209,7 @@ void McpService::Dispatch(const std::shared_ptr<Call>& call, mcp::Backend& backe
   if (!meta.contains(mcp::kMetaClientCapabilities)) meta[mcp::kMetaClientCapabilities] = json::object();
 
   pipeline::Request request;
-  request.backend = &backend;
+  request.backend = std::move(backend);
   request.id = next_id_.fetch_add(1);
   request.method = std::string(method);
   request.era = mcp::Era::kStateless;

@@ -12,6 +12,7 @@
 #pragma once
 
 #include "mcp/core.h"
+#include "mcp/route_table.h"
 #include "pipeline/admission.h"
 #include "transport/grpc/call.h"
 
@@ -19,7 +20,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,9 +38,10 @@ namespace v1 = ::mcpgw::mcp::v1;
 class McpService final : public v1::Mcp::CallbackService {
  public:
   // `admission` null: no auth: section, loopback only (the config refuses
-  // anything else), every caller is the local user.
-  McpService(mcp::Core& core, std::map<std::string, mcp::Backend*> backends_by_name,
-             const pipeline::Admission* admission, metrics::Metrics* metrics);
+  // anything else), every caller is the local user. `routes` is read at
+  // each call (a reload replaces what it holds).
+  McpService(mcp::Core& core, const mcp::RouteTable& routes, const pipeline::Admission* admission,
+             metrics::Metrics* metrics);
 
   ::grpc::ServerUnaryReactor* ListTools(::grpc::CallbackServerContext* context, const v1::ListToolsRequest* request,
                                         v1::ListToolsResponse* response) override;
@@ -75,12 +76,12 @@ class McpService final : public v1::Mcp::CallbackService {
   // Accounts for an admission outcome: the principal, or the call finished.
   std::optional<Principal> Decide(const std::shared_ptr<Call>& call, const mcp::Backend& backend,
                                   const std::string& source, pipeline::Admission::Outcome outcome);
-  void Dispatch(const std::shared_ptr<Call>& call, mcp::Backend& backend, Principal principal,
+  void Dispatch(const std::shared_ptr<Call>& call, std::shared_ptr<mcp::Backend> backend, Principal principal,
                 std::string_view method, nlohmann::json params, const std::string& source,
                 std::chrono::system_clock::time_point client_deadline);
 
   mcp::Core& core_;
-  std::map<std::string, mcp::Backend*> backends_;
+  const mcp::RouteTable& routes_;
   const pipeline::Admission* admission_;
   metrics::Metrics* metrics_;
   std::atomic<int64_t> next_id_{1};

@@ -76,7 +76,7 @@ void SessionStreams::AttachStandalone(const std::shared_ptr<Exchange>& sink) {
   s.sinks.push_back(sink);
 }
 
-void SessionStreams::CloseAll() {
+void SessionStreams::Close() {
   std::lock_guard lock(mu_);
   for (auto& [id, s] : streams_) {
     for (const auto& sink : s.sinks) sink->End();

@@ -46,11 +46,11 @@ class SessionStreams final : public mcp::ServerChannel {
   // Attaches a standalone GET (stream 0).
   void AttachStandalone(const std::shared_ptr<Exchange>& sink);
 
-  // Ends every attached connection (session deleted, shutdown).
-  void CloseAll();
-
   // mcp::ServerChannel: a server-initiated message on stream 0.
   void Send(const nlohmann::json& message) override;
+  // mcp::ServerChannel: ends every attached connection (session deleted, or
+  // its route removed by a reload).
+  void Close() override;
 
   bool priming() const { return priming_; }
 

@@ -179,12 +179,12 @@ class PostResponder final : public mcp::Responder, public std::enable_shared_fro
 
 }  // namespace
 
-StreamableHttpEndpoint::StreamableHttpEndpoint(mcp::Core& core, std::map<std::string, mcp::Backend*> backends_by_path,
+StreamableHttpEndpoint::StreamableHttpEndpoint(mcp::Core& core, const mcp::RouteTable& routes,
                                                OriginPolicy origin_policy, StreamableHttpOptions options,
                                                timing::TimeoutList& timeouts, metrics::Metrics* metrics,
                                                const pipeline::Admission* admission)
     : core_(core),
-      backends_(std::move(backends_by_path)),
+      routes_(routes),
       origin_policy_(std::move(origin_policy)),
       options_(options),
       timeouts_(timeouts),
@@ -202,7 +202,7 @@ bool QueryCarriesAToken(std::string_view target) {
 
 }  // namespace
 
-std::optional<Principal> StreamableHttpEndpoint::Admit(mcp::Backend& backend,
+std::optional<Principal> StreamableHttpEndpoint::Admit(const std::shared_ptr<mcp::Backend>& backend,
                                                        const std::shared_ptr<Exchange>& exchange) {
   if (admission_ == nullptr) return LocalUserPrincipal();  // loopback only: config refuses anything else
   const Request& req = exchange->request();
@@ -211,7 +211,7 @@ std::optional<Principal> StreamableHttpEndpoint::Admit(mcp::Backend& backend,
   const std::size_t api_keys = req.count(kApiKeyHeader);
   if (QueryCarriesAToken(target) || authorizations + api_keys > 1) {
     if (metrics_) metrics_->RecordRejected("credential_misplaced");
-    audit::Record("auth_refused", {{"route", backend.name()}, {"reason", "credential_misplaced"}});
+    audit::Record("auth_refused", {{"route", backend->name()}, {"reason", "credential_misplaced"}});
     exchange->Respond(ErrorResponse(bhttp::status::bad_request, code::kInvalidRequest,
                                     "Send exactly one credential, in the Authorization or X-API-Key header; a "
                                     "credential in the URL is refused (and should now be considered leaked)"));
@@ -225,9 +225,9 @@ std::optional<Principal> StreamableHttpEndpoint::Admit(mcp::Backend& backend,
   }
   if (admission_->NeedsIntrospection(credentials)) {
     // Answered later, on the introspector's thread; Exchange is thread-safe.
-    admission_->Admit(credentials, backend.resource(),
-                      [this, &backend, exchange](pipeline::Admission::Outcome outcome) {
-                        if (auto principal = Decide(backend, exchange, std::move(outcome))) {
+    admission_->Admit(credentials, backend->resource(),
+                      [this, backend, exchange](pipeline::Admission::Outcome outcome) {
+                        if (auto principal = Decide(*backend, exchange, std::move(outcome))) {
                           Serve(backend, std::move(*principal), exchange);
                         }
                       });
@@ -238,7 +238,7 @@ std::optional<Principal> StreamableHttpEndpoint::Admit(mcp::Backend& backend,
   std::shared_ptr<void>& state = exchange->connection_state();
   if (!state) state = std::make_shared<auth::LastVerifiedToken>();
   auto* last = static_cast<auth::LastVerifiedToken*>(state.get());
-  return Decide(backend, exchange, admission_->Admit(credentials, backend.resource(), last));
+  return Decide(*backend, exchange, admission_->Admit(credentials, backend->resource(), last));
 }
 
 std::optional<Principal> StreamableHttpEndpoint::Decide(const mcp::Backend& backend,
@@ -275,7 +275,8 @@ void StreamableHttpEndpoint::SessionRefused(const mcp::Backend& backend, const m
 
 void StreamableHttpEndpoint::ProtectedResourceMetadata(std::string_view route_path,
                                                        const std::shared_ptr<Exchange>& exchange) {
-  for (const auto& [path, backend] : backends_) {
+  const auto routes = routes_.Current();
+  for (const auto& [path, backend] : routes->by_path) {
     if (auth::PathOfUri(backend->resource()) != route_path && path != route_path) continue;
     if (exchange->request().method() != bhttp::verb::get) {
       Response res = ErrorResponse(bhttp::status::method_not_allowed, code::kInvalidRequest, "Use GET");
@@ -301,27 +302,28 @@ void StreamableHttpEndpoint::Handle(const std::shared_ptr<Exchange>& exchange) {
   if (admission_ != nullptr && path.rfind(auth::kProtectedResourcePath, 0) == 0) {
     return ProtectedResourceMetadata(std::string_view(path).substr(auth::kProtectedResourcePath.size()), exchange);
   }
-  auto it = backends_.find(path);
-  if (it == backends_.end()) {
+  // Held until this request is answered, whatever a reload does meanwhile.
+  const std::shared_ptr<mcp::Backend> backend = routes_.Current()->AtPath(path);
+  if (!backend) {
     if (metrics_) metrics_->RecordRejected("unknown_path");
     return exchange->Respond(ErrorResponse(bhttp::status::not_found, code::kInvalidRequest,
                                            "No MCP route at " + path + "; see the gateway's configured routes"));
   }
   if (auto refused = origin_policy_.Check(Header(req, "Origin"), Header(req, "Host"))) {
     if (metrics_) metrics_->RecordRejected("origin");
-    log::Warn("origin_refused", {{"route", it->second->name()}, {"reason", *refused}});
+    log::Warn("origin_refused", {{"route", backend->name()}, {"reason", *refused}});
     return exchange->Respond(ErrorResponse(bhttp::status::forbidden, code::kInvalidRequest, "Forbidden: " + *refused));
   }
-  const std::optional<Principal> principal = Admit(*it->second, exchange);
-  if (principal) Serve(*it->second, std::move(*principal), exchange);
+  const std::optional<Principal> principal = Admit(backend, exchange);
+  if (principal) Serve(backend, std::move(*principal), exchange);
 }
 
-void StreamableHttpEndpoint::Serve(mcp::Backend& backend, Principal principal,
+void StreamableHttpEndpoint::Serve(const std::shared_ptr<mcp::Backend>& backend, Principal principal,
                                    const std::shared_ptr<Exchange>& exchange) {
   switch (exchange->request().method()) {
     case bhttp::verb::post: return Post(backend, std::move(principal), exchange);
-    case bhttp::verb::get: return Get(backend, principal, exchange);
-    case bhttp::verb::delete_: return Delete(backend, principal, exchange);
+    case bhttp::verb::get: return Get(*backend, principal, exchange);
+    case bhttp::verb::delete_: return Delete(*backend, principal, exchange);
     default: {
       Response res = ErrorResponse(bhttp::status::method_not_allowed, code::kInvalidRequest,
                                    "Method not allowed: use POST (or GET/DELETE with an Mcp-Session-Id)");
@@ -363,7 +365,7 @@ bool HasModernMeta(const json& params) {
 
 }  // namespace
 
-void StreamableHttpEndpoint::Post(mcp::Backend& backend, Principal principal,
+void StreamableHttpEndpoint::Post(const std::shared_ptr<mcp::Backend>& backend, Principal principal,
                                   const std::shared_ptr<Exchange>& exchange) {
   const Request& req = exchange->request();
   if (!IsJsonContentType(Header(req, "Content-Type"))) {
@@ -392,7 +394,7 @@ void StreamableHttpEndpoint::Post(mcp::Backend& backend, Principal principal,
                        mcp::EraOf(version_header) != mcp::Era::kSession);
 
   pipeline::Request request;
-  request.backend = &backend;
+  request.backend = backend;
   request.principal = std::move(principal);
   request.source_address = SourceAddressOf(*exchange, options_.trusted_proxies);
   std::shared_ptr<SessionStreams> streams;
@@ -405,7 +407,7 @@ void StreamableHttpEndpoint::Post(mcp::Backend& backend, Principal principal,
     if (msg.kind == jsonrpc::Message::Kind::kRequest) {
       // The order is the spec's: mirrored method, then _meta, then the
       // version header against _meta, then version support, then names.
-      const auto tools = backend.tools().Current();
+      const auto tools = backend->tools().Current();
       const mcp::Tool* tool = nullptr;
       if (msg.method == "tools/call" && msg.params.contains("name") && msg.params["name"].is_string()) {
         tool = tools->Find(msg.params["name"].get<std::string>());
@@ -440,9 +442,9 @@ void StreamableHttpEndpoint::Post(mcp::Backend& backend, Principal principal,
           "(protocol 2026-07-28)",
           msg.id));
     } else {
-      auto found = backend.sessions().Find(session_id, request.principal);
+      auto found = backend->sessions().Find(session_id, request.principal);
       if (!found.session) {
-        SessionRefused(backend, found, request.principal);
+        SessionRefused(*backend, found, request.principal);
         return exchange->Respond(ErrorResponse(bhttp::status::not_found, -32001,
                                                "Session not found: it ended or expired; send initialize again",
                                                msg.id));
@@ -525,7 +527,7 @@ void StreamableHttpEndpoint::Delete(mcp::Backend& backend, const Principal& prin
   if (!found.session || !backend.sessions().End(session_id, principal)) {
     return exchange->Respond(ErrorResponse(bhttp::status::not_found, -32001, "Session not found"));
   }
-  if (auto channel = found.session->channel()) std::static_pointer_cast<SessionStreams>(channel)->CloseAll();
+  if (auto channel = found.session->channel()) channel->Close();
   log::Info("session_ended", {{"route", backend.name()}});
   Response res{bhttp::status::no_content, 11};
   res.prepare_payload();

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "mcp/core.h"
+#include "mcp/route_table.h"
 #include "mcp/session_registry.h"
 #include "net/cidr.h"
 #include "pipeline/admission.h"
@@ -19,7 +20,6 @@
 #include <boost/asio/io_context.hpp>
 
 #include <chrono>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,8 +49,8 @@ struct StreamableHttpOptions {
 
 class StreamableHttpEndpoint {
  public:
-  StreamableHttpEndpoint(mcp::Core& core, std::map<std::string, mcp::Backend*> backends_by_path,
-                         OriginPolicy origin_policy, StreamableHttpOptions options, timing::TimeoutList& timeouts,
+  // `routes` is read at each request (a reload replaces what it holds).
+  StreamableHttpEndpoint(mcp::Core& core, const mcp::RouteTable& routes, OriginPolicy origin_policy, StreamableHttpOptions options, timing::TimeoutList& timeouts,
                          metrics::Metrics* metrics, const pipeline::Admission* admission);
 
   // The http::Handler for the main listener.
@@ -59,24 +59,26 @@ class StreamableHttpEndpoint {
  private:
   // The caller's principal; nullopt once a 401/400 was answered, or while
   // introspection decides (it then calls Serve itself).
-  std::optional<Principal> Admit(mcp::Backend& backend, const std::shared_ptr<Exchange>& exchange);
+  std::optional<Principal> Admit(const std::shared_ptr<mcp::Backend>& backend, const std::shared_ptr<Exchange>& exchange);
   // Accounts for an admission outcome: the principal, or the 401 answered.
   std::optional<Principal> Decide(const mcp::Backend& backend, const std::shared_ptr<Exchange>& exchange,
                                   pipeline::Admission::Outcome admitted);
   // Hands an admitted request to its method's handler.
-  void Serve(mcp::Backend& backend, Principal principal, const std::shared_ptr<Exchange>& exchange);
+  void Serve(const std::shared_ptr<mcp::Backend>& backend, Principal principal,
+             const std::shared_ptr<Exchange>& exchange);
   // RFC 9728 metadata at /.well-known/oauth-protected-resource<route path>.
   void ProtectedResourceMetadata(std::string_view route_path, const std::shared_ptr<Exchange>& exchange);
   // Accounts for a session id that was not accepted (and audits one minted
   // for another caller).
   void SessionRefused(const mcp::Backend& backend, const mcp::SessionRegistry::Lookup& found,
                       const Principal& principal);
-  void Post(mcp::Backend& backend, Principal principal, const std::shared_ptr<Exchange>& exchange);
+  void Post(const std::shared_ptr<mcp::Backend>& backend, Principal principal,
+            const std::shared_ptr<Exchange>& exchange);
   void Get(mcp::Backend& backend, const Principal& principal, const std::shared_ptr<Exchange>& exchange);
   void Delete(mcp::Backend& backend, const Principal& principal, const std::shared_ptr<Exchange>& exchange);
 
   mcp::Core& core_;
-  std::map<std::string, mcp::Backend*> backends_;
+  const mcp::RouteTable& routes_;
   OriginPolicy origin_policy_;
   StreamableHttpOptions options_;
   timing::TimeoutList& timeouts_;

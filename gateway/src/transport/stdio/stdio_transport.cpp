@@ -15,6 +15,9 @@ class StdioTransport::LineWriter final : public mcp::ServerChannel {
  public:
   explicit LineWriter(std::ostream& out) : out_(out) {}
   void Send(const nlohmann::json& message) override { SendText(message.dump()); }
+  // stdout stays open until the process ends (stdio serves one route, which
+  // no reload removes).
+  void Close() override {}
   void SendText(const std::string& line) {
     std::lock_guard lock(mu_);
     out_ << line << '\n';
@@ -60,9 +63,9 @@ class LineResponder final : public mcp::Responder {
 
 }  // namespace
 
-StdioTransport::StdioTransport(mcp::Core& core, mcp::Backend& backend, std::size_t max_json_depth,
+StdioTransport::StdioTransport(mcp::Core& core, std::shared_ptr<mcp::Backend> backend, std::size_t max_json_depth,
                                Principal principal)
-    : core_(core), backend_(backend), max_json_depth_(max_json_depth), principal_(std::move(principal)) {}
+    : core_(core), backend_(std::move(backend)), max_json_depth_(max_json_depth), principal_(std::move(principal)) {}
 
 void StdioTransport::Run(std::istream& in, std::ostream& out) {
   auto writer = std::make_shared<LineWriter>(out);
@@ -91,7 +94,7 @@ void StdioTransport::HandleLine(const std::string& line, const std::shared_ptr<L
 
   if (recheck_) {
     if (std::optional<pipeline::AdmissionDenial> denial = recheck_(principal_)) {
-      audit::Record("auth_refused", {{"route", backend_.name()}, {"reason", denial->reason}, {"method", denial->method},
+      audit::Record("auth_refused", {{"route", backend_->name()}, {"reason", denial->reason}, {"method", denial->method},
                                      {"credential_id", denial->credential_id}, {"source", "stdio"}});
       if (msg.kind != jsonrpc::Message::Kind::kRequest) return;
       // No HTTP status here: a revoked credential is an invalid request, a
@@ -105,7 +108,7 @@ void StdioTransport::HandleLine(const std::string& line, const std::shared_ptr<L
   }
 
   pipeline::Request request;
-  request.backend = &backend_;
+  request.backend = backend_;
   request.principal = principal_;
   request.source_address = "stdio";
   const auto meta = msg.params.find("_meta");

@@ -24,7 +24,8 @@ namespace mcpgw::stdio {
 
 class StdioTransport {
  public:
-  StdioTransport(mcp::Core& core, mcp::Backend& backend, std::size_t max_json_depth, Principal principal);
+  StdioTransport(mcp::Core& core, std::shared_ptr<mcp::Backend> backend, std::size_t max_json_depth,
+                 Principal principal);
 
   // Checked before each message (the credential may be revoked while the
   // server runs): a denial answers a request with a JSON-RPC error and drops
@@ -43,7 +44,7 @@ class StdioTransport {
   void HandleLine(const std::string& line, const std::shared_ptr<LineWriter>& out);
 
   mcp::Core& core_;
-  mcp::Backend& backend_;
+  std::shared_ptr<mcp::Backend> backend_;
   std::size_t max_json_depth_;
   Principal principal_;
   Recheck recheck_;
