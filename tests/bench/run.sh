@@ -224,7 +224,7 @@ col() { awk -v c="$2" '{print $c}' "$work/$1.txt" | median; }
 printf '\n%s\n' "tools/call read_graph, $CONNECTIONS connections, ${DURATION}s x $ROUNDS rounds (medians), $(nproc) cores"
 printf '| target | requests/s | p50 ms | p99 ms |\n|---|---:|---:|---:|\n'
 for t in nginx gateway auth-warm auth-cold auth-limited redis-benchmark reference gateway-search; do printf '| %s | %.0f | %s | %s |\n' "$t" "$(col $t 1)" "$(col $t 2)" "$(col $t 3)"; done
-printf '\n(auth-warm: ES256 bearer token, scopes checked, tool calls audited, one token: the verified-token cache answers;\n auth-cold: the same with a one-entry cache and 256 tokens in turn: a signature verification per request;\n auth-limited: auth-warm plus a Redis rate limit (one Lua script per request);\n redis-benchmark: the same limiter script by EVALSHA straight to that Redis, same connections;\n gateway-search: tools/call search_nodes, an answer computed on every call)\n' 
+printf '\n(auth-warm: ES256 bearer token, scopes checked, tool calls audited, one token: the verified-token cache answers;\n auth-cold: the same with a one-entry cache and 256 tokens in turn: a signature verification per request;\n auth-limited: auth-warm plus a Redis rate limit (each decision in one Lua script run; a run decides one event-loop turn'"'"'s requests);\n redis-benchmark: the same limiter script by EVALSHA straight to that Redis with one decision per call, same connections;\n gateway-search: tools/call search_nodes, an answer computed on every call)\n' 
 gw=$(col gateway 1); ngx=$(col nginx 1); ref=$(col reference 1)
 printf '\ngateway / nginx     = %.3f  (target >= 0.25)\n' "$(echo "$gw / $ngx" | bc -l)"
 printf 'gateway / reference = %.1f  (target >= 30)\n' "$(echo "$gw / $ref" | bc -l)"
