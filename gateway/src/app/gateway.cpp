@@ -309,7 +309,8 @@ std::string Gateway::BuildAdmin() {
   };
   deps.routes = [this] {
     std::vector<admin::RouteStatus> out;
-    for (const auto& b : routes_.Current()->list) {
+    const auto routes = routes_.Current();  // held: a reload may replace it meanwhile
+    for (const auto& b : routes->list) {
       out.push_back({b->name(), b->path(), b->resource(), b->plugin_name(), true, b->tools().Current()->tools().size()});
     }
     return out;
@@ -405,7 +406,8 @@ void Gateway::ScheduleSweep() {
   sweep_timer_ = std::make_unique<boost::asio::steady_timer>(io_.control(), kSweepEvery);
   sweep_timer_->async_wait([this](const boost::system::error_code& ec) {
     if (ec || stopping_) return;
-    for (const auto& b : routes_.Current()->list) b->sessions().Sweep(kSessionIdle);
+    const auto routes = routes_.Current();  // held: a reload may replace it meanwhile
+    for (const auto& b : routes->list) b->sessions().Sweep(kSessionIdle);
     ScheduleSweep();
   });
 }
@@ -631,7 +633,8 @@ int Gateway::RunHttp() {
   ready_ = true;
   if (grpc_server_) grpc_server_->SetServing(true);
   nlohmann::json routes = nlohmann::json::array();
-  for (const auto& b : routes_.Current()->list) {
+  const auto served = routes_.Current();
+  for (const auto& b : served->list) {
     routes.push_back({{"route", b->name()}, {"path", b->path()}, {"resource", b->resource()}});
   }
   log::Info("listening", {{"mcp", config_.server.listen.host + ":" + std::to_string(http_->port())},

@@ -91,7 +91,8 @@ bool BearerAuthenticator::ReplaceKeys(std::string_view issuer, std::shared_ptr<c
 
 std::vector<std::string> BearerAuthenticator::IssuersWithoutKeys() const {
   std::vector<std::string> out;
-  for (const TrustedIssuer& issuer : trust_.load()->issuers) {
+  const auto trust = trust_.load();  // held: a reload may replace it meanwhile
+  for (const TrustedIssuer& issuer : trust->issuers) {
     if (issuer.keys == nullptr || issuer.keys->keys().empty()) out.push_back(issuer.policy.issuer);
   }
   return out;

@@ -136,12 +136,17 @@ std::shared_ptr<const std::vector<std::shared_ptr<Backend>>> PluginEventFanout::
   return backends_;
 }
 
+// The snapshot is held in a variable: in `for (… : *Backends())` the
+// shared_ptr would be a temporary of the range expression, gone before the
+// loop runs (C++20), and a concurrent Remove could free the vector under it.
 void PluginEventFanout::ListChanged(mcpgw_list_kind kind) {
-  for (const auto& b : *Backends()) b->OnListChanged(kind);
+  const auto backends = Backends();
+  for (const auto& b : *backends) b->OnListChanged(kind);
 }
 
 void PluginEventFanout::ResourceUpdated(std::string uri) {
-  for (const auto& b : *Backends()) b->OnResourceUpdated(uri);
+  const auto backends = Backends();
+  for (const auto& b : *backends) b->OnResourceUpdated(uri);
 }
 
 }  // namespace mcpgw::mcp
