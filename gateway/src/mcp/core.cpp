@@ -464,7 +464,7 @@ void Core::CallPlugin(const Ptr& ex, plugin::PluginRequest request,
   plugin::PluginInstance& plugin = r.backend->plugin();
   auto answer = [ex, on_reply = std::move(on_reply)](plugin::PluginReply reply) {
     if (ex->finished()) return;  // timed out or cancelled meanwhile
-    if (reply.status == MCPGW_CANCELLED && ex->Cancelled()) return ex->Cancel();
+    if (reply.status == MCPGW_CANCELLED && ex->Cancelled()) return ex->EndStopped();
     on_reply(ex, std::move(reply));
   };
   if (auto reply = plugin.TryInvokeNoWait(request)) return answer(std::move(*reply));

@@ -55,16 +55,17 @@ void Exchange::ArmDeadline(timing::TimeoutList& timeouts) {
   if (request_.deadline == pipeline::Clock::time_point::max()) return;
   timeouts_ = &timeouts;
   deadline_ = timeouts.Add(request_.deadline, [weak = weak_from_this()] {
-    auto self = weak.lock();
-    if (!self) return;
-    self->cancelled_.store(true);
-    const auto ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(self->request_.deadline - self->request_.received).count();
-    self->Finish(Reply{jsonrpc::MakeError(self->request_.id, jsonrpc::code::kInternalError,
-                                          "Request timed out after " + std::to_string(ms) +
-                                              " ms; the backend did not answer in time")},
-                 "timeout");
+    if (auto self = weak.lock()) self->Expire();
   });
+}
+
+void Exchange::Expire() {
+  cancelled_.store(true);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(request_.deadline - request_.received).count();
+  Finish(Reply{jsonrpc::MakeError(request_.id, jsonrpc::code::kInternalError,
+                                  "Request timed out after " + std::to_string(ms) +
+                                      " ms; the backend did not answer in time")},
+         "timeout");
 }
 
 void Exchange::Finish(Reply reply, std::string_view outcome) {
@@ -121,6 +122,11 @@ void Exchange::Log(mcpgw_log_level level, std::string_view logger, std::string_v
 void Exchange::Cancel() {
   cancelled_.store(true);
   Finish(Reply{}, "cancelled");
+}
+
+void Exchange::EndStopped() {
+  if (!cancelled_.load() && pipeline::Clock::now() >= request_.deadline) return Expire();
+  Cancel();
 }
 
 }  // namespace mcpgw::mcp

@@ -59,6 +59,10 @@ class Exchange final : public plugin::CallObserver,
   // Cancellable: the client cancelled or went away; end without a response.
   void Cancel() override;
 
+  // The plugin stopped because Cancelled() said so: a timeout if the
+  // deadline passed (the timer may not have fired yet), else Cancel().
+  void EndStopped();
+
   std::string tool_label;  // metric label for tools/call
   bool audited = false;    // write a tool_call line to the audit log when answered
 
@@ -76,6 +80,8 @@ class Exchange final : public plugin::CallObserver,
   timing::TimeoutList::Handle deadline_;
   std::shared_ptr<const void> held_;
   std::function<void()> on_finish_;
+
+  void Expire();
 };
 
 // Parses "debug" ... "emergency".

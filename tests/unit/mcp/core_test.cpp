@@ -262,5 +262,37 @@ TEST_F(CoreTest, ClosesTheListenStreamsOfOneBackendOnly) {
   EXPECT_EQ(core_->in_flight(), 0u);
 }
 
+// A plugin that stops because its deadline passed answers MCPGW_CANCELLED,
+// possibly before the gateway's timer has fired: the request still ends as
+// a timeout (the client is waiting for an answer), not as a cancellation.
+Reply StopAfter(pipeline::Clock::duration deadline_in) {
+  pipeline::Request r;
+  r.id = 7;
+  r.method = "tools/call";
+  r.deadline = pipeline::Clock::now() + deadline_in;
+  r.received = r.deadline - std::chrono::milliseconds(250);
+  auto responder = std::make_shared<RecordingResponder>();
+  auto exchange = std::make_shared<Exchange>(std::move(r), responder, nullptr);
+  EXPECT_TRUE(exchange->Cancelled() == (deadline_in <= pipeline::Clock::duration::zero()));
+  exchange->EndStopped();
+  Reply reply = responder->Wait();
+  EXPECT_TRUE(exchange->finished());
+  return reply;
+}
+
+TEST(ExchangeTest, APluginStoppedByItsDeadlineEndsTheRequestAsATimeout) {
+  const Reply reply = StopAfter(std::chrono::milliseconds(-1));
+  EXPECT_EQ(reply.outcome, "timeout");
+  EXPECT_EQ(reply.message["id"], 7);
+  EXPECT_EQ(reply.message["error"]["code"], -32603);
+  EXPECT_EQ(reply.message["error"]["message"], "Request timed out after 250 ms; the backend did not answer in time");
+}
+
+TEST(ExchangeTest, APluginStoppedBeforeItsDeadlineEndsTheRequestAsCancelled) {
+  const Reply reply = StopAfter(std::chrono::hours(1));
+  EXPECT_EQ(reply.outcome, "cancelled");
+  EXPECT_FALSE(reply.has_message());
+}
+
 }  // namespace
 }  // namespace mcpgw::mcp
