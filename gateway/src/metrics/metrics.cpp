@@ -27,14 +27,6 @@ const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
   return kBuckets;
 }
 
-std::string Key(std::initializer_list<std::string_view> parts) {
-  std::string key;
-  for (std::string_view p : parts) {
-    key.append(p);
-    key.push_back('\x1f');
-  }
-  return key;
-}
 
 }  // namespace
 
@@ -151,9 +143,13 @@ Metrics::Metrics(std::string_view version)
 
 Metrics::Pair& Metrics::Lookup(std::unordered_map<std::string, Pair>& cache,
                                prometheus::Family<prometheus::Counter>& counters,
-                               prometheus::Family<prometheus::Histogram>& histograms, const std::string& key,
-                               const std::map<std::string, std::string>& counter_labels,
-                               const std::map<std::string, std::string>& histogram_labels) {
+                               prometheus::Family<prometheus::Histogram>& histograms, LabelList labels) {
+  thread_local std::string key;  // reused: no allocation per request once warm
+  key.clear();
+  for (const auto& [name, value] : labels) {
+    key.append(value);
+    key.push_back('\x1f');
+  }
   {
     std::shared_lock lock(mu_);
     if (auto it = cache.find(key); it != cache.end()) return it->second;
@@ -161,6 +157,10 @@ Metrics::Pair& Metrics::Lookup(std::unordered_map<std::string, Pair>& cache,
   std::unique_lock lock(mu_);
   auto [it, inserted] = cache.try_emplace(key, Pair{nullptr, nullptr});
   if (inserted) {
+    std::map<std::string, std::string> counter_labels;
+    for (const auto& [name, value] : labels) counter_labels.emplace(name, value);
+    std::map<std::string, std::string> histogram_labels = counter_labels;
+    histogram_labels.erase(std::string((labels.end() - 1)->first));
     it->second.counter = &counters.Add(counter_labels);
     it->second.histogram = &histograms.Add(histogram_labels, LatencyBuckets());
   }
@@ -169,30 +169,22 @@ Metrics::Pair& Metrics::Lookup(std::unordered_map<std::string, Pair>& cache,
 
 void Metrics::RecordRequest(std::string_view route, std::string_view method_name, std::string_view tool,
                             std::string_view outcome, double seconds) {
-  const std::string_view method = MethodLabel(method_name);
-  const std::string key = Key({route, method, tool, outcome});
-  Pair& p = Lookup(request_cache_, requests_, request_seconds_, key,
-                   {{"route", std::string(route)}, {"method", std::string(method)}, {"tool", std::string(tool)},
-                    {"outcome", std::string(outcome)}},
-                   {{"route", std::string(route)}, {"method", std::string(method)}, {"tool", std::string(tool)}});
+  Pair& p = Lookup(request_cache_, requests_, request_seconds_,
+                   {{"route", route}, {"method", MethodLabel(method_name)}, {"tool", tool}, {"outcome", outcome}});
   p.counter->Increment();
   p.histogram->Observe(seconds);
 }
 
 void Metrics::RecordPluginCall(std::string_view plugin, std::string_view operation, std::string_view outcome,
                                double seconds) {
-  const std::string key = Key({plugin, operation, outcome});
-  Pair& p = Lookup(plugin_cache_, plugin_calls_, plugin_seconds_, key,
-                   {{"plugin", std::string(plugin)}, {"operation", std::string(operation)}, {"outcome", std::string(outcome)}},
-                   {{"plugin", std::string(plugin)}, {"operation", std::string(operation)}});
+  Pair& p = Lookup(plugin_cache_, plugin_calls_, plugin_seconds_,
+                   {{"plugin", plugin}, {"operation", operation}, {"outcome", outcome}});
   p.counter->Increment();
   p.histogram->Observe(seconds);
 }
 
 void Metrics::RecordGrpcCall(std::string_view method, std::string_view code, double seconds) {
-  const std::string key = Key({method, code});
-  Pair& p = Lookup(grpc_cache_, grpc_calls_, grpc_seconds_, key,
-                   {{"method", std::string(method)}, {"code", std::string(code)}}, {{"method", std::string(method)}});
+  Pair& p = Lookup(grpc_cache_, grpc_calls_, grpc_seconds_, {{"method", method}, {"code", code}});
   p.counter->Increment();
   p.histogram->Observe(seconds);
 }
@@ -209,29 +201,37 @@ void Metrics::RecordRejected(std::string_view reason) {
   it->second->Increment();
 }
 
-void Metrics::Increment(prometheus::Family<prometheus::Counter>& family, const std::string& key,
-                        const std::map<std::string, std::string>& labels) {
+void Metrics::Increment(prometheus::Family<prometheus::Counter>& family, std::string_view family_key,
+                        LabelList labels) {
+  thread_local std::string key;  // reused: no allocation per call once warm
+  key.assign(family_key);
+  for (const auto& [name, value] : labels) {
+    key.push_back('\x1f');
+    key.append(value);
+  }
   {
     std::shared_lock lock(mu_);
     if (auto it = labeled_cache_.find(key); it != labeled_cache_.end()) return it->second->Increment();
   }
   std::unique_lock lock(mu_);
   auto [it, inserted] = labeled_cache_.try_emplace(key, nullptr);
-  if (inserted) it->second = &family.Add(labels);
+  if (inserted) {
+    std::map<std::string, std::string> names;
+    for (const auto& [name, value] : labels) names.emplace(name, value);
+    it->second = &family.Add(names);
+  }
   it->second->Increment();
 }
 
 void Metrics::RecordAuthentication(std::string_view method, std::string_view outcome) {
   // The common case, every admitted request: no key to build, no lock.
   if (outcome == "ok" && method == "bearer") return bearer_ok_->Increment();
-  Increment(authentications_, Key({"authn", method, outcome}),
-            {{"method", std::string(method)}, {"outcome", std::string(outcome)}});
+  Increment(authentications_, "authn", {{"method", method}, {"outcome", outcome}});
 }
 
 void Metrics::RecordAuthorizationDenied(std::string_view route, std::string_view method_name, std::string_view tool) {
   const std::string_view method = MethodLabel(method_name);
-  Increment(authorization_denials_, Key({"authz", route, method, tool}),
-            {{"route", std::string(route)}, {"method", std::string(method)}, {"tool", std::string(tool)}});
+  Increment(authorization_denials_, "authz", {{"route", route}, {"method", method}, {"tool", tool}});
 }
 
 void Metrics::SetTokenCacheTotals(std::uint64_t hits, std::uint64_t misses) {
@@ -252,18 +252,16 @@ void Metrics::RecordRedisError(std::string_view kind) {
 }
 
 void Metrics::RecordRateLimitDecision(std::string_view policy, std::string_view outcome) {
-  Increment(*rate_limit_decisions_, Key({"rl", policy, outcome}),
-            {{"policy", std::string(policy)}, {"outcome", std::string(outcome)}});
+  Increment(*rate_limit_decisions_, "rl", {{"policy", policy}, {"outcome", outcome}});
 }
 
 void Metrics::RecordRateLimitNearLimit(std::string_view policy) {
-  Increment(*rate_limit_near_, Key({"rl_near", policy}), {{"policy", std::string(policy)}});
+  Increment(*rate_limit_near_, "rl_near", {{"policy", policy}});
 }
 
 void Metrics::RecordRateLimitStore(bool healthy) {
   rate_limit_store_up_->Set(healthy ? 1 : 0);
-  Increment(*rate_limit_store_transitions_, Key({"rl_store", healthy ? "healthy" : "degraded"}),
-            {{"state", healthy ? "healthy" : "degraded"}});
+  Increment(*rate_limit_store_transitions_, "rl_store", {{"state", healthy ? "healthy" : "degraded"}});
 }
 
 void Metrics::SetRevocations(std::string_view kind, double entries) {

@@ -79,10 +79,12 @@ class Metrics {
     prometheus::Counter* counter;
     prometheus::Histogram* histogram;
   };
+  // The counter and histogram of one label set. The counter is labelled by
+  // `labels`, the histogram by all of them but the last (the outcome or
+  // code). Label maps are built only the first time a set is seen.
+  using LabelList = std::initializer_list<std::pair<std::string_view, std::string_view>>;
   Pair& Lookup(std::unordered_map<std::string, Pair>& cache, prometheus::Family<prometheus::Counter>& counters,
-               prometheus::Family<prometheus::Histogram>& histograms, const std::string& key,
-               const std::map<std::string, std::string>& counter_labels,
-               const std::map<std::string, std::string>& histogram_labels);
+               prometheus::Family<prometheus::Histogram>& histograms, LabelList labels);
 
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>& requests_;
@@ -122,8 +124,9 @@ class Metrics {
   std::unordered_map<std::string, prometheus::Counter*> rejected_cache_;
   std::unordered_map<std::string, prometheus::Counter*> labeled_cache_;  // authentications, denials
 
-  void Increment(prometheus::Family<prometheus::Counter>& family, const std::string& key,
-                 const std::map<std::string, std::string>& labels);
+  // Counts one in `family`'s child for `labels`; `family_key` keeps the
+  // families apart in the shared cache.
+  void Increment(prometheus::Family<prometheus::Counter>& family, std::string_view family_key, LabelList labels);
 };
 
 }  // namespace mcpgw::metrics
