@@ -1,5 +1,8 @@
 #include "jsonrpc/message.h"
 
+#include <array>
+#include <charconv>
+
 namespace mcpgw::jsonrpc {
 namespace {
 
@@ -94,6 +97,39 @@ json MakeError(const json& id, int error_code, std::string_view message, json da
 
 json MakeNotification(std::string_view method, json params) {
   return json{{"jsonrpc", "2.0"}, {"method", method}, {"params", std::move(params)}};
+}
+
+namespace {
+
+// The decimal text of an integer id, or empty for any other id.
+std::string_view IntegerText(const json& id, std::array<char, 24>& buffer) {
+  std::to_chars_result r{};
+  if (id.is_number_unsigned()) {
+    r = std::to_chars(buffer.data(), buffer.data() + buffer.size(), id.get<std::uint64_t>());
+  } else if (id.is_number_integer()) {
+    r = std::to_chars(buffer.data(), buffer.data() + buffer.size(), id.get<std::int64_t>());
+  } else {
+    return {};
+  }
+  return {buffer.data(), static_cast<std::size_t>(r.ptr - buffer.data())};
+}
+
+}  // namespace
+
+void AppendId(std::string& out, const json& id) {
+  std::array<char, 24> buffer;
+  if (const std::string_view digits = IntegerText(id, buffer); !digits.empty()) {
+    out += digits;
+  } else {
+    out += id.dump();
+  }
+}
+
+std::string IdKey(const json& id) {
+  std::array<char, 24> buffer;
+  if (const std::string_view digits = IntegerText(id, buffer); !digits.empty()) return std::string(digits);
+  if (id.is_string()) return '"' + id.get_ref<const std::string&>();
+  return id.dump();
 }
 
 }  // namespace mcpgw::jsonrpc

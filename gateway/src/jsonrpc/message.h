@@ -58,4 +58,10 @@ json MakeResult(const json& id, json result);
 json MakeError(const json& id, int code, std::string_view message, json data = nullptr);
 json MakeNotification(std::string_view method, json params);
 
+// Appends a request id as JSON text (an integer without the serializer).
+void AppendId(std::string& out, const json& id);
+
+// A key that tells request ids apart: 7 and "7" differ.
+std::string IdKey(const json& id);
+
 }  // namespace mcpgw::jsonrpc

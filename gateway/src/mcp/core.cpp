@@ -501,7 +501,7 @@ void Core::SucceedRaw(const Ptr& ex, std::string body, bool is_error, bool reser
   std::string text;
   text.reserve(body.size() + 160);
   text += R"({"jsonrpc":"2.0","id":)";
-  text += r.id.dump();
+  jsonrpc::AppendId(text, r.id);
   text += R"(,"result":)";
   if (r.era == Era::kStateless) {
     // Insert the protocol's fields right after the object's opening brace.

@@ -1,5 +1,7 @@
 #include "mcp/session.h"
 
+#include "jsonrpc/message.h"
+
 namespace mcpgw::mcp {
 
 Session::Session(std::string id, session::SessionClaims claims) : id_(std::move(id)), claims_(std::move(claims)) {
@@ -23,19 +25,19 @@ bool Session::IsSubscribed(const std::string& uri) const {
 
 void Session::Track(const json& request_id, std::weak_ptr<Cancellable> call) {
   std::lock_guard lock(mu_);
-  in_flight_[request_id.dump()] = std::move(call);
+  in_flight_[jsonrpc::IdKey(request_id)] = std::move(call);
 }
 
 void Session::Untrack(const json& request_id) {
   std::lock_guard lock(mu_);
-  in_flight_.erase(request_id.dump());
+  in_flight_.erase(jsonrpc::IdKey(request_id));
 }
 
 bool Session::Cancel(const json& request_id) {
   std::shared_ptr<Cancellable> call;
   {
     std::lock_guard lock(mu_);
-    auto it = in_flight_.find(request_id.dump());
+    auto it = in_flight_.find(jsonrpc::IdKey(request_id));
     if (it == in_flight_.end()) return false;
     call = it->second.lock();
   }

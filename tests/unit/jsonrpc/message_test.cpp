@@ -93,5 +93,23 @@ TEST(JsonRpc, BuildsErrorsWithoutAnIdWhenNoneWasRead) {
   EXPECT_EQ(MakeError(5, code::kInvalidParams, "x", {{"uri", "u"}})["error"]["data"]["uri"], "u");
 }
 
+TEST(JsonRpc, AppendsIdsAsTheirJsonText) {
+  for (const json& id : {json(0), json(-42), json(9007199254740993LL), json(18446744073709551615ULL), json("a\"b"),
+                         json("7"), json(nullptr)}) {
+    std::string out = "x";
+    AppendId(out, id);
+    EXPECT_EQ(out, "x" + id.dump());
+  }
+}
+
+TEST(JsonRpc, KeysRequestIdsSoThatIntegersAndStringsDiffer) {
+  EXPECT_EQ(IdKey(7), "7");
+  EXPECT_EQ(IdKey(-7), "-7");
+  EXPECT_NE(IdKey(7), IdKey("7"));
+  EXPECT_EQ(IdKey("7"), IdKey("7"));
+  EXPECT_NE(IdKey("a"), IdKey("b"));
+  EXPECT_EQ(IdKey(18446744073709551615ULL), "18446744073709551615");
+}
+
 }  // namespace
 }  // namespace mcpgw::jsonrpc
