@@ -147,7 +147,7 @@ run_redis_benchmark() {
   window=60000; index=$(( $(date +%s%3N) / window )); elapsed=$(( $(date +%s%3N) % window ))
   redis-benchmark -p "$redis_port" -c "$CONNECTIONS" -n $(( 20000 * DURATION )) --csv \
     EVALSHA "$sha" 2 "mcpgw:rl:per-subject:bench:$index" "mcpgw:rl:per-subject:bench:$((index - 1))" \
-    1 1 1 1000000000 "$window" "$elapsed" | awk -F'"' 'NR==2 {print $4 " 0 0"}' >> "$work/redis-benchmark.txt"
+    1 1 1 1000000000 "$window" "$elapsed" | awk -F'"' 'NR==2 {printf "%s 0 0", $4}' >> "$work/redis-benchmark.txt"
 }
 for _ in $(seq 1 256); do mint cold; done > "$work/cold-tokens.txt"
 cold_sid=$(auth_session "$cold_url" "$(head -1 "$work/cold-tokens.txt")")
@@ -196,6 +196,18 @@ grep -q '"entities"' <<<"$(auth_call "$limited_url" "$limited_sid" "$limited_tok
 
 # run_wrk name url session -> appends "rps p50_ms p99_ms" to $work/name.txt
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.3f", v}'; }
+# The hypervisor's steal time while a target runs, as a share of this
+# machine's CPU time: how much of the two cores other guests took.
+cpu_ticks() { awk '/^cpu /{t=0; for (i=2; i<=NF; i++) t+=$i; print $9, t}' /proc/stat; }
+steal_since() { # "steal total" at the start -> percent stolen since
+  local now; now=$(cpu_ticks)
+  awk -v a="$1" -v b="$now" 'BEGIN{split(a,x," "); split(b,y," "); d=y[2]-x[2]; printf "%.0f", (d > 0 ? 100 * (y[1] - x[1]) / d : 0)}'
+}
+measured() { # name command... -> runs the command (which appends "rps p50 p99"), then appends steal %
+  local name=$1 start; shift; start=$(cpu_ticks)
+  "$@"
+  echo " $(steal_since "$start")" >> "$work/$name.txt"
+}
 run_wrk() { # name url session [body]  (TOKEN or TOKENS_FILE in the environment for authenticated runs)
   local out; out=$(BODY="${4:-$call}" SESSION_ID="$3" PROTOCOL_VERSION=2025-11-25 \
     wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$repo/tests/bench/post.lua" "$2")
@@ -204,26 +216,26 @@ run_wrk() { # name url session [body]  (TOKEN or TOKENS_FILE in the environment 
   rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
   p50=$(awk '$1=="50%"{print $2}' <<<"$out" | to_ms)
   p99=$(awk '$1=="99%"{print $2}' <<<"$out" | to_ms)
-  echo "$rps $p50 $p99" >> "$work/$1.txt"
+  printf '%s %s %s' "$rps" "$p50" "$p99" >> "$work/$1.txt"
 }
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round/$ROUNDS" >&2
-  run_wrk nginx "http://127.0.0.1:$ngx_port/" ""
-  run_wrk gateway "$gw_url" "$gw_sid"
-  run_wrk gateway-search "$gw_url" "$gw_sid" "$search"
-  TOKEN="$warm_token" run_wrk auth-warm "$warm_url" "$warm_sid"
-  TOKENS_FILE="$work/cold-tokens.txt" run_wrk auth-cold "$cold_url" "$cold_sid"
-  TOKEN="$limited_token" run_wrk auth-limited "$limited_url" "$limited_sid"
-  run_redis_benchmark
-  run_wrk reference "$ref_url" "$ref_sid"
+  measured nginx run_wrk nginx "http://127.0.0.1:$ngx_port/" ""
+  measured gateway run_wrk gateway "$gw_url" "$gw_sid"
+  measured gateway-search run_wrk gateway-search "$gw_url" "$gw_sid" "$search"
+  TOKEN="$warm_token" measured auth-warm run_wrk auth-warm "$warm_url" "$warm_sid"
+  TOKENS_FILE="$work/cold-tokens.txt" measured auth-cold run_wrk auth-cold "$cold_url" "$cold_sid"
+  TOKEN="$limited_token" measured auth-limited run_wrk auth-limited "$limited_url" "$limited_sid"
+  measured redis-benchmark run_redis_benchmark
+  measured reference run_wrk reference "$ref_url" "$ref_sid"
 done
 rss_after_kb=$(awk '/VmRSS/{print $2}' /proc/$gw_pid/status)
 
 median() { sort -n | awk '{a[NR]=$1} END{print (NR%2)? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 col() { awk -v c="$2" '{print $c}' "$work/$1.txt" | median; }
 printf '\n%s\n' "tools/call read_graph, $CONNECTIONS connections, ${DURATION}s x $ROUNDS rounds (medians), $(nproc) cores"
-printf '| target | requests/s | p50 ms | p99 ms |\n|---|---:|---:|---:|\n'
-for t in nginx gateway auth-warm auth-cold auth-limited redis-benchmark reference gateway-search; do printf '| %s | %.0f | %s | %s |\n' "$t" "$(col $t 1)" "$(col $t 2)" "$(col $t 3)"; done
+printf '| target | requests/s | p50 ms | p99 ms | steal %% |\n|---|---:|---:|---:|---:|\n'
+for t in nginx gateway auth-warm auth-cold auth-limited redis-benchmark reference gateway-search; do printf '| %s | %.0f | %s | %s | %s |\n' "$t" "$(col $t 1)" "$(col $t 2)" "$(col $t 3)" "$(col $t 4)"; done
 printf '\n(auth-warm: ES256 bearer token, scopes checked, tool calls audited, one token: the verified-token cache answers;\n auth-cold: the same with a one-entry cache and 256 tokens in turn: a signature verification per request;\n auth-limited: auth-warm plus a Redis rate limit (each decision in one Lua script run; a run decides one event-loop turn'"'"'s requests);\n redis-benchmark: the same limiter script by EVALSHA straight to that Redis with one decision per call, same connections;\n gateway-search: tools/call search_nodes, an answer computed on every call)\n' 
 gw=$(col gateway 1); ngx=$(col nginx 1); ref=$(col reference 1)
 printf '\ngateway / nginx     = %.3f  (target >= 0.25)\n' "$(echo "$gw / $ngx" | bc -l)"
@@ -233,6 +245,13 @@ printf 'auth-warm / gateway = %.3f  (target >= 0.9)\n' "$(echo "$warm / $gw" | b
 printf 'auth-cold / gateway = %.3f\n' "$(echo "$cold / $gw" | bc -l)"
 limited=$(col auth-limited 1); rb=$(col redis-benchmark 1)
 printf 'auth-limited / redis-benchmark of the limiter script = %.3f  (target >= 0.7)\n' "$(echo "$limited / $rb" | bc -l)"
+# redis-benchmark moves the most from round to round on a shared machine:
+# show each round's pair and the median of the per-round ratios too.
+paired=$(paste -d' ' "$work/auth-limited.txt" "$work/redis-benchmark.txt" | awk '{printf "%.3f\n", $1 / $5}')
+printf '  per round: auth-limited %s; redis-benchmark %s; ratio %s (median %s)\n' \
+  "$(awk '{printf "%s%.0f", (NR > 1 ? ", " : ""), $1}' "$work/auth-limited.txt")" \
+  "$(awk '{printf "%s%.0f", (NR > 1 ? ", " : ""), $1}' "$work/redis-benchmark.txt")" \
+  "$(paste -sd' ' <<<"$paired" | sed 's/ /, /g')" "$(median <<<"$paired")"
 printf 'auth-limited / reference = %.1f  (target >= 25)\n' "$(echo "$limited / $ref" | bc -l)"
 key=$(redis-cli -p "$redis_port" --scan --pattern 'mcpgw:rl:*' | head -1)
 printf 'Redis memory per active limiter key: %s bytes per counter (MEMORY USAGE), two counters per key and policy\n' \
