@@ -1,8 +1,8 @@
 // Opaque bearer tokens through RFC 7662 introspection, with the real binary
 // and a real introspection endpoint on a random loopback port: an active
 // answer for the route's exact audience admits (and is cached), anything
-// else is a 401 with the route's challenge, and the token never reaches the
-// gateway's log.
+// else is a 401 with the route's challenge, an unreachable endpoint a 503, and
+// the token never reaches the gateway's log.
 #include "support/gateway_process.h"
 #include "support/http_client.h"
 #include "support/origin_server.h"
@@ -101,11 +101,22 @@ TEST_F(GatewayIntrospectionTest, AnInactiveTokenOrOneForAnotherAudienceGets401) 
   EXPECT_EQ(m.body.find(R"(operation="call_tool")"), std::string::npos) << "nothing reached the plugin";
 }
 
-TEST_F(GatewayIntrospectionTest, AnUnreachableEndpointRefusesRatherThanAdmits) {
+// Unreachable: the token is neither admitted nor called invalid (a client
+// told invalid_token would throw away a token that may be good) — 503 with
+// Retry-After, nothing reaches the plugin, and the token is not logged.
+TEST_F(GatewayIntrospectionTest, AnUnreachableEndpointRefusesWithARetryable503NotA401) {
   origin_->Close();
   const HttpResponse r = Call("opaque-good");
-  EXPECT_EQ(r.status, 401) << r.body;
-  EXPECT_EQ(r.Header("www-authenticate"), kChallenge);
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_EQ(r.Header("retry-after"), "5");
+  EXPECT_EQ(r.Header("www-authenticate"), "");
+  const nlohmann::json body = nlohmann::json::parse(r.body);
+  EXPECT_EQ(body["error"]["code"], -32603);
+  EXPECT_EQ(body["error"]["message"],
+            "Service unavailable: the authorization server cannot check this token right now; retry shortly");
+  const HttpResponse m = Request(gateway_->metrics_port(), "GET", "/metrics", "", {});
+  EXPECT_EQ(m.body.find(R"(operation="call_tool")"), std::string::npos) << "nothing reached the plugin";
+  EXPECT_EQ(gateway_->Log().find("opaque-good"), std::string::npos);
 }
 
 }  // namespace

@@ -90,8 +90,15 @@ void Admission::Admit(const Credentials& credentials, std::string_view audience,
       token, [this, done = std::move(done), audience = std::string(audience), credential_id = CredentialId(token)](
                  auth::Introspector::Outcome answer) {
         if (const auto* failure = std::get_if<auth::Failure>(&answer)) {
-          return done(AdmissionDenial{std::string(auth::FailureReasonName(failure->reason)), failure->message, true,
-                                      "introspection", credential_id});
+          AdmissionDenial d{std::string(auth::FailureReasonName(failure->reason)), failure->message, true,
+                            "introspection", credential_id};
+          if (failure->reason == auth::FailureReason::kIntrospectionUnavailable) {
+            // Nothing is known about the token: not a 401 (the client would
+            // drop a token that may be good), but a retryable 503.
+            d.message = "Service unavailable: the authorization server cannot check this token right now; retry shortly";
+            d.unavailable = true;
+          }
+          return done(std::move(d));
         }
         const auth::Claims& claims = *std::get<std::shared_ptr<const auth::Claims>>(answer);
         if (!auth::MatchesAudience(claims, audience)) {
