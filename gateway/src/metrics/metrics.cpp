@@ -27,6 +27,25 @@ const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
   return kBuckets;
 }
 
+// The cache key of one series: the family's key and the label values, each
+// ended by \x1f. Built in a per-thread buffer: no allocation once warm.
+const std::string& CacheKey(std::string_view family_key, LabelList labels) {
+  thread_local std::string key;
+  key.assign(family_key);
+  key.push_back('\x1f');
+  for (const auto& [name, value] : labels) {
+    key.append(value);
+    key.push_back('\x1f');
+  }
+  return key;
+}
+
+// The first `count` labels as prometheus-cpp takes them (a new series only).
+std::map<std::string, std::string> LabelMap(LabelList labels, std::size_t count) {
+  std::map<std::string, std::string> out;
+  for (auto it = labels.begin(); it != labels.begin() + count; ++it) out.emplace(it->first, it->second);
+  return out;
+}
 
 }  // namespace
 
@@ -144,12 +163,7 @@ Metrics::Metrics(std::string_view version)
 Metrics::Pair& Metrics::Lookup(std::unordered_map<std::string, Pair>& cache,
                                prometheus::Family<prometheus::Counter>& counters,
                                prometheus::Family<prometheus::Histogram>& histograms, LabelList labels) {
-  thread_local std::string key;  // reused: no allocation per request once warm
-  key.clear();
-  for (const auto& [name, value] : labels) {
-    key.append(value);
-    key.push_back('\x1f');
-  }
+  const std::string& key = CacheKey("", labels);
   {
     std::shared_lock lock(mu_);
     if (auto it = cache.find(key); it != cache.end()) return it->second;
@@ -157,12 +171,8 @@ Metrics::Pair& Metrics::Lookup(std::unordered_map<std::string, Pair>& cache,
   std::unique_lock lock(mu_);
   auto [it, inserted] = cache.try_emplace(key, Pair{nullptr, nullptr});
   if (inserted) {
-    std::map<std::string, std::string> counter_labels;
-    for (const auto& [name, value] : labels) counter_labels.emplace(name, value);
-    std::map<std::string, std::string> histogram_labels = counter_labels;
-    histogram_labels.erase(std::string((labels.end() - 1)->first));
-    it->second.counter = &counters.Add(counter_labels);
-    it->second.histogram = &histograms.Add(histogram_labels, LatencyBuckets());
+    it->second.counter = &counters.Add(LabelMap(labels, labels.size()));
+    it->second.histogram = &histograms.Add(LabelMap(labels, labels.size() - 1), LatencyBuckets());
   }
   return it->second;
 }
@@ -189,37 +199,18 @@ void Metrics::RecordGrpcCall(std::string_view method, std::string_view code, dou
   p.histogram->Observe(seconds);
 }
 
-void Metrics::RecordRejected(std::string_view reason) {
-  const std::string key(reason);
-  {
-    std::shared_lock lock(mu_);
-    if (auto it = rejected_cache_.find(key); it != rejected_cache_.end()) return it->second->Increment();
-  }
-  std::unique_lock lock(mu_);
-  auto [it, inserted] = rejected_cache_.try_emplace(key, nullptr);
-  if (inserted) it->second = &rejected_.Add({{"reason", key}});
-  it->second->Increment();
-}
+void Metrics::RecordRejected(std::string_view reason) { Increment(rejected_, "rejected", {{"reason", reason}}); }
 
 void Metrics::Increment(prometheus::Family<prometheus::Counter>& family, std::string_view family_key,
                         LabelList labels) {
-  thread_local std::string key;  // reused: no allocation per call once warm
-  key.assign(family_key);
-  for (const auto& [name, value] : labels) {
-    key.push_back('\x1f');
-    key.append(value);
-  }
+  const std::string& key = CacheKey(family_key, labels);
   {
     std::shared_lock lock(mu_);
     if (auto it = labeled_cache_.find(key); it != labeled_cache_.end()) return it->second->Increment();
   }
   std::unique_lock lock(mu_);
   auto [it, inserted] = labeled_cache_.try_emplace(key, nullptr);
-  if (inserted) {
-    std::map<std::string, std::string> names;
-    for (const auto& [name, value] : labels) names.emplace(name, value);
-    it->second = &family.Add(names);
-  }
+  if (inserted) it->second = &family.Add(LabelMap(labels, labels.size()));
   it->second->Increment();
 }
 

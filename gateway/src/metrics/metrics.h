@@ -12,6 +12,7 @@
 #include <prometheus/registry.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <shared_mutex>
@@ -20,6 +21,9 @@
 #include <unordered_map>
 
 namespace mcpgw::metrics {
+
+// Label names and values of one series, as the caller has them.
+using LabelList = std::initializer_list<std::pair<std::string_view, std::string_view>>;
 
 class Metrics {
  public:
@@ -82,7 +86,6 @@ class Metrics {
   // The counter and histogram of one label set. The counter is labelled by
   // `labels`, the histogram by all of them but the last (the outcome or
   // code). Label maps are built only the first time a set is seen.
-  using LabelList = std::initializer_list<std::pair<std::string_view, std::string_view>>;
   Pair& Lookup(std::unordered_map<std::string, Pair>& cache, prometheus::Family<prometheus::Counter>& counters,
                prometheus::Family<prometheus::Histogram>& histograms, LabelList labels);
 
@@ -121,8 +124,7 @@ class Metrics {
   std::unordered_map<std::string, Pair> request_cache_;
   std::unordered_map<std::string, Pair> plugin_cache_;
   std::unordered_map<std::string, Pair> grpc_cache_;
-  std::unordered_map<std::string, prometheus::Counter*> rejected_cache_;
-  std::unordered_map<std::string, prometheus::Counter*> labeled_cache_;  // authentications, denials
+  std::unordered_map<std::string, prometheus::Counter*> labeled_cache_;  // rejections, authentications, denials, ...
 
   // Counts one in `family`'s child for `labels`; `family_key` keeps the
   // families apart in the shared cache.

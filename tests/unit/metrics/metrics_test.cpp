@@ -50,6 +50,8 @@ TEST(MetricsTest, KeepsPluginGrpcAndRateLimitSeriesApart) {
   metrics.RecordRateLimitNearLimit("per-subject");
   metrics.RecordAuthentication("api_key", "ok");
   metrics.RecordAuthentication("bearer", "invalid_token");
+  metrics.RecordRejected("unknown_session");
+  metrics.RecordRejected("unknown_session");
   const std::string text = metrics.Serialize();
   EXPECT_EQ(Value(text, R"(mcpgw_plugin_calls_total{operation="call_tool",outcome="ok",plugin="memory"})"), 1);
   EXPECT_EQ(Value(text, R"(mcpgw_plugin_calls_total{operation="call_tool",outcome="internal",plugin="memory"})"), 1);
@@ -61,6 +63,7 @@ TEST(MetricsTest, KeepsPluginGrpcAndRateLimitSeriesApart) {
   EXPECT_EQ(Value(text, R"(mcpgw_rate_limit_near_limit_total{policy="per-subject"})"), 1);
   EXPECT_EQ(Value(text, R"(mcpgw_authentications_total{method="api_key",outcome="ok"})"), 1);
   EXPECT_EQ(Value(text, R"(mcpgw_authentications_total{method="bearer",outcome="invalid_token"})"), 1);
+  EXPECT_EQ(Value(text, R"(mcpgw_rejected_requests_total{reason="unknown_session"})"), 2);
 }
 
 // Two I/O threads record the same and different series at once: no count
