@@ -147,7 +147,7 @@ run_redis_benchmark() {
   window=60000; index=$(( $(date +%s%3N) / window )); elapsed=$(( $(date +%s%3N) % window ))
   redis-benchmark -p "$redis_port" -c "$CONNECTIONS" -n $(( 20000 * DURATION )) --csv \
     EVALSHA "$sha" 2 "mcpgw:rl:per-subject:bench:$index" "mcpgw:rl:per-subject:bench:$((index - 1))" \
-    1 1 1 1000000000 "$window" "$elapsed" | awk -F'"' 'NR==2 {printf "%s 0 0", $4}' >> "$work/redis-benchmark.txt"
+    1 1 1 1000000000 "$window" "$elapsed" | awk -F'"' 'NR==2 {print $4 " 0 0"}'
 }
 for _ in $(seq 1 256); do mint cold; done > "$work/cold-tokens.txt"
 cold_sid=$(auth_session "$cold_url" "$(head -1 "$work/cold-tokens.txt")")
@@ -194,7 +194,7 @@ grep -q '"entities"' <<<"$(auth_call "$cold_url" "$cold_sid" "$(tail -1 "$work/c
 grep -q '"entities"' <<<"$(auth_call "$limited_url" "$limited_sid" "$limited_token")" || { echo "bench: limited answer is wrong" >&2; exit 1; }
 [ -n "$(redis-cli -p "$redis_port" --scan --pattern 'mcpgw:rl:*')" ] || { echo "bench: the limiter wrote nothing to Redis" >&2; exit 1; }
 
-# run_wrk name url session -> appends "rps p50_ms p99_ms" to $work/name.txt
+# run_wrk name url session -> prints "rps p50_ms p99_ms"
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.3f", v}'; }
 # The hypervisor's steal time while a target runs, as a share of this
 # machine's CPU time: how much of the two cores other guests took.
@@ -203,10 +203,10 @@ steal_since() { # "steal total" at the start -> percent stolen since
   local now; now=$(cpu_ticks)
   awk -v a="$1" -v b="$now" 'BEGIN{split(a,x," "); split(b,y," "); d=y[2]-x[2]; printf "%.0f", (d > 0 ? 100 * (y[1] - x[1]) / d : 0)}'
 }
-measured() { # name command... -> runs the command (which appends "rps p50 p99"), then appends steal %
-  local name=$1 start; shift; start=$(cpu_ticks)
-  "$@"
-  echo " $(steal_since "$start")" >> "$work/$name.txt"
+measured() { # name command... -> appends the command's "rps p50 p99" and the steal % to $work/name.txt
+  local name=$1 start line; shift; start=$(cpu_ticks)
+  line=$("$@") || exit 1
+  echo "$line $(steal_since "$start")" >> "$work/$name.txt"
 }
 run_wrk() { # name url session [body]  (TOKEN or TOKENS_FILE in the environment for authenticated runs)
   local out; out=$(BODY="${4:-$call}" SESSION_ID="$3" PROTOCOL_VERSION=2025-11-25 \
@@ -216,7 +216,7 @@ run_wrk() { # name url session [body]  (TOKEN or TOKENS_FILE in the environment 
   rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
   p50=$(awk '$1=="50%"{print $2}' <<<"$out" | to_ms)
   p99=$(awk '$1=="99%"{print $2}' <<<"$out" | to_ms)
-  printf '%s %s %s' "$rps" "$p50" "$p99" >> "$work/$1.txt"
+  echo "$rps $p50 $p99"
 }
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round/$ROUNDS" >&2
@@ -248,10 +248,10 @@ printf 'auth-limited / redis-benchmark of the limiter script = %.3f  (target >= 
 # redis-benchmark moves the most from round to round on a shared machine:
 # show each round's pair and the median of the per-round ratios too.
 paired=$(paste -d' ' "$work/auth-limited.txt" "$work/redis-benchmark.txt" | awk '{printf "%.3f\n", $1 / $5}')
+listed() { awk '{printf "%s%s", (NR > 1 ? ", " : ""), $1}'; }  # first column, comma-separated
 printf '  per round: auth-limited %s; redis-benchmark %s; ratio %s (median %s)\n' \
-  "$(awk '{printf "%s%.0f", (NR > 1 ? ", " : ""), $1}' "$work/auth-limited.txt")" \
-  "$(awk '{printf "%s%.0f", (NR > 1 ? ", " : ""), $1}' "$work/redis-benchmark.txt")" \
-  "$(paste -sd' ' <<<"$paired" | sed 's/ /, /g')" "$(median <<<"$paired")"
+  "$(listed < "$work/auth-limited.txt")" "$(listed < "$work/redis-benchmark.txt")" "$(listed <<<"$paired")" \
+  "$(median <<<"$paired")"
 printf 'auth-limited / reference = %.1f  (target >= 25)\n' "$(echo "$limited / $ref" | bc -l)"
 key=$(redis-cli -p "$redis_port" --scan --pattern 'mcpgw:rl:*' | head -1)
 printf 'Redis memory per active limiter key: %s bytes per counter (MEMORY USAGE), two counters per key and policy\n' \
