@@ -147,7 +147,7 @@ run_redis_benchmark() {
   window=60000; index=$(( $(date +%s%3N) / window )); elapsed=$(( $(date +%s%3N) % window ))
   redis-benchmark -p "$redis_port" -c "$CONNECTIONS" -n $(( 20000 * DURATION )) --csv \
     EVALSHA "$sha" 2 "mcpgw:rl:per-subject:bench:$index" "mcpgw:rl:per-subject:bench:$((index - 1))" \
-    1 1 1 1000000000 "$window" "$elapsed" | awk -F'"' 'NR==2 {print $4 " 0 0"}'
+    1 1 1000000000 "$window" "$elapsed" 1 1 1 1 | awk -F'"' 'NR==2 {print $4 " 0 0"}'
 }
 for _ in $(seq 1 256); do mint cold; done > "$work/cold-tokens.txt"
 cold_sid=$(auth_session "$cold_url" "$(head -1 "$work/cold-tokens.txt")")
@@ -236,7 +236,7 @@ col() { awk -v c="$2" '{print $c}' "$work/$1.txt" | median; }
 printf '\n%s\n' "tools/call read_graph, $CONNECTIONS connections, ${DURATION}s x $ROUNDS rounds (medians), $(nproc) cores"
 printf '| target | requests/s | p50 ms | p99 ms | steal %% |\n|---|---:|---:|---:|---:|\n'
 for t in nginx gateway auth-warm auth-cold auth-limited redis-benchmark reference gateway-search; do printf '| %s | %.0f | %s | %s | %s |\n' "$t" "$(col $t 1)" "$(col $t 2)" "$(col $t 3)" "$(col $t 4)"; done
-printf '\n(auth-warm: ES256 bearer token, scopes checked, tool calls audited, one token: the verified-token cache answers;\n auth-cold: the same with a one-entry cache and 256 tokens in turn: a signature verification per request;\n auth-limited: auth-warm plus a Redis rate limit (each decision in one Lua script run; a run decides one event-loop turn'"'"'s requests);\n redis-benchmark: the same limiter script by EVALSHA straight to that Redis with one decision per call, same connections;\n gateway-search: tools/call search_nodes, an answer computed on every call)\n' 
+printf '\n(auth-warm: ES256 bearer token, scopes checked, tool calls audited, one token: the verified-token cache answers;\n auth-cold: the same with a one-entry cache and 256 tokens in turn: a signature verification per request;\n auth-limited: auth-warm plus a Redis rate limit (one Lua script run decides one event-loop turn'"'"'s requests, reading and writing each counter once);\n redis-benchmark: the same limiter script by EVALSHA straight to that Redis with one decision per call, same connections;\n gateway-search: tools/call search_nodes, an answer computed on every call)\n' 
 gw=$(col gateway 1); ngx=$(col nginx 1); ref=$(col reference 1)
 printf '\ngateway / nginx     = %.3f  (target >= 0.25)\n' "$(echo "$gw / $ngx" | bc -l)"
 printf 'gateway / reference = %.1f  (target >= 30)\n' "$(echo "$gw / $ref" | bc -l)"

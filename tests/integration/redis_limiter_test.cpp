@@ -174,12 +174,13 @@ TEST_F(RedisLimiterTest, ThreadsHammeringOneKeyGetExactlyTheLimit) {
   EXPECT_EQ(server_.Cli("GET", "mcpgw:rl:per-subject:alice:29000000"), "500");
 }
 
-// How many times Redis ran EVALSHA so far.
-long EvalshaCalls(const testing::RedisServer& server) {
+// How many times Redis ran `command` (lowercase) so far, scripts' calls included.
+long Calls(const testing::RedisServer& server, const std::string& command) {
   std::smatch m;
   const std::string stats = server.Cli("INFO", "commandstats");
-  return std::regex_search(stats, m, std::regex("cmdstat_evalsha:calls=([0-9]+)")) ? std::stol(m[1]) : 0;
+  return std::regex_search(stats, m, std::regex("cmdstat_" + command + ":calls=([0-9]+)")) ? std::stol(m[1]) : 0;
 }
+long EvalshaCalls(const testing::RedisServer& server) { return Calls(server, "evalsha"); }
 
 // As the gateway runs it: an event loop with its own Redis connection,
 // decisions deferred to the end of the loop's turn and answered on it.
@@ -222,10 +223,12 @@ TEST_F(RedisLimiterTest, DecisionsOfOneTurnShareAScriptCallOnTheThreadsOwnConnec
   });
   ASSERT_EQ(warmed.get_future().wait_for(5s), std::future_status::ready);
   const long calls_before = EvalshaCalls(server_);
+  const long reads_before = Calls(server_, "mget"), writes_before = Calls(server_, "incrby");
 
   // 150 decisions for alice (limit 100) and, between them, 10 for bob with a
   // second policy (tenant limit 3), all asked for in one handler.
   std::vector<bool> alice, bob;
+  std::vector<uint64_t> alice_remaining;
   std::atomic<int> answered{0};
   std::promise<void> all;
   std::atomic<bool> on_loop{true};
@@ -236,6 +239,7 @@ TEST_F(RedisLimiterTest, DecisionsOfOneTurnShareAScriptCallOnTheThreadsOwnConnec
         if (!loop.get_executor().running_in_this_thread()) on_loop = false;
         EXPECT_FALSE(d.store_error);
         (for_bob ? bob : alice).push_back(d.allowed);
+        if (!for_bob && !d.states.empty()) alice_remaining.push_back(d.states[0].remaining);
         if (++answered == 160) all.set_value();
       });
     }
@@ -246,6 +250,17 @@ TEST_F(RedisLimiterTest, DecisionsOfOneTurnShareAScriptCallOnTheThreadsOwnConnec
   ASSERT_EQ(alice.size(), 150u);
   ASSERT_EQ(bob.size(), 10u);
   for (std::size_t i = 0; i < alice.size(); ++i) EXPECT_EQ(alice[i], i < 100) << "alice's decision " << i;
+  // Each decision saw the charges of the batch's earlier ones, as if alone.
+  ASSERT_EQ(alice_remaining.size(), 150u);
+  for (std::size_t i = 0; i < alice_remaining.size(); ++i) {
+    EXPECT_EQ(alice_remaining[i], i < 100 ? 99 - i : 0) << "alice's decision " << i;
+  }
+  // Each call read its counters once and wrote each counter it charged once:
+  // the first (decisions 0-63) charged alice, bob and globex; the second
+  // (64-127) only alice (bob was refused by globex's limit); the third
+  // (128-159) nothing.
+  EXPECT_EQ(Calls(server_, "mget") - reads_before, 3);
+  EXPECT_EQ(Calls(server_, "incrby") - writes_before, 4);
   for (std::size_t i = 0; i < bob.size(); ++i) EXPECT_EQ(bob[i], i < 3) << "bob's decision " << i;
   EXPECT_EQ(server_.Cli("GET", "mcpgw:rl:per-subject:alice:29000000"), "100");
   EXPECT_EQ(server_.Cli("GET", "mcpgw:rl:per-subject:bob:29000000"), "3") << "bob's refusals charged nothing";

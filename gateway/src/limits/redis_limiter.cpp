@@ -4,6 +4,8 @@
 #include "limits/window.h"
 #include "log/log.h"
 
+#include <algorithm>
+#include <iterator>
 #include <memory>
 #include <unordered_map>
 
@@ -11,47 +13,64 @@ namespace mcpgw::limits {
 namespace {
 
 // One call decides a batch of requests, in order, each as if alone (ADR
-// 0020): ARGV[1] "1" to charge, "0" to look only; ARGV[2] the number of
-// decisions; then per decision the number of its policies n, and per policy
-// its limit, window (ms) and elapsed time in the window (ms). KEYS: per
-// decision, per policy its current window's counter, then the previous one.
-// Returns per decision {denied policy (1-based, 0: none), curr1, prev1,
-// curr2, ...} with the counts found before charging. Same arithmetic as
-// limits/window.cpp. A counter expires two windows after its first charge:
-// it is read until the end of the window after its own.
+// 0020). What a batch sends grows with the counters and kinds of decision
+// in it, not with its decisions (ADR 0021): each counter is named once, as a
+// slot, and a run of consecutive decisions on the same slots is sent once,
+// with its length. KEYS: per slot its current window's counter, then the
+// previous one. ARGV: [1] "1" to charge, "0" to look only; [2] the number of
+// slots S; per slot its limit, window (ms) and elapsed time in the window
+// (ms); then the number of runs; per run its number of decisions k, their
+// number of policies n and the n slot numbers (1-based). Returns per
+// decision {denied policy (1-based, 0: none), curr1, prev1, curr2, ...} with
+// the counts found before charging it, which include the charges of the
+// batch's earlier decisions. Same arithmetic as limits/window.cpp (the
+// previous count times its weight, plus the current count). Each counter is
+// read once and written once per call; per slot, `curr` counts this call's
+// charges too and `added` only those. A counter expires two windows after
+// its first charge, so it is read until the end of the window after its own.
 constexpr const char* kDecisionLua = R"lua(
+local tonumber = tonumber
 local charge = ARGV[1] == '1'
-local out = {}
-local k, a = 1, 3
-for d = 1, tonumber(ARGV[2]) do
-  local n = tonumber(ARGV[a])
-  a = a + 1
-  local counts = redis.call('MGET', unpack(KEYS, k, k + 2 * n - 1))
-  local at = #out + 1
-  local denied = 0
-  for i = 1, n do
-    local curr = tonumber(counts[2 * i - 1]) or 0
-    local prev = tonumber(counts[2 * i]) or 0
-    local limit = tonumber(ARGV[a + 3 * i - 3])
-    local w = tonumber(ARGV[a + 3 * i - 2])
-    local elapsed = tonumber(ARGV[a + 3 * i - 1])
-    local weight = (w - elapsed) / w
-    local estimate = prev * weight + curr
-    if denied == 0 and estimate + 1 > limit then denied = i end
-    out[at + 2 * i - 1] = curr
-    out[at + 2 * i] = prev
-  end
-  out[at] = denied
-  if charge and denied == 0 then
+local slots = tonumber(ARGV[2])
+local counts = redis.call('MGET', unpack(KEYS, 1, 2 * slots))
+local curr, prev, scaled, limit, added = {}, {}, {}, {}, {}
+for s = 1, slots do
+  local w = tonumber(ARGV[3 * s + 1])
+  curr[s] = tonumber(counts[2 * s - 1]) or 0
+  prev[s] = tonumber(counts[2 * s]) or 0
+  scaled[s] = prev[s] * ((w - tonumber(ARGV[3 * s + 2])) / w)
+  limit[s] = tonumber(ARGV[3 * s])
+  added[s] = 0
+end
+local a = 3 * slots + 3
+local out, at, these = {}, 1, {}
+for run = 1, tonumber(ARGV[a]) do
+  local k, n = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
+  for i = 1, n do these[i] = tonumber(ARGV[a + 2 + i]) end
+  for d = 1, k do
+    local denied = 0
     for i = 1, n do
-      local key = KEYS[k + 2 * i - 2]
-      if redis.call('INCR', key) == 1 then
-        redis.call('PEXPIRE', key, 2 * tonumber(ARGV[a + 3 * i - 2]))
+      local s = these[i]
+      if denied == 0 and scaled[s] + curr[s] + 1 > limit[s] then denied = i end
+      out[at + 2 * i - 1] = curr[s]
+      out[at + 2 * i] = prev[s]
+    end
+    out[at] = denied
+    if charge and denied == 0 then
+      for i = 1, n do
+        local s = these[i]
+        curr[s] = curr[s] + 1
+        added[s] = added[s] + 1
       end
     end
+    at = at + 1 + 2 * n
   end
-  k = k + 2 * n
-  a = a + 3 * n
+  a = a + 2 + n
+end
+for s = 1, slots do
+  if added[s] > 0 and redis.call('INCRBY', KEYS[2 * s - 1], added[s]) == added[s] then
+    redis.call('PEXPIRE', KEYS[2 * s - 1], 2 * tonumber(ARGV[3 * s + 1]))
+  end
 end
 return out
 )lua";
@@ -114,20 +133,45 @@ thread_local std::unordered_map<const RedisLimiter*, std::vector<RedisLimiter::Q
 
 void RedisLimiter::Run(std::vector<const std::vector<Charge>*> decisions, Clock::time_point now, bool charge,
                        std::function<void(const redis::Result&)> on_reply) {
-  std::vector<std::string> keys, args;
-  args.emplace_back(charge ? "1" : "0");
-  args.push_back(std::to_string(decisions.size()));
+  // A slot per distinct counter: decisions of one subject, tenant or route
+  // in a batch share theirs (a key names its policy, so it fixes the rest).
+  std::vector<const Charge*> slots;
+  std::vector<std::string> keys, slot_args;
+  struct Run {
+    std::size_t decisions = 0;
+    std::vector<std::size_t> slots;  // 1-based
+  };
+  std::vector<Run> runs;
+  std::vector<std::size_t> these;
   for (const std::vector<Charge>* charges : decisions) {
-    args.push_back(std::to_string(charges->size()));
+    these.clear();
     for (const Charge& c : *charges) {
-      const int64_t window_ms = int64_t{c.policy->window_s} * 1000;
-      const WindowPosition at = PositionOf(now, window_ms);
-      keys.push_back(CounterKey(c, at.index));
-      keys.push_back(CounterKey(c, at.index - 1));
-      args.push_back(std::to_string(c.policy->limit));
-      args.push_back(std::to_string(window_ms));
-      args.push_back(std::to_string(at.elapsed_ms));
+      auto found = std::find_if(slots.begin(), slots.end(), [&](const Charge* s) { return s->key == c.key; });
+      if (found == slots.end()) {
+        const int64_t window_ms = int64_t{c.policy->window_s} * 1000;
+        const WindowPosition at = PositionOf(now, window_ms);
+        keys.push_back(CounterKey(c, at.index));
+        keys.push_back(CounterKey(c, at.index - 1));
+        slot_args.push_back(std::to_string(c.policy->limit));
+        slot_args.push_back(std::to_string(window_ms));
+        slot_args.push_back(std::to_string(at.elapsed_ms));
+        found = slots.insert(slots.end(), &c);
+      }
+      these.push_back(static_cast<std::size_t>(found - slots.begin()) + 1);
     }
+    if (runs.empty() || runs.back().slots != these) runs.push_back(Run{0, these});
+    ++runs.back().decisions;
+  }
+  std::vector<std::string> args;
+  args.reserve(3 + slot_args.size() + 3 * runs.size());
+  args.emplace_back(charge ? "1" : "0");
+  args.push_back(std::to_string(slots.size()));
+  std::move(slot_args.begin(), slot_args.end(), std::back_inserter(args));
+  args.push_back(std::to_string(runs.size()));
+  for (const Run& run : runs) {
+    args.push_back(std::to_string(run.decisions));
+    args.push_back(std::to_string(run.slots.size()));
+    for (std::size_t slot : run.slots) args.push_back(std::to_string(slot));
   }
   client_.Eval(DecisionScript(), std::move(keys), std::move(args), std::move(on_reply));
 }
