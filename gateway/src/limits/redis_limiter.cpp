@@ -25,42 +25,49 @@ namespace {
 // the counts found before charging it, which include the charges of the
 // batch's earlier decisions. Same arithmetic as limits/window.cpp (the
 // previous count times its weight, plus the current count). Each counter is
-// read once and written once per call; per slot, `curr` counts this call's
-// charges too and `added` only those. A counter expires two windows after
+// read once and written once per call. A counter expires two windows after
 // its first charge, so it is read until the end of the window after its own.
 constexpr const char* kDecisionLua = R"lua(
 local tonumber = tonumber
 local charge = ARGV[1] == '1'
 local slots = tonumber(ARGV[2])
-local counts = redis.call('MGET', unpack(KEYS, 1, 2 * slots))
-local curr, prev, scaled, limit, added = {}, {}, {}, {}, {}
+local c = redis.call('MGET', unpack(KEYS, 1, 2 * slots))
+-- MGET's answer is the call's state. Per slot s: c[2s-1] its current count
+-- plus what this call charged it so far, c[2s] its previous count; c[x+3s-2]
+-- the previous count times its weight, c[x+3s-1] its limit, c[x+3s] what this
+-- call charged it; c[these+i] the slot of the current run's i-th policy.
+-- (One table: each table a script makes costs more than the arithmetic.)
+local x = 2 * slots
 for s = 1, slots do
   local w = tonumber(ARGV[3 * s + 1])
-  curr[s] = tonumber(counts[2 * s - 1]) or 0
-  prev[s] = tonumber(counts[2 * s]) or 0
-  scaled[s] = prev[s] * ((w - tonumber(ARGV[3 * s + 2])) / w)
-  limit[s] = tonumber(ARGV[3 * s])
-  added[s] = 0
+  local prev = tonumber(c[2 * s]) or 0
+  c[2 * s - 1] = tonumber(c[2 * s - 1]) or 0
+  c[2 * s] = prev
+  c[x + 3 * s - 2] = prev * ((w - tonumber(ARGV[3 * s + 2])) / w)
+  c[x + 3 * s - 1] = tonumber(ARGV[3 * s])
+  c[x + 3 * s] = 0
 end
+local these = 5 * slots
 local a = 3 * slots + 3
-local out, at, these = {}, 1, {}
+local out, at = {}, 1
 for run = 1, tonumber(ARGV[a]) do
   local k, n = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
-  for i = 1, n do these[i] = tonumber(ARGV[a + 2 + i]) end
+  for i = 1, n do c[these + i] = tonumber(ARGV[a + 2 + i]) end
   for d = 1, k do
     local denied = 0
     for i = 1, n do
-      local s = these[i]
-      if denied == 0 and scaled[s] + curr[s] + 1 > limit[s] then denied = i end
-      out[at + 2 * i - 1] = curr[s]
-      out[at + 2 * i] = prev[s]
+      local s = c[these + i]
+      local curr = c[2 * s - 1]
+      if denied == 0 and c[x + 3 * s - 2] + curr + 1 > c[x + 3 * s - 1] then denied = i end
+      out[at + 2 * i - 1] = curr
+      out[at + 2 * i] = c[2 * s]
     end
     out[at] = denied
     if charge and denied == 0 then
       for i = 1, n do
-        local s = these[i]
-        curr[s] = curr[s] + 1
-        added[s] = added[s] + 1
+        local s = c[these + i]
+        c[2 * s - 1] = c[2 * s - 1] + 1
+        c[x + 3 * s] = c[x + 3 * s] + 1
       end
     end
     at = at + 1 + 2 * n
@@ -68,7 +75,8 @@ for run = 1, tonumber(ARGV[a]) do
   a = a + 2 + n
 end
 for s = 1, slots do
-  if added[s] > 0 and redis.call('INCRBY', KEYS[2 * s - 1], added[s]) == added[s] then
+  local added = c[x + 3 * s]
+  if added > 0 and redis.call('INCRBY', KEYS[2 * s - 1], added) == added then
     redis.call('PEXPIRE', KEYS[2 * s - 1], 2 * tonumber(ARGV[3 * s + 1]))
   end
 end
