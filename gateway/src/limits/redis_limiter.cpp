@@ -145,11 +145,11 @@ void RedisLimiter::Run(std::vector<const std::vector<Charge>*> decisions, Clock:
   // in a batch share theirs (a key names its policy, so it fixes the rest).
   std::vector<const Charge*> slots;
   std::vector<std::string> keys, slot_args;
-  struct Run {
+  struct DecisionRun {  // consecutive decisions on the same slots
     std::size_t decisions = 0;
     std::vector<std::size_t> slots;  // 1-based
   };
-  std::vector<Run> runs;
+  std::vector<DecisionRun> runs;
   std::vector<std::size_t> these;
   for (const std::vector<Charge>* charges : decisions) {
     these.clear();
@@ -167,7 +167,7 @@ void RedisLimiter::Run(std::vector<const std::vector<Charge>*> decisions, Clock:
       }
       these.push_back(static_cast<std::size_t>(found - slots.begin()) + 1);
     }
-    if (runs.empty() || runs.back().slots != these) runs.push_back(Run{0, these});
+    if (runs.empty() || runs.back().slots != these) runs.push_back(DecisionRun{0, these});
     ++runs.back().decisions;
   }
   std::vector<std::string> args;
@@ -176,7 +176,7 @@ void RedisLimiter::Run(std::vector<const std::vector<Charge>*> decisions, Clock:
   args.push_back(std::to_string(slots.size()));
   std::move(slot_args.begin(), slot_args.end(), std::back_inserter(args));
   args.push_back(std::to_string(runs.size()));
-  for (const Run& run : runs) {
+  for (const DecisionRun& run : runs) {
     args.push_back(std::to_string(run.decisions));
     args.push_back(std::to_string(run.slots.size()));
     for (std::size_t slot : run.slots) args.push_back(std::to_string(slot));
