@@ -3,11 +3,12 @@
 // as its exact status code and message (with google.rpc.RetryInfo and
 // retry-after for the retryable ones), streaming progress and log messages
 // before the result, route-bound tokens, revocation through the admin API,
-// reflection and the standard health service. A refusal reaches no plugin
-// and puts no credential in the log.
+// opaque tokens through introspection, reflection and the standard health
+// service. A refusal reaches no plugin and puts no credential in the log.
 #include "support/dev_tokens.h"
 #include "support/gateway_process.h"
 #include "support/http_client.h"
+#include "support/origin_server.h"
 #include "support/redis_server.h"
 #include "support/test_ca.h"
 #include "support/test_files.h"
@@ -28,6 +29,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -660,6 +662,80 @@ TEST(GrpcGateway, ServesTlsWithTheHttpCertificate) {
   ::grpc::SslCredentialsOptions wrong;
   wrong.pem_root_certs = ReadTestFile(other.cert_file());
   EXPECT_EQ(list(::grpc::SslCredentials(wrong)).first.error_code(), ::grpc::StatusCode::UNAVAILABLE);
+}
+
+// Opaque tokens on the gRPC door go through the same RFC 7662 introspection
+// as on HTTP (a real HTTP endpoint on a random loopback port stands in for
+// the authorization server): an active answer for the route's exact
+// audience is served, an inactive one is UNAUTHENTICATED, and an unreachable
+// endpoint is UNAVAILABLE with RetryInfo — not UNAUTHENTICATED, since the
+// token may be good. Refusals reach no plugin; no token reaches the log.
+TEST(GrpcGateway, IntrospectsOpaqueTokensAndAnUnreachableEndpointIsUnavailable) {
+  OriginServer origin([](const OriginRequest& request) -> OriginReply {
+    if (request.body.rfind("token=opaque-good&", 0) != 0) return {200, R"({"active":false})", "", "", {}};
+    const long now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+    return {200,
+            R"({"active":true,"sub":"carol","scope":"example:call","aud":"https://gw.test/mcp/example","iat":)" +
+                std::to_string(now) + ",\"exp\":" + std::to_string(now + 300) + "}",
+            "", "", {}};
+  });
+  GatewayProcess gateway(
+      "server:\n  listen: 127.0.0.1:0\n  public_url: https://gw.test\n  data_dir: ${DATA_DIR}\n"
+      "  grpc:\n    listen: 127.0.0.1:0\n"
+      "metrics:\n  listen: 127.0.0.1:0\nplugin_dir: ${PLUGIN_DIR}\n"
+      "auth:\n  issuers:\n    - issuer: https://idp.test\n      jwks_file: ${DATA_DIR}/jwks.json\n"
+      "  introspection:\n    endpoint: " + origin.Url("/introspect") + "\n    client_id: gateway\n"
+      "    client_secret_file: ${DATA_DIR}/introspection.secret\n    timeout_ms: 2000\n"
+      "plugins:\n  - name: example\n    file: example.so\n"
+      "routes:\n  - name: example\n    path: /mcp/example\n    plugin: example\n"
+      "    scopes:\n      call: [example:call]\n      tools:\n        \"*\": []\n");
+  std::filesystem::create_directories(gateway.data_dir());
+  std::ofstream(gateway.data_dir() + "/introspection.secret") << "s3cret-of-the-gateway";
+  // The issuer's local keys are not used here, but the file must be valid.
+  std::ofstream(gateway.data_dir() + "/jwks.json")
+      << R"({"keys":[{"kty":"EC","crv":"P-256","alg":"ES256","kid":"k",)"
+         R"("x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]})";
+  ASSERT_TRUE(gateway.Start()) << gateway.Log();
+  auto stub = McpStub(GrpcPort(gateway));
+  const auto call = [&](const std::string& token, ::grpc::ClientContext& context, v1::CallToolResponse* response) {
+    context.AddMetadata("authorization", "Bearer " + token);
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    return stub->CallTool(&context, ToolCall("example", "echo", {{"text", "x"}}), response);
+  };
+  v1::CallToolResponse response;
+  {
+    ::grpc::ClientContext context;
+    const ::grpc::Status good = call("opaque-good", context, &response);
+    ASSERT_TRUE(good.ok()) << good.error_message();
+    EXPECT_EQ(Text(response), "x");
+  }
+  ASSERT_EQ(origin.request_count(), 1u);
+  EXPECT_EQ(origin.requests().at(0).body, "token=opaque-good&token_type_hint=access_token");
+  const int64_t plugin_calls = MetricSum(gateway.metrics_port(), "mcpgw_plugin_calls_total", {"operation=\"call_tool\""});
+  EXPECT_EQ(plugin_calls, 1);
+  {
+    ::grpc::ClientContext context;
+    const ::grpc::Status inactive = call("opaque-inactive", context, &response);
+    EXPECT_EQ(inactive.error_code(), ::grpc::StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(inactive.error_message(),
+              "the token is not active (route example: send one credential for it, a bearer token in the "
+              "authorization metadata or an API key in x-api-key)");
+  }
+  origin.Close();
+  {
+    ::grpc::ClientContext context;
+    const ::grpc::Status down = call("opaque-unseen", context, &response);
+    EXPECT_EQ(down.error_code(), ::grpc::StatusCode::UNAVAILABLE);
+    EXPECT_EQ(down.error_message(),
+              "Service unavailable: the authorization server cannot check this token right now; retry shortly");
+    EXPECT_EQ(RetryDelay(down), 5);
+    EXPECT_EQ(TrailingMetadata(context, "retry-after"), "5");
+  }
+  EXPECT_EQ(MetricSum(gateway.metrics_port(), "mcpgw_plugin_calls_total", {"operation=\"call_tool\""}), plugin_calls)
+      << "a refused call reached the plugin";
+  EXPECT_EQ(gateway.Log().find("opaque-"), std::string::npos) << "the log holds a token";
+  EXPECT_EQ(gateway.Log().find("s3cret"), std::string::npos);
 }
 
 TEST(GrpcGateway, RefusesANonLoopbackGrpcListenerWithoutAuth) {
