@@ -5,7 +5,6 @@
 #include "log/log.h"
 
 #include <algorithm>
-#include <iterator>
 #include <memory>
 #include <unordered_map>
 
@@ -144,7 +143,8 @@ void RedisLimiter::Run(std::vector<const std::vector<Charge>*> decisions, Clock:
   // A slot per distinct counter: decisions of one subject, tenant or route
   // in a batch share theirs (a key names its policy, so it fixes the rest).
   std::vector<const Charge*> slots;
-  std::vector<std::string> keys, slot_args;
+  std::vector<std::string> keys;
+  std::vector<std::string> args{charge ? "1" : "0", ""};  // [1], the number of slots, is known after the loop
   struct DecisionRun {  // consecutive decisions on the same slots
     std::size_t decisions = 0;
     std::vector<std::size_t> slots;  // 1-based
@@ -160,9 +160,9 @@ void RedisLimiter::Run(std::vector<const std::vector<Charge>*> decisions, Clock:
         const WindowPosition at = PositionOf(now, window_ms);
         keys.push_back(CounterKey(c, at.index));
         keys.push_back(CounterKey(c, at.index - 1));
-        slot_args.push_back(std::to_string(c.policy->limit));
-        slot_args.push_back(std::to_string(window_ms));
-        slot_args.push_back(std::to_string(at.elapsed_ms));
+        args.push_back(std::to_string(c.policy->limit));
+        args.push_back(std::to_string(window_ms));
+        args.push_back(std::to_string(at.elapsed_ms));
         found = slots.insert(slots.end(), &c);
       }
       these.push_back(static_cast<std::size_t>(found - slots.begin()) + 1);
@@ -170,11 +170,7 @@ void RedisLimiter::Run(std::vector<const std::vector<Charge>*> decisions, Clock:
     if (runs.empty() || runs.back().slots != these) runs.push_back(DecisionRun{0, these});
     ++runs.back().decisions;
   }
-  std::vector<std::string> args;
-  args.reserve(3 + slot_args.size() + 3 * runs.size());
-  args.emplace_back(charge ? "1" : "0");
-  args.push_back(std::to_string(slots.size()));
-  std::move(slot_args.begin(), slot_args.end(), std::back_inserter(args));
+  args[1] = std::to_string(slots.size());
   args.push_back(std::to_string(runs.size()));
   for (const DecisionRun& run : runs) {
     args.push_back(std::to_string(run.decisions));
