@@ -113,6 +113,7 @@ class StreamConnection final : public Connection, public std::enable_shared_from
     header->keep_alive(keep_alive_);
     header->chunked(true);
     MarkSecure(*header);
+    WatchForClientGone();  // a stream stays open until the client leaves
     auto sr = std::make_shared<bhttp::response_serializer<bhttp::empty_body>>(*header);
     Enqueue([self = this->shared_from_this(), header, sr](auto done) {
       bhttp::async_write_header(self->stream_, *sr, done);
@@ -144,6 +145,7 @@ class StreamConnection final : public Connection, public std::enable_shared_from
       return;
     }
     on_gone_ = std::move(cb);
+    WatchForClientGone();
   }
   bool gone() const override { return gone_; }
 
@@ -222,7 +224,6 @@ class StreamConnection final : public Connection, public std::enable_shared_from
     Request req = parser_->release();
     keep_alive_ = req.keep_alive();
     exchange_open_ = true;
-    WatchForClientGone();
     auto exchange = std::make_shared<Exchange>(this->shared_from_this(), std::move(req));
     handler_(std::move(exchange));
     NotBusy();  // the request is now the handler's to count
@@ -260,9 +261,17 @@ class StreamConnection final : public Connection, public std::enable_shared_from
   // apart from a pipelined request. TLS records are opaque (in TLS 1.3 even a
   // close_notify looks like data), so there a small read through TLS does it,
   // leaving what it reads in the buffer for the next request.
+  //
+  // Armed only when someone acts on it (ADR 0022): an open stream, or an
+  // exchange that asked to hear of it (a 2026-07-28 request, which the
+  // client cancels by closing). A session-era request is not cancelled by a
+  // disconnect (MCP 2025-11-25), so its one JSON answer goes unwatched and
+  // the write finds the peer gone: arming costs a system call (epoll_ctl)
+  // per request.
   void WatchForClientGone() {
+    if (!exchange_open_ || watching_ || gone_ || closed_) return;
+    watching_ = true;
     if constexpr (kTls) {
-      watching_ = true;
       stream_.async_read_some(buffer_.prepare(kWatchReadBytes),
                               [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
                                 self->watching_ = false;
@@ -272,7 +281,9 @@ class StreamConnection final : public Connection, public std::enable_shared_from
                               });
     } else {
       Lowest().socket().async_wait(tcp::socket::wait_read, [self = this->shared_from_this()](beast::error_code ec) {
-        if (ec || !self->exchange_open_) return;
+        if (ec) return;  // cancelled by FinishExchange, which has cleared watching_
+        self->watching_ = false;
+        if (!self->exchange_open_) return;
         char byte;
         const ssize_t n = ::recv(self->Lowest().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) self->MarkGone();
@@ -302,8 +313,11 @@ class StreamConnection final : public Connection, public std::enable_shared_from
     Enqueue([self = this->shared_from_this()](Done done) {
       self->exchange_open_ = false;
       self->on_gone_ = nullptr;
-      beast::error_code ignored;
-      self->Lowest().socket().cancel(ignored);  // the watch for a closed peer
+      if (self->watching_) {
+        beast::error_code ignored;
+        self->Lowest().socket().cancel(ignored);  // the watch for a closed peer
+        if constexpr (!kTls) self->watching_ = false;  // over TLS, its read's handler clears it
+      }
       auto next = [self] {
         if (self->keep_alive_ && !self->gone_) {
           self->Read();
@@ -396,7 +410,7 @@ class StreamConnection final : public Connection, public std::enable_shared_from
   bool exchange_open_ = false;
   bool gone_ = false;
   bool closed_ = false;
-  bool watching_ = false;  // a TLS watch read is outstanding
+  bool watching_ = false;  // the watch for a closed peer is armed (over TLS: its read is outstanding)
   std::function<void()> on_gone_;
   std::function<void()> after_watch_;
 };
