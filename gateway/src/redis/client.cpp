@@ -122,21 +122,25 @@ class Client::Impl {
 
   void Command(std::vector<std::string> args, Callback done) { SendFormatted(FormatCommand(args), std::move(done)); }
 
-  // On a local context with its connection up: straight out on it, answered
-  // on this thread. Anywhere else: the client's own connection, on its thread.
   void SendFormatted(std::string command, Callback done) {
-    if (const std::shared_ptr<Connection>& local = LocalConnection()) return local->Send(command, std::move(done));
-    asio::post(io_, [c = commands_, command = std::move(command), done = std::move(done)]() mutable {
+    OnConnection([command = std::move(command), done = std::move(done)](const std::shared_ptr<Connection>& c) mutable {
       c->Send(command, std::move(done));
     });
   }
 
   void Eval(const Script& script, std::vector<std::string> keys, std::vector<std::string> args, Callback done) {
-    std::vector<std::string> call{"EVALSHA", script.sha1(), std::to_string(keys.size())};
-    call.insert(call.end(), std::make_move_iterator(keys.begin()), std::make_move_iterator(keys.end()));
-    call.insert(call.end(), std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
     // Formatted once, and kept for a NOSCRIPT retry.
-    auto evalsha = std::make_shared<const std::string>(FormatCommand(call));
+    auto evalsha = std::make_shared<std::string>();
+    std::size_t size = 96;
+    for (const auto& a : keys) size += a.size() + 24;
+    for (const auto& a : args) size += a.size() + 24;
+    evalsha->reserve(size);
+    AppendArrayHeader(*evalsha, 3 + keys.size() + args.size());
+    AppendBulk(*evalsha, "EVALSHA");
+    AppendBulk(*evalsha, script.sha1());
+    AppendBulk(*evalsha, std::to_string(keys.size()));
+    for (const auto& a : keys) AppendBulk(*evalsha, a);
+    for (const auto& a : args) AppendBulk(*evalsha, a);
     auto retry = [evalsha, source = script.source(), done = std::move(done)](Connection& connection, Result r) mutable {
       if (r.status != Result::Status::kOk || !r.value.is_error() || !r.value.text.starts_with("NOSCRIPT")) {
         return done(std::move(r));
@@ -147,11 +151,8 @@ class Client::Impl {
       connection.Send(FormatCommand({"SCRIPT", "LOAD", source}), [](Result) {});
       connection.Send(*evalsha, std::move(done));
     };
-    if (const std::shared_ptr<Connection>& local = LocalConnection()) {
-      return local->Send(*evalsha, [c = local, retry = std::move(retry)](Result r) mutable { retry(*c, std::move(r)); });
-    }
-    asio::post(io_, [this, evalsha, retry = std::move(retry)]() mutable {
-      commands_->Send(*evalsha, [this, retry = std::move(retry)](Result r) mutable { retry(*commands_, std::move(r)); });
+    OnConnection([evalsha, retry = std::move(retry)](const std::shared_ptr<Connection>& c) mutable {
+      c->Send(*evalsha, [c, retry = std::move(retry)](Result r) mutable { retry(*c, std::move(r)); });
     });
   }
 
@@ -269,6 +270,15 @@ class Client::Impl {
     asio::io_context* context;
     std::shared_ptr<Connection> connection;  // used on `context`'s thread only
   };
+
+  // Runs `use` with the connection a command goes out on. On a local
+  // context with its connection up: that one, at once, answered on this
+  // thread. Anywhere else: the client's own connection, on its thread.
+  template <class Use>
+  void OnConnection(Use use) {
+    if (const std::shared_ptr<Connection>& local = LocalConnection()) return use(local);
+    asio::post(io_, [c = commands_, use = std::move(use)]() mutable { use(c); });
+  }
 
   // The calling thread's local connection when it is up, else null.
   const std::shared_ptr<Connection>& LocalConnection() const {

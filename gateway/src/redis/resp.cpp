@@ -39,30 +39,33 @@ struct ReplyFree {
   void operator()(redisReply* r) const { freeReplyObject(r); }
 };
 
+void AppendHeader(std::string& out, char kind, std::size_t n) {
+  char digits[24];
+  out += kind;
+  out.append(digits, std::to_chars(digits, digits + sizeof digits, n).ptr);
+  out += "\r\n";
+}
+
 }  // namespace
 
-// "*<n>\r\n" then "$<length>\r\n<bytes>\r\n" per argument. Encoded here
-// rather than by redisFormatCommandArgv, which prints every length with
-// sprintf and copies the result once more: on the rate-limit path that was
-// a third of the cost of sending a decision (ADR 0020).
+// Encoded here rather than by redisFormatCommandArgv, which prints every
+// length with sprintf and copies the result once more: on the rate-limit
+// path that was a third of the cost of sending a decision (ADR 0020).
+void AppendArrayHeader(std::string& out, std::size_t n) { AppendHeader(out, '*', n); }
+
+void AppendBulk(std::string& out, std::string_view arg) {
+  AppendHeader(out, '$', arg.size());
+  out += arg;
+  out += "\r\n";
+}
+
 std::string FormatCommand(const std::vector<std::string>& args) {
   std::size_t size = 16;
   for (const auto& a : args) size += a.size() + 24;
   std::string bytes;
   bytes.reserve(size);
-  char digits[24];
-  const auto header = [&](char kind, std::size_t n) {
-    bytes += kind;
-    const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
-    bytes.append(digits, end);
-    bytes += "\r\n";
-  };
-  header('*', args.size());
-  for (const auto& a : args) {
-    header('$', a.size());
-    bytes += a;
-    bytes += "\r\n";
-  }
+  AppendArrayHeader(bytes, args.size());
+  for (const auto& a : args) AppendBulk(bytes, a);
   return bytes;
 }
 

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 struct redisReader;
@@ -17,6 +18,9 @@ namespace mcpgw::redis {
 
 // One command as RESP bytes (a multi-bulk of the arguments, binary safe).
 std::string FormatCommand(const std::vector<std::string>& args);
+// The pieces of one: "*<n>\r\n", then one bulk string per argument.
+void AppendArrayHeader(std::string& out, std::size_t n);
+void AppendBulk(std::string& out, std::string_view arg);
 
 // Decodes replies from a byte stream fed in arbitrary pieces.
 class ReplyReader {
