@@ -8,6 +8,7 @@
 #include "support/dev_tokens.h"
 #include "support/gateway_process.h"
 #include "support/http_client.h"
+#include "support/introspection_fixture.h"
 #include "support/origin_server.h"
 #include "support/redis_server.h"
 #include "support/test_ca.h"
@@ -671,31 +672,9 @@ TEST(GrpcGateway, ServesTlsWithTheHttpCertificate) {
 // endpoint is UNAVAILABLE with RetryInfo — not UNAUTHENTICATED, since the
 // token may be good. Refusals reach no plugin; no token reaches the log.
 TEST(GrpcGateway, IntrospectsOpaqueTokensAndAnUnreachableEndpointIsUnavailable) {
-  OriginServer origin([](const OriginRequest& request) -> OriginReply {
-    if (request.body.rfind("token=opaque-good&", 0) != 0) return {200, R"({"active":false})", "", "", {}};
-    const long now = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count();
-    return {200,
-            R"({"active":true,"sub":"carol","scope":"example:call","aud":"https://gw.test/mcp/example","iat":)" +
-                std::to_string(now) + ",\"exp\":" + std::to_string(now + 300) + "}",
-            "", "", {}};
-  });
-  GatewayProcess gateway(
-      "server:\n  listen: 127.0.0.1:0\n  public_url: https://gw.test\n  data_dir: ${DATA_DIR}\n"
-      "  grpc:\n    listen: 127.0.0.1:0\n"
-      "metrics:\n  listen: 127.0.0.1:0\nplugin_dir: ${PLUGIN_DIR}\n"
-      "auth:\n  issuers:\n    - issuer: https://idp.test\n      jwks_file: ${DATA_DIR}/jwks.json\n"
-      "  introspection:\n    endpoint: " + origin.Url("/introspect") + "\n    client_id: gateway\n"
-      "    client_secret_file: ${DATA_DIR}/introspection.secret\n    timeout_ms: 2000\n"
-      "plugins:\n  - name: example\n    file: example.so\n"
-      "routes:\n  - name: example\n    path: /mcp/example\n    plugin: example\n"
-      "    scopes:\n      call: [example:call]\n      tools:\n        \"*\": []\n");
-  std::filesystem::create_directories(gateway.data_dir());
-  std::ofstream(gateway.data_dir() + "/introspection.secret") << "s3cret-of-the-gateway";
-  // The issuer's local keys are not used here, but the file must be valid.
-  std::ofstream(gateway.data_dir() + "/jwks.json")
-      << R"({"keys":[{"kty":"EC","crv":"P-256","alg":"ES256","kid":"k",)"
-         R"("x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]})";
+  OriginServer origin(IntrospectionAnswer);
+  GatewayProcess gateway(IntrospectionConfig(origin.Url("/introspect"), "  grpc:\n    listen: 127.0.0.1:0\n"));
+  WriteIntrospectionFiles(gateway.data_dir());
   ASSERT_TRUE(gateway.Start()) << gateway.Log();
   auto stub = McpStub(GrpcPort(gateway));
   const auto call = [&](const std::string& token, ::grpc::ClientContext& context, v1::CallToolResponse* response) {

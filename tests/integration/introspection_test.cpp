@@ -5,62 +5,26 @@
 // the token never reaches the gateway's log.
 #include "support/gateway_process.h"
 #include "support/http_client.h"
-#include "support/origin_server.h"
+#include "support/introspection_fixture.h"
 
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 
 namespace mcpgw::testing {
 namespace {
 
-constexpr char kAudience[] = "https://gw.test/mcp/example";
 constexpr char kChallenge[] =
     R"(Bearer resource_metadata="https://gw.test/.well-known/oauth-protected-resource/mcp/example", )"
     R"(scope="example:call", error="invalid_token")";
 
-std::string Config(const std::string& endpoint) {
-  return "server:\n  listen: 127.0.0.1:0\n  public_url: https://gw.test\n  data_dir: ${DATA_DIR}\n"
-         "metrics:\n  listen: 127.0.0.1:0\nplugin_dir: ${PLUGIN_DIR}\n"
-         "auth:\n  issuers:\n    - issuer: https://idp.test\n      jwks_file: ${DATA_DIR}/jwks.json\n"
-         "  introspection:\n    endpoint: " + endpoint + "\n    client_id: gateway\n"
-         "    client_secret_file: ${DATA_DIR}/introspection.secret\n    timeout_ms: 2000\n"
-         "plugins:\n  - name: example\n    file: example.so\n"
-         "routes:\n  - name: example\n    path: /mcp/example\n    plugin: example\n"
-         "    scopes:\n      call: [example:call]\n      tools:\n        \"*\": []\n";
-}
-
-// The authorization server's view of each opaque token.
-OriginReply Answer(const OriginRequest& request) {
-  const long now = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch()).count();
-  const std::string times = ",\"iat\":" + std::to_string(now) + ",\"exp\":" + std::to_string(now + 300);
-  if (request.body.find("token=opaque-good&") == 0) {
-    return {200, std::string(R"({"active":true,"sub":"carol","client_id":"app","scope":"example:call","aud":")") +
-                     kAudience + "\"" + times + "}", "", "", {}};
-  }
-  if (request.body.find("token=opaque-elsewhere&") == 0) {
-    return {200, R"({"active":true,"sub":"carol","scope":"example:call","aud":"https://gw.test/mcp/other")" + times + "}",
-            "", "", {}};
-  }
-  return {200, R"({"active":false})", "", "", {}};
-}
-
 class GatewayIntrospectionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    origin_ = std::make_unique<OriginServer>(Answer);
-    gateway_ = std::make_unique<GatewayProcess>(Config(origin_->Url("/introspect")));
-    std::filesystem::create_directories(gateway_->data_dir());
-    std::ofstream(gateway_->data_dir() + "/introspection.secret") << "s3cret-of-the-gateway";
-    // The issuer's local keys are not used here, but the file must be valid.
-    std::ofstream(gateway_->data_dir() + "/jwks.json")
-        << R"({"keys":[{"kty":"EC","crv":"P-256","alg":"ES256","kid":"k",)"
-           R"("x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]})";
+    origin_ = std::make_unique<OriginServer>(IntrospectionAnswer);
+    gateway_ = std::make_unique<GatewayProcess>(IntrospectionConfig(origin_->Url("/introspect")));
+    WriteIntrospectionFiles(gateway_->data_dir());
     ASSERT_TRUE(gateway_->Start()) << gateway_->Log();
   }
 
