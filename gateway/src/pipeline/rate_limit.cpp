@@ -60,8 +60,8 @@ std::optional<Denial> RateLimit::Check(const Request& request) const {
   // The local limiter answers inline.
   std::optional<Denial> denial;
   bool answered = false;
-  limiter_.Decide(charges, options_.clock(), [&](limits::Decision d) {
-    denial = Judge(charges, d);
+  limiter_.Decide(std::move(charges), options_.clock(), [&](limits::Decision d) {
+    denial = Judge(d);
     answered = true;
   });
   if (!answered) {
@@ -74,14 +74,14 @@ void RateLimit::CheckAsync(const Request& request, Done done) const {
   Policies policies = policies_.load();
   std::vector<limits::Charge> charges = limits::ChargesFor(*policies, FactsOf(request));
   if (charges.empty()) return done(std::nullopt);
-  auto kept = charges;  // Judge reads the policies back; the limiter consumes its copy
+  // The charges point into `policies`: kept alive until the decision.
   limiter_.Decide(std::move(charges), options_.clock(),
-                  [this, policies = std::move(policies), kept = std::move(kept), done = std::move(done)](
-                      limits::Decision d) { done(Judge(kept, d)); });
+                  [this, policies = std::move(policies), done = std::move(done)](limits::Decision d) {
+                    done(Judge(d));
+                  });
 }
 
-std::optional<Denial> RateLimit::Judge(const std::vector<limits::Charge>& charges,
-                                       const limits::Decision& decision) const {
+std::optional<Denial> RateLimit::Judge(const limits::Decision& decision) const {
   metrics::Metrics* m = options_.metrics;
   if (decision.allowed) {
     for (const limits::PolicyState& s : decision.states) {
@@ -91,8 +91,11 @@ std::optional<Denial> RateLimit::Judge(const std::vector<limits::Charge>& charge
     }
     return std::nullopt;
   }
-  const std::size_t at = decision.denied_by.value_or(0);
-  const std::string& policy = at < charges.size() ? charges[at].policy->name : charges.front().policy->name;
+  if (decision.states.empty()) {  // no Limiter refuses without saying which policy
+    return Refusal(DenialKind::kUnavailable, "Rate limiting could not decide; retry shortly", 1);
+  }
+  const limits::PolicyState& by = decision.states[std::min(decision.denied_by.value_or(0), decision.states.size() - 1)];
+  const std::string& policy = by.policy;
   if (decision.store_error && !decision.local_fallback) {
     if (m != nullptr) m->RecordRateLimitDecision(policy, "fail_closed");
     Denial d = Refusal(DenialKind::kUnavailable,
@@ -111,9 +114,8 @@ std::optional<Denial> RateLimit::Judge(const std::vector<limits::Charge>& charge
     d.limits.push_back(LimitState{s.policy, s.limit, static_cast<uint32_t>(s.window.count()), s.remaining,
                                   static_cast<uint32_t>((s.remaining == 0 ? s.retry_after : s.reset).count())});
   }
-  const config::LimitPolicy& p = *charges[std::min(at, charges.size() - 1)].policy;
-  d.message = "Rate limit exceeded: policy \"" + p.name + "\" allows " + std::to_string(p.limit) + " requests per " +
-              std::to_string(p.window_s) + " s; retry after " + std::to_string(d.retry_after.count()) + " s";
+  d.message = "Rate limit exceeded: policy \"" + policy + "\" allows " + std::to_string(by.limit) + " requests per " +
+              std::to_string(by.window.count()) + " s; retry after " + std::to_string(d.retry_after.count()) + " s";
   return d;
 }
 

@@ -59,8 +59,9 @@ class RateLimit final : public Stage {
   void CheckAsync(const Request& request, Done done) const override;
 
   // What the decision means for the request (nullopt: it passes), with its
-  // metrics recorded.
-  std::optional<Denial> Judge(const std::vector<limits::Charge>& charges, const limits::Decision& decision) const;
+  // metrics recorded. Reads the policies from the decision's states (one
+  // per charge, as every Limiter gives them).
+  std::optional<Denial> Judge(const limits::Decision& decision) const;
 
  private:
   std::atomic<Policies> policies_;

@@ -3,6 +3,7 @@
 // RateLimit, JSON-RPC error -32029), the 503 of a fail-closed policy, and the
 // pipeline continuing when the limiter answers later from another thread.
 #include "limits/local_limiter.h"
+#include "limits/window.h"
 #include "mcp/backend.h"
 #include "mcp/core.h"
 #include "pipeline/rate_limit.h"
@@ -58,10 +59,11 @@ class LaterLimiter final : public limits::Limiter {
     threads_.emplace_back([this, charges = std::move(charges), now, done = std::move(done)] {
       std::this_thread::sleep_for(5ms);  // the answer comes after Handle has returned
       limits::Decision d;
-      if (store_down) {
+      if (store_down) {  // as RedisLimiter says it: a state per charge, the first policy fails closed
         d.allowed = false;
         d.store_error = true;
         d.denied_by = 0;
+        for (const limits::Charge& c : charges) d.states.push_back(limits::Assess(*c.policy, {}, 0, false));
       } else {
         d = local.DecideNow(charges, now);
       }
