@@ -89,14 +89,11 @@ std::string WhyFailed(const redis::Result& r) {
   return "unexpected reply";
 }
 
-// The script's answer for one decision, checked.
-struct ScriptAnswer {
-  std::size_t denied = 0;  // 1-based
-  std::vector<WindowCounts> counts;
-};
-// The answers to a batch of decisions with these numbers of policies; empty
-// when the reply is not the shape sent for.
-std::vector<ScriptAnswer> ParseAnswers(const redis::Result& r, const std::vector<std::size_t>& policies) {
+// Where each decision's answer starts in the script's reply (its denied
+// policy, 1-based or 0, then per policy the current and previous counts),
+// for a batch of decisions with these numbers of policies; empty when the
+// reply is not the shape sent for.
+std::vector<std::size_t> AnswerOffsets(const redis::Result& r, const std::vector<std::size_t>& policies) {
   if (!r.ok() || r.value.type != redis::Value::Type::kArray) return {};
   const auto& e = r.value.elements;
   std::size_t expected = 0;
@@ -105,21 +102,21 @@ std::vector<ScriptAnswer> ParseAnswers(const redis::Result& r, const std::vector
   for (const auto& v : e) {
     if (v.type != redis::Value::Type::kInteger || v.integer < 0) return {};
   }
-  std::vector<ScriptAnswer> answers;
+  std::vector<std::size_t> offsets;
+  offsets.reserve(policies.size());
   std::size_t at = 0;
   for (std::size_t n : policies) {
-    ScriptAnswer a;
-    a.denied = static_cast<std::size_t>(e[at].integer);
-    if (a.denied > n) return {};
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto current = static_cast<uint64_t>(e[at + 1 + 2 * i].integer);
-      const auto previous = static_cast<uint64_t>(e[at + 2 + 2 * i].integer);
-      a.counts.push_back(WindowCounts{.prev = previous, .curr = current});
-    }
-    answers.push_back(std::move(a));
+    if (static_cast<std::size_t>(e[at].integer) > n) return {};
+    offsets.push_back(at);
     at += 1 + 2 * n;
   }
-  return answers;
+  return offsets;
+}
+
+WindowCounts CountsAt(const redis::Result& r, std::size_t offset, std::size_t policy) {
+  const auto& e = r.value.elements;
+  return WindowCounts{.prev = static_cast<uint64_t>(e[offset + 2 + 2 * policy].integer),
+                      .curr = static_cast<uint64_t>(e[offset + 1 + 2 * policy].integer)};
 }
 
 }  // namespace
@@ -220,7 +217,7 @@ void RedisLimiter::SendBatch(std::vector<Queued> batch) {
   Run(std::move(decisions), now, true, [this, now, items](const redis::Result& r) {
     std::vector<std::size_t> policies;
     for (const Queued& q : *items) policies.push_back(q.charges.size());
-    std::vector<ScriptAnswer> answers = ParseAnswers(r, policies);
+    const std::vector<std::size_t> answers = AnswerOffsets(r, policies);
     if (answers.empty()) {
       MarkHealthy(false, WhyFailed(r));
     } else {
@@ -232,13 +229,14 @@ void RedisLimiter::SendBatch(std::vector<Queued> batch) {
       if (answers.empty()) {
         d = DecideWithoutStore(q.charges, q.now);
       } else {
-        const ScriptAnswer& answer = answers[k];
-        d.allowed = answer.denied == 0;
-        if (!d.allowed) d.denied_by = answer.denied - 1;
+        const auto denied = static_cast<std::size_t>(r.value.elements[answers[k]].integer);
+        d.allowed = denied == 0;
+        if (!d.allowed) d.denied_by = denied - 1;
+        d.states.reserve(q.charges.size());
         for (std::size_t i = 0; i < q.charges.size(); ++i) {
           const int64_t window_ms = int64_t{q.charges[i].policy->window_s} * 1000;
-          d.states.push_back(
-              Assess(*q.charges[i].policy, answer.counts[i], PositionOf(now, window_ms).elapsed_ms, d.allowed));
+          d.states.push_back(Assess(*q.charges[i].policy, CountsAt(r, answers[k], i),
+                                    PositionOf(now, window_ms).elapsed_ms, d.allowed));
         }
       }
       Finish(q.resume, [d = std::move(d), done = std::move(q.done)]() mutable { done(std::move(d)); });
@@ -270,12 +268,12 @@ void RedisLimiter::Peek(Charge charge, Clock::time_point now, std::function<void
   Run({charges.get()}, now, false,
       [this, now, charges, resume = ResumeHere(), done = std::move(done)](const redis::Result& r) mutable {
         std::optional<PolicyState> state;
-        std::vector<ScriptAnswer> answers = ParseAnswers(r, {1});
+        const std::vector<std::size_t> answers = AnswerOffsets(r, {1});
         if (!answers.empty()) {
           MarkHealthy(true, "");
           const Charge& c = charges->front();
           const int64_t window_ms = int64_t{c.policy->window_s} * 1000;
-          state = Assess(*c.policy, answers[0].counts[0], PositionOf(now, window_ms).elapsed_ms, false);
+          state = Assess(*c.policy, CountsAt(r, answers[0], 0), PositionOf(now, window_ms).elapsed_ms, false);
         } else {
           MarkHealthy(false, WhyFailed(r));
         }
