@@ -1,5 +1,6 @@
 #include "support/gateway_process.h"
 
+#include "support/exec_argv.h"
 #include "support/http_client.h"
 
 #include <fcntl.h>
@@ -71,15 +72,13 @@ bool GatewayProcess::Start(std::chrono::milliseconds timeout, WaitFor wait_for) 
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return false;
   std::vector<std::string> args{GatewayBinary(), "serve", "-c", config_path_};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  std::vector<char*> argv = ExecArgv(args);
   pid_ = ::fork();
   if (pid_ == 0) {
     ::dup2(pipe_fds[1], STDERR_FILENO);
     const int devnull = ::open("/dev/null", O_RDWR);
     ::dup2(devnull, STDOUT_FILENO);
     ::dup2(devnull, STDIN_FILENO);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
     ::execv(argv[0], argv.data());
     _exit(127);
   }
@@ -172,14 +171,12 @@ ProcessResult RunGateway(const std::vector<std::string>& args, const std::string
   if (::pipe2(in, O_CLOEXEC) || ::pipe2(err, O_CLOEXEC) || ::pipe2(out, O_CLOEXEC)) return {};
   std::vector<std::string> argv_s{GatewayBinary()};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv = ExecArgv(argv_s);
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::dup2(in[0], STDIN_FILENO);
     ::dup2(out[1], STDOUT_FILENO);
     ::dup2(err[1], STDERR_FILENO);
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
     ::execv(argv[0], argv.data());
     _exit(127);
   }

@@ -1,5 +1,6 @@
 #include "support/redis_server.h"
 
+#include "support/exec_argv.h"
 #include "support/test_ca.h"
 
 #include <arpa/inet.h>
@@ -66,6 +67,7 @@ bool AnswersPing(uint16_t port) {
 }
 
 pid_t Spawn(std::vector<std::string> args, int stdout_fd, int stderr_fd) {
+  std::vector<char*> argv = ExecArgv(args);
   const pid_t pid = ::fork();
   if (pid == 0) {
     // The server must not outlive a test binary that crashes.
@@ -74,9 +76,6 @@ pid_t Spawn(std::vector<std::string> args, int stdout_fd, int stderr_fd) {
     ::dup2(devnull, STDIN_FILENO);
     ::dup2(stdout_fd >= 0 ? stdout_fd : devnull, STDOUT_FILENO);
     ::dup2(stderr_fd >= 0 ? stderr_fd : devnull, STDERR_FILENO);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
     ::execvp(argv[0], argv.data());
     _exit(127);
   }
