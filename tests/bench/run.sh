@@ -7,7 +7,8 @@
 #     (stdio -> Streamable HTTP, stateful: one Node process per session).
 # Each target is loaded with wrk for ROUNDS interleaved rounds; the table
 # shows medians of requests/s, p50 and p99 latency, and the ratios. Also the
-# gateway's idle RSS with the memory plugin loaded.
+# gateway's idle RSS with the memory plugin loaded, and the CPU each request
+# costs the gateway (and, rate-limited, redis-server), from /proc.
 #
 #   tests/bench/run.sh            (ROUNDS=3 DURATION=10 CONNECTIONS=32 by default)
 set -euo pipefail
@@ -104,6 +105,7 @@ routes:
 YAML
   "$repo/build/bench/gateway/mcp-gateway" dev-key init -c "$work/$name.yaml" >/dev/null
   "$repo/build/bench/gateway/mcp-gateway" serve -c "$work/$name.yaml" 2>"$work/$name.log" & pids+=($!)
+  eval "${name}_pid=$!"
   wait_http "http://127.0.0.1:$metrics/readyz"
   eval "${name}_url=http://127.0.0.1:$port/mcp/memory"
 }
@@ -125,7 +127,7 @@ auth_gateway cold 1
 # the limiter's Lua script (one policy per subject, a limit never reached).
 redis_port=$(free_port)
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
-  --logfile "$work/redis.log" & pids+=($!)
+  --logfile "$work/redis.log" & pids+=($!); redis_pid=$!
 for _ in $(seq 1 200); do redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG && break; sleep 0.05; done
 auth_gateway limited 100000 "redis:
   url: redis://127.0.0.1:$redis_port/0
@@ -203,10 +205,21 @@ steal_since() { # "steal total" at the start -> percent stolen since
   local now; now=$(cpu_ticks)
   awk -v a="$1" -v b="$now" 'BEGIN{split(a,x," "); split(b,y," "); d=y[2]-x[2]; printf "%.0f", (d > 0 ? 100 * (y[1] - x[1]) / d : 0)}'
 }
-measured() { # name command... -> appends the command's "rps p50 p99" and the steal % to $work/name.txt
-  local name=$1 start line; shift; start=$(cpu_ticks)
+# CPU time (user + system, in clock ticks) a process has used so far.
+process_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+ticks_per_s=$(getconf CLK_TCK)
+measured() { # name command... -> appends the command's "rps p50 p99", the steal % and, for the
+             # processes in CPU_PIDS, each one's CPU µs per request to $work/name.txt
+  local name=$1 start line p before=() cpu=""; shift; start=$(cpu_ticks)
+  for p in ${CPU_PIDS:-}; do before+=("$(process_ticks "$p")"); done
   line=$("$@") || exit 1
-  echo "$line $(steal_since "$start")" >> "$work/$name.txt"
+  local i=0
+  for p in ${CPU_PIDS:-}; do
+    cpu+=" $(awk -v t="$(( $(process_ticks "$p") - before[i] ))" -v hz="$ticks_per_s" -v rps="${line%% *}" -v d="$DURATION" \
+      'BEGIN{printf "%.1f", t * 1e6 / hz / (rps * d)}')"
+    i=$((i + 1))
+  done
+  echo "$line $(steal_since "$start")$cpu" >> "$work/$name.txt"
 }
 run_wrk() { # name url session [body]  (TOKEN or TOKENS_FILE in the environment for authenticated runs)
   local out; out=$(BODY="${4:-$call}" SESSION_ID="$3" PROTOCOL_VERSION=2025-11-25 \
@@ -221,11 +234,11 @@ run_wrk() { # name url session [body]  (TOKEN or TOKENS_FILE in the environment 
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round/$ROUNDS" >&2
   measured nginx run_wrk nginx "http://127.0.0.1:$ngx_port/" ""
-  measured gateway run_wrk gateway "$gw_url" "$gw_sid"
+  CPU_PIDS="$gw_pid" measured gateway run_wrk gateway "$gw_url" "$gw_sid"
   measured gateway-search run_wrk gateway-search "$gw_url" "$gw_sid" "$search"
-  TOKEN="$warm_token" measured auth-warm run_wrk auth-warm "$warm_url" "$warm_sid"
+  TOKEN="$warm_token" CPU_PIDS="$warm_pid" measured auth-warm run_wrk auth-warm "$warm_url" "$warm_sid"
   TOKENS_FILE="$work/cold-tokens.txt" measured auth-cold run_wrk auth-cold "$cold_url" "$cold_sid"
-  TOKEN="$limited_token" measured auth-limited run_wrk auth-limited "$limited_url" "$limited_sid"
+  TOKEN="$limited_token" CPU_PIDS="$limited_pid $redis_pid" measured auth-limited run_wrk auth-limited "$limited_url" "$limited_sid"
   measured redis-benchmark run_redis_benchmark
   measured reference run_wrk reference "$ref_url" "$ref_sid"
 done
@@ -247,12 +260,15 @@ limited=$(col auth-limited 1); rb=$(col redis-benchmark 1)
 printf 'auth-limited / redis-benchmark of the limiter script = %.3f  (target >= 0.7)\n' "$(echo "$limited / $rb" | bc -l)"
 # redis-benchmark moves the most from round to round on a shared machine:
 # show each round's pair and the median of the per-round ratios too.
-paired=$(paste -d' ' "$work/auth-limited.txt" "$work/redis-benchmark.txt" | awk '{printf "%.3f\n", $1 / $5}')
+paired=$(paste -d' ' <(awk '{print $1}' "$work/auth-limited.txt") <(awk '{print $1}' "$work/redis-benchmark.txt") \
+  | awk '{printf "%.3f\n", $1 / $2}')
 listed() { awk '{printf "%s%s", (NR > 1 ? ", " : ""), $1}'; }  # first column, comma-separated
 printf '  per round: auth-limited %s; redis-benchmark %s; ratio %s (median %s)\n' \
   "$(listed < "$work/auth-limited.txt")" "$(listed < "$work/redis-benchmark.txt")" "$(listed <<<"$paired")" \
   "$(median <<<"$paired")"
 printf 'auth-limited / reference = %.1f  (target >= 25)\n' "$(echo "$limited / $ref" | bc -l)"
+printf 'CPU per request (µs, medians): gateway %s, auth-warm %s, auth-limited %s + redis-server %s\n' \
+  "$(col gateway 5)" "$(col auth-warm 5)" "$(col auth-limited 5)" "$(col auth-limited 6)"
 key=$(redis-cli -p "$redis_port" --scan --pattern 'mcpgw:rl:*' | head -1)
 printf 'Redis memory per active limiter key: %s bytes per counter (MEMORY USAGE), two counters per key and policy\n' \
   "$(redis-cli -p "$redis_port" MEMORY USAGE "$key")"
