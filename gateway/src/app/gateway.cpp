@@ -12,9 +12,6 @@
 #include "session/session_id.h"
 #include "transport/http/tls_context.h"
 #include "transport/stdio/stdio_transport.h"
-#include "transport/grpc/admin_service.h"
-#include "transport/grpc/grpc_server.h"
-#include "transport/grpc/mcp_service.h"
 
 #include <sys/stat.h>
 
@@ -60,8 +57,6 @@ Gateway::~Gateway() {
   // them (cancelling any left) and joins its threads before anything else goes.
   if (grpc_shutdown_.joinable()) grpc_shutdown_.join();
   grpc_server_.reset();
-  grpc_service_.reset();
-  admin_grpc_service_.reset();
   // The revocation store's resync thread uses the Redis client: it goes
   // first. Then the client: its destructor fails pending commands, whose
   // callbacks reach the limiter.
@@ -269,21 +264,20 @@ std::string Gateway::Build(const StartOptions& options) {
 
 std::string Gateway::BuildGrpc() {
   if (!config_.server.grpc.enabled) return "";
-  grpc_service_ = std::make_unique<rpc::McpService>(*core_, routes_, admission_.get(), metrics_.get());
-  rpc::GrpcServerOptions options;
-  options.listen = config_.server.grpc.listen;
-  options.tls = &config_.server.tls;
-  options.max_message_bytes = static_cast<std::size_t>(config_.server.limits.max_body_bytes);
-  std::vector<::grpc::Service*> services{grpc_service_.get()};
+  rpc::GrpcDoorParts parts;
+  parts.core = core_.get();
+  parts.routes = &routes_;
+  parts.admission = admission_.get();
+  parts.metrics = metrics_.get();
   // The admin service shares the listener only where an admin credential
   // may travel: loopback, or TLS (the rule admin.listen follows).
-  if (admin_ && (config_.server.grpc.listen.IsLoopback() || config_.server.tls.configured)) {
-    admin_grpc_service_ = std::make_unique<rpc::AdminGrpcService>(*admin_, metrics_.get());
-    services.push_back(admin_grpc_service_.get());
-  }
-  auto started = rpc::GrpcServer::Start(options, services);
+  if (admin_ && (config_.server.grpc.listen.IsLoopback() || config_.server.tls.configured)) parts.admin = admin_.get();
+  parts.listen = config_.server.grpc.listen;
+  parts.tls = &config_.server.tls;
+  parts.max_message_bytes = static_cast<std::size_t>(config_.server.limits.max_body_bytes);
+  auto started = rpc::StartGrpcDoor(parts);
   if (auto* error = std::get_if<std::string>(&started)) return *error;
-  grpc_server_ = std::get<std::unique_ptr<rpc::GrpcServer>>(std::move(started));
+  grpc_server_ = std::get<std::unique_ptr<rpc::GrpcDoor>>(std::move(started));
   return "";
 }
 

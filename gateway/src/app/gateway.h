@@ -17,6 +17,7 @@
 #include "metrics/metrics.h"
 #include "plugin/plugin_instance.h"
 #include "redis/client.h"
+#include "transport/grpc_door.h"
 #include "transport/http/http_server.h"
 #include "transport/http/ops_endpoints.h"
 #include "transport/http/streamable_http.h"
@@ -35,12 +36,6 @@
 #include <thread>
 #include <variant>
 #include <vector>
-
-namespace mcpgw::rpc {
-class AdminGrpcService;
-class GrpcServer;
-class McpService;
-}  // namespace mcpgw::rpc
 
 namespace mcpgw::app {
 
@@ -177,11 +172,9 @@ class Gateway {
   std::unique_ptr<admin::AdminService> admin_;  // null unless config_.admin.enabled
   std::unique_ptr<admin::HttpEndpoint> admin_endpoint_;
   std::unique_ptr<http::Server> admin_server_;
-  // The gRPC front door (null unless server.grpc is enabled). The server is
-  // shut down first in the destructor: its calls reach the core.
-  std::unique_ptr<rpc::McpService> grpc_service_;
-  std::unique_ptr<rpc::AdminGrpcService> admin_grpc_service_;  // with admin.enabled
-  std::unique_ptr<rpc::GrpcServer> grpc_server_;
+  // The gRPC front door (null unless server.grpc is enabled; ADR 0023). It
+  // is shut down first in the destructor: its calls reach the core.
+  std::unique_ptr<rpc::GrpcDoor> grpc_server_;
   // Runs grpc_server_->Shutdown while draining (it blocks until the calls
   // in flight end, and those need the I/O threads).
   std::thread grpc_shutdown_;
