@@ -5,6 +5,7 @@
 // request; a session-era request is not cancelled by a disconnect (MCP
 // 2025-11-25); an open SSE stream is noticed and closed.
 #include "support/dev_tokens.h"
+#include "support/eventually.h"
 #include "support/gateway_process.h"
 #include "support/http_client.h"
 
@@ -16,8 +17,6 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <functional>
-#include <thread>
 
 namespace mcpgw::testing {
 namespace {
@@ -54,17 +53,6 @@ class ClientGone : public ::testing::Test {
                      {R"(method="tools/call")", "outcome=\"" + outcome + "\"", R"(tool="test_reconnection")"});
   }
 
-  // Polls the metrics until `done` holds or 5 s pass (a readiness check,
-  // not a sleep: the usual wait is a few milliseconds).
-  bool WaitFor(const std::function<bool()>& done) {
-    const auto deadline = std::chrono::steady_clock::now() + 5s;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (done()) return true;
-      std::this_thread::sleep_for(5ms);
-    }
-    return done();
-  }
-
   std::unique_ptr<GatewayProcess> gateway_;
 };
 
@@ -74,7 +62,7 @@ TEST_F(ClientGone, ClosingTheResponseStreamCancelsAStatelessEraCall) {
   const auto start = std::chrono::steady_clock::now();
   PostAndHangUp(body.dump(), ModernHeaders("tools/call", "test_reconnection"));
 
-  ASSERT_TRUE(WaitFor([&] { return Calls("cancelled") == 1; })) << gateway_->Log();
+  ASSERT_TRUE(Eventually([&] { return Calls("cancelled") == 1; })) << gateway_->Log();
   // Cancelled, not finished: the tool alone would run ~400 ms and end "ok".
   EXPECT_LT(std::chrono::steady_clock::now() - start, 350ms);
   EXPECT_EQ(Calls("ok"), 0);
@@ -88,7 +76,7 @@ TEST_F(ClientGone, ASessionEraCallRunsToItsEndWhenItsClientLeaves) {
                 McpHeaders(sid, "2025-11-25"));
 
   // MCP 2025-11-25: a disconnect is not a cancellation.
-  ASSERT_TRUE(WaitFor([&] { return Calls("ok") == 1; })) << gateway_->Log();
+  ASSERT_TRUE(Eventually([&] { return Calls("ok") == 1; })) << gateway_->Log();
   EXPECT_EQ(Calls("cancelled"), 0);
 }
 
@@ -106,7 +94,7 @@ TEST_F(ClientGone, AnOpenStreamIsClosedWhenItsClientLeaves) {
 
   get.Close();
   // Nothing is written to an idle stream: only the watch can notice.
-  EXPECT_TRUE(WaitFor([&] { return open_streams() == 0; })) << "the stream stayed open after its client left";
+  EXPECT_TRUE(Eventually([&] { return open_streams() == 0; })) << "the stream stayed open after its client left";
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 // away and fresh again when it is back.
 #include "redis/client.h"
 #include "revocation/redis_store.h"
+#include "support/eventually.h"
 #include "support/redis_server.h"
 
 #include <gtest/gtest.h>
@@ -19,16 +20,7 @@ namespace mcpgw::revocation {
 namespace {
 
 using namespace std::chrono_literals;
-
-// Polls `condition` until it holds or `timeout` passes.
-bool Eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = 5s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
-}
+using testing::Eventually;
 
 // One replica's view: its own client and store (the store goes first).
 struct Replica {
