@@ -272,9 +272,9 @@ std::string Gateway::BuildGrpc() {
   // The admin service shares the listener only where an admin credential
   // may travel: loopback, or TLS (the rule admin.listen follows).
   if (admin_ && (config_.server.grpc.listen.IsLoopback() || config_.server.tls.configured)) parts.admin = admin_.get();
-  parts.listen = config_.server.grpc.listen;
-  parts.tls = &config_.server.tls;
-  parts.max_message_bytes = static_cast<std::size_t>(config_.server.limits.max_body_bytes);
+  parts.server.listen = config_.server.grpc.listen;
+  parts.server.tls = &config_.server.tls;
+  parts.server.max_message_bytes = static_cast<std::size_t>(config_.server.limits.max_body_bytes);
   auto started = rpc::StartGrpcDoor(parts);
   if (auto* error = std::get_if<std::string>(&started)) return *error;
   grpc_server_ = std::get<std::unique_ptr<rpc::GrpcDoor>>(std::move(started));

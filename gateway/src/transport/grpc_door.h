@@ -34,6 +34,13 @@ class AdminService;
 
 namespace mcpgw::rpc {
 
+// Where and how the door listens.
+struct GrpcServerOptions {
+  config::Endpoint listen;
+  const config::Tls* tls = nullptr;  // null or not configured: plaintext (loopback, or behind a TLS proxy)
+  std::size_t max_message_bytes = 4 * 1024 * 1024;
+};
+
 // What the door serves, all owned by the gateway and outliving the door.
 struct GrpcDoorParts {
   mcp::Core* core = nullptr;
@@ -41,9 +48,7 @@ struct GrpcDoorParts {
   const pipeline::Admission* admission = nullptr;  // null: no auth: section (loopback only)
   metrics::Metrics* metrics = nullptr;
   admin::AdminService* admin = nullptr;  // null: no admin service on this listener
-  config::Endpoint listen;
-  const config::Tls* tls = nullptr;  // null or not configured: plaintext
-  std::size_t max_message_bytes = 4 * 1024 * 1024;
+  GrpcServerOptions server;
 };
 
 // A listening gRPC door: the MCP service, the admin service when given, the

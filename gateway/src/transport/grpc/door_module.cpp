@@ -18,13 +18,9 @@ class Door final : public GrpcDoor {
   }
 
   std::string Start(const GrpcDoorParts& parts) {
-    GrpcServerOptions options;
-    options.listen = parts.listen;
-    options.tls = parts.tls;
-    options.max_message_bytes = parts.max_message_bytes;
     std::vector<::grpc::Service*> services{mcp_.get()};
     if (admin_) services.push_back(admin_.get());
-    auto started = GrpcServer::Start(options, services);
+    auto started = GrpcServer::Start(parts.server, services);
     if (auto* error = std::get_if<std::string>(&started)) return *error;
     server_ = std::get<std::unique_ptr<GrpcServer>>(std::move(started));
     return "";

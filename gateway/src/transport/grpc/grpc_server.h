@@ -6,7 +6,7 @@
 // threads, and every RPC is a callback reactor, so none of them blocks.
 #pragma once
 
-#include "config/config.h"
+#include "transport/grpc_door.h"
 
 #include <grpcpp/grpcpp.h>
 
@@ -17,12 +17,6 @@
 #include <vector>
 
 namespace mcpgw::rpc {
-
-struct GrpcServerOptions {
-  config::Endpoint listen;
-  const config::Tls* tls = nullptr;  // null or not configured: plaintext (loopback, or behind a TLS proxy)
-  std::size_t max_message_bytes = 4 * 1024 * 1024;
-};
 
 class GrpcServer {
  public:
