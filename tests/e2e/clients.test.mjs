@@ -5,7 +5,7 @@
 // @modelcontextprotocol/server-memory run over stdio on the same script.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
@@ -17,15 +17,17 @@ import { memoryToolNames, runMemoryScript } from './lib/memory_script.mjs';
 
 let gateway;
 let reference;
+let referenceDir;
 
 before(async () => {
   gateway = await startGateway({ routes: [{ name: 'memory' }, { name: 'memory2', plugin: 'memory2', file: 'memory.so' }] });
   // The reference server, over stdio, on a fresh file.
   const client = new ClientV1({ name: 'reference-run', version: '1' });
+  referenceDir = mkdtempSync(join(tmpdir(), 'ref-memory-'));
   await client.connect(new StdioClientTransport({
     command: process.execPath,
     args: [new URL('../node_modules/@modelcontextprotocol/server-memory/dist/index.js', import.meta.url).pathname],
-    env: { ...process.env, MEMORY_FILE_PATH: join(mkdtempSync(join(tmpdir(), 'ref-memory-')), 'memory.jsonl') },
+    env: { ...process.env, MEMORY_FILE_PATH: join(referenceDir, 'memory.jsonl') },
     stderr: 'ignore',
   }));
   reference = {
@@ -36,6 +38,7 @@ before(async () => {
 });
 
 after(async () => {
+  rmSync(referenceDir, { recursive: true, force: true });
   const { code } = await gateway.stop();
   assert.equal(code, 0, 'the gateway drains and exits 0 on SIGTERM');
 });

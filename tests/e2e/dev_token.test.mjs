@@ -2,17 +2,21 @@
 // library (npm `jose`): `mcp-gateway dev-key init` writes a private key only
 // its owner can read and a JWKS; `mcp-gateway token mint` prints an ES256
 // token that verifies against that JWKS with exactly the claims asked for.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { binary, configYaml } from './lib/gateway.mjs';
 
+const workspaces = [];
+after(() => { for (const dir of workspaces) rmSync(dir, { recursive: true, force: true }); });
+
 function workspace() {
   const dir = mkdtempSync(join(tmpdir(), 'mcpgw-devkey-'));
+  workspaces.push(dir);
   const config = join(dir, 'gateway.yaml');
   writeFileSync(config, configYaml({
     dataDir: join(dir, 'data'), routes: [{ name: 'memory' }], server: '  public_url: https://gw.example.test\n',

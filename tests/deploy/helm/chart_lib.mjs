@@ -2,7 +2,7 @@
 // ensure_helm.mjs) and validates what it renders against the Kubernetes API
 // schemas (kubernetes-models) and the Prometheus Operator CRD schema.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { ensureHelm } from './ensure_helm.mjs';
 export const chartDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../helm/mcp-gateway');
 const helmBin = ensureHelm();
 const home = mkdtempSync(path.join(tmpdir(), 'mcpgw-helm-'));
+process.on('exit', () => rmSync(home, { recursive: true, force: true }));
 // helm keeps caches and config under these; nothing of the user's is read or written.
 const env = { ...process.env, HELM_CACHE_HOME: `${home}/cache`, HELM_CONFIG_HOME: `${home}/config`,
   HELM_DATA_HOME: `${home}/data` };
@@ -83,10 +84,14 @@ export function checkConfig(yamlText) {
   const binary = process.env.MCPGW_BINARY;
   if (!binary) throw new Error('MCPGW_BINARY must be set (ctest sets it)');
   const dir = mkdtempSync(path.join(tmpdir(), 'mcpgw-chart-config-'));
-  const file = path.join(dir, 'gateway.yaml');
-  writeFileSync(file, yamlText);
-  const r = spawnSync(binary, ['check-config', '--config', file], { encoding: 'utf8' });
-  return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
+  try {
+    const file = path.join(dir, 'gateway.yaml');
+    writeFileSync(file, yamlText);
+    const r = spawnSync(binary, ['check-config', '--config', file], { encoding: 'utf8' });
+    return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export { execFileSync };
