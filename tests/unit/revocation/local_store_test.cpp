@@ -3,6 +3,7 @@
 #include "revocation/local_store.h"
 
 #include "revocation/entry_codec.h"
+#include "support/temp_dir.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -26,14 +27,6 @@ sys_seconds Now() { return std::chrono::time_point_cast<seconds>(std::chrono::sy
 
 class LocalStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "mcpgw-revocations-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-    path_ = (fs::path(dir_) / "revocations.json").string();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   std::unique_ptr<LocalStore> Open() {
     auto opened = LocalStore::Open(path_);
     if (auto* error = std::get_if<std::string>(&opened)) {
@@ -64,7 +57,8 @@ class LocalStoreTest : public ::testing::Test {
     return said.value_or(std::pair<bool, std::string>{false, "not called"});
   }
 
-  std::string dir_, path_;
+  mcpgw::testing::TempDir dir_;
+  std::string path_ = dir_ / "revocations.json";
 };
 
 Entry Make(Kind kind, std::string value, sys_seconds now) {
@@ -187,7 +181,7 @@ TEST_F(LocalStoreTest, AnInvalidEntryIsRefusedAndNothingIsWritten) {
 }
 
 TEST_F(LocalStoreTest, AFailedWriteLeavesTheListAsItWasAndSaysWhy) {
-  path_ = (fs::path(dir_) / "missing-dir" / "revocations.json").string();
+  path_ = dir_ / "missing-dir/revocations.json";
   auto store = Open();
   ASSERT_TRUE(store);
   auto [ok, error] = Call([&](Store::Done done) { store->Add(Make(Kind::kSubject, "alice", Now()), std::move(done)); });
