@@ -12,6 +12,8 @@ apt_packages=(
   build-essential cmake ninja-build pkg-config
   libboost1.74-dev libboost-system1.74-dev libssl-dev nlohmann-json3-dev libsimdjson-dev zlib1g-dev
   libyaml-cpp-dev prometheus-cpp-dev libcli11-dev libhiredis-dev
+  # the binary's allocator (ADR 0025)
+  libmimalloc-dev
   # the gRPC front door (ADR 0018)
   libgrpc++-dev protobuf-compiler protobuf-compiler-grpc libprotobuf-dev
   # plugins: git (libgit2) and vector (hnswlib, header-only)

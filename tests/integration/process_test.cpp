@@ -116,6 +116,18 @@ TEST(GatewayProcessLifecycle, ExitsZeroAfterDrainingOnSigterm) {
   EXPECT_NE(r.stderr_text.find("\"stopped\""), std::string::npos);
 }
 
+// The binary's malloc is mimalloc (ADR 0025) unless it was built without it
+// (the sanitizer tree, MCPGW_MIMALLOC=OFF): the gateway asks the allocator
+// whether it owns a block, so a link that lost mimalloc's place fails here.
+TEST(GatewayProcessLifecycle, NamesTheAllocatorThatAnswersMalloc) {
+  TempDir dir;
+  const ProcessResult r = RunGateway({"serve", "--stdio", "-c", WriteConfig(dir, ExampleConfig())}, InitializeBody() + "\n");
+  EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_NE(r.stdout_text.find("protocolVersion"), std::string::npos) << r.stdout_text;
+  const std::string expected = MCPGW_TEST_MIMALLOC ? R"("malloc":"mimalloc 2.)" : R"("malloc":"system")";
+  EXPECT_NE(r.stderr_text.find(expected), std::string::npos) << r.stderr_text;
+}
+
 // SIGHUP with a broken file applies nothing and says why; a change only a
 // restart can apply is named, and the gateway keeps serving throughout.
 TEST(GatewayProcessLifecycle, SighupReportsAnInvalidFileAndChangesThatNeedARestart) {

@@ -1,6 +1,7 @@
 // mcp-gateway: the command line. Subcommands only parse arguments and call
 // into the gateway library.
 #include "app/admin_cli.h"
+#include "app/allocator.h"
 #include "app/gateway.h"
 #include "auth/api_keys.h"
 #include "auth/dev_token.h"
@@ -269,6 +270,7 @@ int main(int argc, char** argv) {
     }
     if (made) mcpgw::log::Info("dev_key_created", {{"dir", config.server.data_dir + "/" + mcpgw::auth::kDevKeyDir}});
   }
+  mcpgw::log::Info("allocator", {{"malloc", mcpgw::app::AllocatorInUse()}});
   auto created = mcpgw::app::Gateway::Create(config, options);
   if (auto* error = std::get_if<std::string>(&created)) {
     std::cerr << "mcp-gateway: cannot start: " << *error << "\n";
