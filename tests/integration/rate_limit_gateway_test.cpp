@@ -10,6 +10,7 @@
 #include "limits/redis_limiter.h"
 #include "limits/window.h"
 #include "support/dev_tokens.h"
+#include "support/eventually.h"
 #include "support/redis_server.h"
 
 #include <atomic>
@@ -219,12 +220,8 @@ TEST(RateLimitGateway, CountsInRedisAndAFailClosedPolicyAnswers503WhileRedisIsSt
 
   ASSERT_TRUE(redis.Restart()) << redis.Log();
   // Recovers by itself; the restarted Redis (no persistence) has empty counters.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  int status = Echo(gateway.port()).status;
-  while (status == 503 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    status = Echo(gateway.port()).status;
-  }
+  int status = 0;
+  EXPECT_TRUE(Eventually([&] { return (status = Echo(gateway.port()).status) != 503; }, std::chrono::seconds(10)));
   EXPECT_EQ(status, 200);
 }
 
@@ -258,12 +255,7 @@ class Load {
   // started in it have arrived (false after 20 s without them).
   bool Run(int phase, std::size_t count) {
     phase_ = phase;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (Of(phase).size() >= count) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return false;
+    return Eventually([&] { return Of(phase).size() >= count; }, std::chrono::seconds(20));
   }
   std::vector<Answer> Of(int phase) const {
     const std::lock_guard lock(mu_);
@@ -343,11 +335,8 @@ TEST_P(RedisFaultsUnderLoad, TheFailModeHoldsNothingHangsPastTheTimeoutAndEveryt
 
   ASSERT_TRUE(redis.Restart()) << redis.Log();
   ASSERT_TRUE(load.Run(kRestarted, 1));
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-  while (counted() == 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  EXPECT_GT(counted(), 0) << "the gateway counts in the restarted Redis again, without a restart of its own";
+  EXPECT_TRUE(Eventually([&] { return counted() > 0; }, std::chrono::seconds(15)))
+      << "the gateway counts in the restarted Redis again, without a restart of its own";
 
   redis.Pause();  // sockets open, no answers: only the command timeout ends the wait
   ASSERT_TRUE(load.Run(kFrozen, 20));
@@ -358,12 +347,9 @@ TEST_P(RedisFaultsUnderLoad, TheFailModeHoldsNothingHangsPastTheTimeoutAndEveryt
   EXPECT_LT(Slowest(frozen), bound);
 
   ASSERT_TRUE(load.Run(kThawed, 1));
-  const auto recovered = std::chrono::steady_clock::now() + std::chrono::seconds(15);
   const long long after_thaw = counted();
-  while (counted() <= after_thaw + 20 && std::chrono::steady_clock::now() < recovered) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  EXPECT_GT(counted(), after_thaw + 20) << "counting in Redis resumed after the freeze";
+  EXPECT_TRUE(Eventually([&] { return counted() > after_thaw + 20; }, std::chrono::seconds(15)))
+      << "counting in Redis resumed after the freeze";
 
   // Under load the script comes back at once: what shows the flush was met
   // is Redis's count of NOSCRIPT errors.

@@ -6,6 +6,7 @@
 #include "audit/audit.h"
 #include "limits/charges.h"
 #include "limits/redis_limiter.h"
+#include "support/eventually.h"
 #include "support/redis_server.h"
 #include "unit/limits/limit_test_support.h"
 
@@ -29,6 +30,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
+using testing::Eventually;
 using test_support::Facts;
 using test_support::Policy;
 using test_support::WindowStart;
@@ -58,11 +60,7 @@ class RedisLimiterTest : public ::testing::Test {
       transitions_.push_back(healthy);
     };
     limiter_ = std::make_unique<RedisLimiter>(*client_, fallback_, options);
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (client_->state() != redis::State::kConnected && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(5ms);
-    }
-    ASSERT_EQ(client_->state(), redis::State::kConnected);
+    ASSERT_TRUE(Eventually([this] { return client_->state() == redis::State::kConnected; }, 10s));
   }
   void TearDown() override {
     limiter_.reset();
@@ -210,9 +208,7 @@ TEST_F(RedisLimiterTest, DecisionsOfOneTurnShareAScriptCallOnTheThreadsOwnConnec
     const std::regex client_line("(^|\n)id=");
     return std::distance(std::sregex_iterator(list.begin(), list.end(), client_line), std::sregex_iterator());
   };
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (connections() < 4 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
-  ASSERT_EQ(connections(), 4) << server_.Cli("CLIENT", "LIST");
+  ASSERT_TRUE(Eventually([&] { return connections() == 4; }, 10s)) << server_.Cli("CLIENT", "LIST");
 
   const std::vector one{Policy("per-subject", 100, 60)};
   const std::vector two{Policy("per-subject", 100, 60), Policy("per-tenant", 3, 60, {config::LimitDimension::kTenant})};
@@ -313,13 +309,8 @@ TEST_F(RedisLimiterTest, WhileRedisIsStoppedFailOpenLimitsLocallyAndFailClosedRe
 
   ASSERT_TRUE(server_.Restart()) << server_.Log();
   // Recovery needs nothing but Redis answering again.
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  Decision back = Decide(closed, Facts("bob"), t);
-  while (back.store_error && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(20ms);  // the client reconnects with its backoff
-    back = Decide(closed, Facts("bob"), t);
-  }
-  EXPECT_FALSE(back.store_error);
+  Decision back;  // the client reconnects with its backoff
+  EXPECT_TRUE(Eventually([&] { return !(back = Decide(closed, Facts("bob"), t)).store_error; }, 10s));
   EXPECT_TRUE(back.allowed);
   EXPECT_TRUE(limiter_->store_healthy());
   EXPECT_EQ(transitions(), (std::vector<bool>{false, true})) << "one transition each way";
