@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -166,9 +167,15 @@ void ToolCall(std::string_view route, std::string_view tool, std::string_view su
   AppendField(&line, "tenant", tenant);
   AppendField(&line, "credential_id", credential_id);
   AppendField(&line, "outcome", outcome);
-  char duration[32];
-  std::snprintf(duration, sizeof duration, ",\"duration_ms\":%.3f}\n", duration_ms);
-  line.append(duration);
+  char duration[32];  // as %.3f prints it, without printf's locale and parsing
+  const auto written = std::to_chars(duration, duration + sizeof duration, duration_ms, std::chars_format::fixed, 3);
+  line.append(",\"duration_ms\":");
+  if (written.ec == std::errc()) {
+    line.append(duration, written.ptr);
+  } else {
+    line.append("null");  // longer than any duration this process can measure
+  }
+  line.append("}\n");
   TheSink().Append(std::move(line));
 }
 

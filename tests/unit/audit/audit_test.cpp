@@ -55,6 +55,23 @@ TEST_F(AuditTest, AToolCallLineIsValidJsonWhateverTheSubjectHolds) {
   EXPECT_EQ(lines[0]["ts"].get<std::string>().size(), std::string("2026-11-23T09:39:12.345Z").size());
 }
 
+// Milliseconds with three decimals, as %.3f would print them; a value too
+// long to print is null, never a broken line.
+TEST_F(AuditTest, AToolCallsDurationHasThreeDecimalsAndAnAbsurdOneIsNull) {
+  ToolCall("memory", "read_graph", "alice", "", "", "ok", 0.0125);
+  ToolCall("memory", "read_graph", "alice", "", "", "ok", 1500.5);
+  ToolCall("memory", "read_graph", "alice", "", "", "ok", 1e300);
+  Flush();
+  std::ifstream in(path_);
+  std::vector<std::string> raw;
+  for (std::string line; std::getline(in, line);) raw.push_back(line);
+  ASSERT_EQ(raw.size(), 3u);
+  EXPECT_NE(raw[0].find(R"("duration_ms":0.013})"), std::string::npos) << raw[0];
+  EXPECT_NE(raw[1].find(R"("duration_ms":1500.500})"), std::string::npos) << raw[1];
+  EXPECT_NE(raw[2].find(R"("duration_ms":null})"), std::string::npos) << raw[2];
+  for (const std::string& line : raw) EXPECT_TRUE(nlohmann::json::accept(line)) << line;
+}
+
 TEST_F(AuditTest, TheFileIsPrivateAndLinesOfManyThreadsStayWhole) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
