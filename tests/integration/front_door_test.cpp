@@ -25,6 +25,17 @@ TEST_F(FrontDoor, RefusesAForeignOriginWith403) {
   EXPECT_NE(Metrics().find("mcpgw_rejected_requests_total{reason=\"origin\"} 1"), std::string::npos);
 }
 
+TEST_F(FrontDoor, QuotesAnOriginThatIsNotUtf8AndServesOn) {
+  // Before authentication: the 403's message quotes the header, bytes and all.
+  Headers h = McpHeaders();
+  h.emplace_back("Origin", "http://\xff.example");
+  const HttpResponse r = Post(InitializeBody(), h);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_NE(r.Json()["error"]["message"].get<std::string>().find("http://\xEF\xBF\xBD.example"), std::string::npos)
+      << r.body;
+  EXPECT_EQ(Post(InitializeBody(), McpHeaders()).status, 200) << "the process serves on";
+}
+
 TEST_F(FrontDoor, RefusesAForeignHostOnTheLoopbackListener) {
   Headers h = McpHeaders();
   h.emplace_back("Host", "evil.example.com");

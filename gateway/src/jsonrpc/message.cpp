@@ -132,4 +132,6 @@ std::string IdKey(const json& id) {
   return id.dump();
 }
 
+std::string Serialize(const json& message) { return message.dump(-1, ' ', false, json::error_handler_t::replace); }
+
 }  // namespace mcpgw::jsonrpc

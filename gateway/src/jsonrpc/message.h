@@ -58,6 +58,12 @@ json MakeResult(const json& id, json result);
 json MakeError(const json& id, int code, std::string_view message, json data = nullptr);
 json MakeNotification(std::string_view method, json params);
 
+// The JSON text of a message for the wire. Parsed JSON is always UTF-8, but
+// an error message may quote bytes a client sent in a header or a path; such
+// bytes are written as U+FFFD rather than failing the reply (a throw from
+// nlohmann's strict dump would end the process).
+std::string Serialize(const json& message);
+
 // Appends a request id as JSON text (an integer without the serializer).
 void AppendId(std::string& out, const json& id);
 

@@ -1,6 +1,7 @@
 // The front door's side of one request: how the core answers it.
 #pragma once
 
+#include "jsonrpc/message.h"
 #include "mcp/session.h"
 
 #include <nlohmann/json.hpp>
@@ -28,7 +29,7 @@ struct Reply {
   std::string_view outcome;
 
   bool has_message() const { return !text.empty() || !message.is_null(); }
-  std::string Serialize() const { return text.empty() ? message.dump() : text; }
+  std::string Serialize() const { return text.empty() ? jsonrpc::Serialize(message) : text; }
   // The response as JSON (parses `text`; for tests and rare paths).
   nlohmann::json Json() const { return text.empty() ? message : nlohmann::json::parse(text); }
 };

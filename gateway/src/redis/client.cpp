@@ -3,6 +3,7 @@
 #include "log/log.h"
 #include "os/file.h"
 #include "redis/connection.h"
+#include "transport/io_pool.h"
 
 #include <openssl/sha.h>
 
@@ -105,7 +106,7 @@ class Client::Impl {
       locals_.push_back({context, std::make_shared<Connection>(*context, settings_, local_hooks, counters_)});
       asio::post(*context, [c = locals_.back().connection] { c->Start(); });
     }
-    thread_ = std::thread([this] { io_.run(); });
+    thread_ = std::thread([this] { transport::RunContext(io_); });
   }
 
   ~Impl() {

@@ -1,7 +1,10 @@
 #include "transport/io_pool.h"
 
+#include "log/log.h"
+
 #include <pthread.h>
 
+#include <exception>
 #include <string>
 #include <thread>
 
@@ -11,10 +14,23 @@ thread_local boost::asio::io_context* current = nullptr;
 
 void RunAsCurrent(boost::asio::io_context& context) {
   current = &context;
-  context.run();
+  RunContext(context);
   current = nullptr;
 }
 }  // namespace
+
+void RunContext(boost::asio::io_context& context) {
+  for (;;) {
+    try {
+      context.run();
+      return;
+    } catch (const std::exception& e) {
+      log::Error("handler_exception", {{"what", e.what()}});
+    } catch (...) {
+      log::Error("handler_exception", {{"what", "not a std::exception"}});
+    }
+  }
+}
 
 IoPool::IoPool(unsigned threads) {
   if (threads == 0) threads = 1;

@@ -13,6 +13,13 @@
 
 namespace mcpgw::transport {
 
+// Runs `context` until it stops. A handler that throws loses its own request,
+// never the process: the exception is logged and the context runs on (Asio
+// allows run() again after a handler threw). Handlers are written not to
+// throw; this is the net under a mistake, which would otherwise let one bad
+// request end every caller's.
+void RunContext(boost::asio::io_context& context);
+
 class IoPool {
  public:
   explicit IoPool(unsigned threads);

@@ -102,6 +102,16 @@ TEST(JsonRpc, AppendsIdsAsTheirJsonText) {
   }
 }
 
+TEST(JsonRpc, SerializesBytesThatAreNotUtf8AsReplacementCharacters) {
+  const json reply = MakeError(1, code::kInvalidRequest, "Origin \"http://\xff\" is not allowed");
+  EXPECT_THROW((void)reply.dump(), json::type_error) << "what the wire must not use";
+  EXPECT_EQ(Serialize(reply),
+            std::string(R"({"error":{"code":-32600,"message":"Origin \"http://)") + "\xEF\xBF\xBD" +
+                R"(\" is not allowed"},"id":1,"jsonrpc":"2.0"})");
+  const json fine = MakeResult(2, {{"text", "caf\xC3\xA9"}});
+  EXPECT_EQ(Serialize(fine), fine.dump());
+}
+
 TEST(JsonRpc, KeysRequestIdsSoThatIntegersAndStringsDiffer) {
   EXPECT_EQ(IdKey(7), "7");
   EXPECT_EQ(IdKey(-7), "-7");

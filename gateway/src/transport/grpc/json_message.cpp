@@ -199,7 +199,8 @@ std::string FromJson(const nlohmann::json& value, google::protobuf::Message* mes
   }
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = true;
-  const auto status = google::protobuf::util::JsonStringToMessage(value.dump(), message, options);
+  const auto status = google::protobuf::util::JsonStringToMessage(
+      value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), message, options);
   return status.ok() ? std::string() : std::string(status.message());
 }
 

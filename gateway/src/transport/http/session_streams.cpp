@@ -1,5 +1,7 @@
 #include "transport/http/session_streams.h"
 
+#include "jsonrpc/message.h"
+
 namespace mcpgw::http {
 namespace {
 
@@ -84,7 +86,7 @@ void SessionStreams::Close() {
   }
 }
 
-void SessionStreams::Send(const nlohmann::json& message) { Append(0, message.dump(), false); }
+void SessionStreams::Send(const nlohmann::json& message) { Append(0, jsonrpc::Serialize(message), false); }
 
 void SessionStreams::Trim() {
   std::size_t finished = 0;

@@ -31,7 +31,7 @@ Response JsonResponse(bhttp::status status, const json& body, unsigned version =
   Response res{status, version};
   res.set(bhttp::field::content_type, "application/json");
   res.set(bhttp::field::cache_control, "no-store");
-  res.body() = body.dump();
+  res.body() = jsonrpc::Serialize(body);
   res.prepare_payload();
   return res;
 }
@@ -96,7 +96,7 @@ class PostResponder final : public mcp::Responder, public std::enable_shared_fro
     std::lock_guard lock(mu_);
     if (state_ == State::kDone || !accepts_.sse) return;
     if (state_ == State::kPending) StartStream();
-    Write(notification.dump(), false);
+    Write(jsonrpc::Serialize(notification), false);
   }
 
   void Finish(mcp::Reply reply) override {

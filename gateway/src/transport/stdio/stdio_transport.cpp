@@ -14,7 +14,7 @@ namespace mcpgw::stdio {
 class StdioTransport::LineWriter final : public mcp::ServerChannel {
  public:
   explicit LineWriter(std::ostream& out) : out_(out) {}
-  void Send(const nlohmann::json& message) override { SendText(message.dump()); }
+  void Send(const nlohmann::json& message) override { SendText(jsonrpc::Serialize(message)); }
   // stdout stays open until the process ends (stdio serves one route, which
   // no reload removes).
   void Close() override {}
