@@ -100,6 +100,9 @@ TEST(RateLimitGateway, BelievesXForwardedForOnlyFromATrustedProxy) {
   // ...and a malformed header counts as the proxy itself.
   EXPECT_EQ(Echo(trusting.port(), {{"X-Forwarded-For", "203.0.113.3, bogus"}}).status, 200);
   EXPECT_EQ(Echo(trusting.port(), {{"X-Forwarded-For", "bogus"}}).status, 429);
+  // Junk the client put before the proxy's entry buys it no new budget.
+  EXPECT_EQ(Echo(trusting.port(), {{"X-Forwarded-For", "bogus, 203.0.113.4"}}).status, 200);
+  EXPECT_EQ(Echo(trusting.port(), {{"X-Forwarded-For", "203.0.113.4"}}).status, 429);
 
   GatewayProcess plain(LimitedConfig(kPerSource));
   ASSERT_TRUE(plain.Start()) << plain.Log();

@@ -33,10 +33,27 @@ TEST(SourceAddress, IsTheRightMostAddressNotItselfATrustedProxy) {
   EXPECT_EQ(SourceAddress("10.0.0.5", {"10.0.0.7, 10.0.0.8"}, trusted), "10.0.0.7");
 }
 
+TEST(SourceAddress, NeverReadsTheClientsTextLeftOfTheHopItBelieves) {
+  const auto trusted = Trust({"127.0.0.1", "10.0.0.0/8"});
+  // The proxy appended 203.0.113.9 to whatever the client sent.
+  EXPECT_EQ(SourceAddress("127.0.0.1", {"bogus, 203.0.113.9"}, trusted), "203.0.113.9");
+  EXPECT_EQ(SourceAddress("127.0.0.1", {"bogus", "203.0.113.9"}, trusted), "203.0.113.9");
+  // Junk reached through trusted hops only: the last trusted hop read.
+  EXPECT_EQ(SourceAddress("127.0.0.1", {"bogus, 10.0.0.7"}, trusted), "10.0.0.7");
+}
+
+TEST(SourceAddress, ReadsAnEntryWithAPort) {
+  const auto trusted = Trust({"127.0.0.1"});
+  EXPECT_EQ(SourceAddress("127.0.0.1", {"203.0.113.9:5678"}, trusted), "203.0.113.9");
+  EXPECT_EQ(SourceAddress("127.0.0.1", {"[2001:db8::1]:443"}, trusted), "2001:db8::1");
+  EXPECT_EQ(SourceAddress("127.0.0.1", {"2001:db8::1"}, trusted), "2001:db8::1");
+  EXPECT_EQ(SourceAddress("127.0.0.1", {"[2001:db8::1]x"}, trusted), "127.0.0.1");
+}
+
 TEST(SourceAddress, IgnoresAMalformedHeader) {
   const auto trusted = Trust({"127.0.0.1"});
   EXPECT_EQ(SourceAddress("127.0.0.1", {"203.0.113.9, not-an-address"}, trusted), "127.0.0.1");
-  EXPECT_EQ(SourceAddress("127.0.0.1", {"203.0.113.9:443"}, trusted), "127.0.0.1");
+  EXPECT_EQ(SourceAddress("127.0.0.1", {"203.0.113.9:4x3"}, trusted), "127.0.0.1");
   EXPECT_EQ(SourceAddress("127.0.0.1", {""}, trusted), "127.0.0.1");
   EXPECT_EQ(SourceAddress("127.0.0.1", {"203.0.113.9,"}, trusted), "127.0.0.1");
 }

@@ -158,7 +158,7 @@ void McpService::Start(const std::shared_ptr<Call>& call, ::grpc::CallbackServer
     return call->Finish(Refusal(::grpc::StatusCode::NOT_FOUND,
                                "No MCP route named \"" + route + "\"; see the gateway's configured routes"));
   }
-  const std::string source = context->peer();
+  const std::string source = PeerAddress(context->peer());
   const auto client_deadline = context->deadline();
   if (admission_ == nullptr) {
     return Dispatch(call, std::move(backend), LocalUserPrincipal(), method, std::move(params), source, client_deadline);

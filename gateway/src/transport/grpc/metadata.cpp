@@ -21,4 +21,18 @@ pipeline::Credentials CallerCredentials::view() const {
   return credentials;
 }
 
+std::string PeerAddress(std::string_view peer) {
+  std::string_view rest;
+  if (peer.starts_with("ipv4:")) {
+    rest = peer.substr(5);
+    return std::string(rest.substr(0, rest.rfind(':')));
+  }
+  if (peer.starts_with("ipv6:[")) {
+    rest = peer.substr(6);
+    const auto close = rest.find(']');
+    if (close != std::string_view::npos) return std::string(rest.substr(0, close));
+  }
+  return std::string(peer);
+}
+
 }  // namespace mcpgw::rpc

@@ -33,6 +33,13 @@ class CallerCredentials {
   std::vector<std::string> api_key_;
 };
 
+// The caller's address in gRPC's peer text, as the HTTP door gives a
+// request's source: "ipv4:203.0.113.9:5123" is 203.0.113.9 and
+// "ipv6:[2001:db8::1]:5123" is 2001:db8::1 (the port is the connection, not
+// the caller: keyed by it, a per-source limit would start afresh on every
+// new connection). Other forms (unix:...) are kept whole.
+std::string PeerAddress(std::string_view peer);
+
 inline constexpr char kAmbiguousCredentials[] =
     "Send exactly one credential: one authorization (Bearer) or one x-api-key metadata entry";
 

@@ -5,9 +5,12 @@
 // The header is read right to left (each proxy appends the address it
 // received from): the answer is the right-most address that is not itself a
 // trusted proxy, or the left-most when every one is. Several header lines
-// count as one list in order. An entry that is not an IP address (IPv6 may
-// be bracketed) makes the whole header untrustworthy: the peer is used. A
-// peer that is not trusted is always the answer, whatever it sends.
+// count as one list in order; an entry may carry a port (1.2.3.4:80,
+// [2001:db8::1]:443). Reading stops at an entry that is not an address: the
+// answer is then the last trusted hop read (the peer, when it is the first
+// entry), never anything left of it, so text a client puts before the real
+// entries changes nothing. A peer that is not trusted is always the answer,
+// whatever it sends.
 #pragma once
 
 #include "net/cidr.h"
