@@ -14,8 +14,10 @@ int64_t Seconds(sys_seconds t) { return t.time_since_epoch().count(); }
 bool ReadTime(const json& fields, const char* name, sys_seconds* out, std::string* error) {
   const auto it = fields.find(name);
   if (it == fields.end()) return true;
-  if (!it->is_number_integer() || it->get<int64_t>() < 0) {
-    *error = std::string("\"") + name + "\" must be a non-negative integer (Unix seconds)";
+  if (!it->is_number_integer() || it->get<int64_t>() < 0 ||
+      it->get<int64_t>() > kLatestTime.time_since_epoch().count()) {
+    *error = std::string("\"") + name + "\" must be an integer from 0 to " +
+             std::to_string(kLatestTime.time_since_epoch().count()) + " (Unix seconds)";
     return false;
   }
   *out = sys_seconds(std::chrono::seconds(it->get<int64_t>()));
@@ -92,7 +94,7 @@ std::optional<Entry> EntryFromJson(const json& j, std::string* error) {
 
 void Complete(Entry& entry, sys_seconds now) {
   if (entry.created == sys_seconds{}) entry.created = now;
-  if (entry.kind != Kind::kJti && entry.before == sys_seconds{}) entry.before = entry.created;
+  if (entry.kind != Kind::kJti && entry.before == sys_seconds{}) entry.before = entry.created + std::chrono::seconds(1);
 }
 
 std::string NotRevokedMessage(Kind kind, std::string_view value) {
@@ -109,6 +111,15 @@ std::string Check(const Entry& entry) {
     return "the reason is longer than " + std::to_string(kMaxReasonBytes) + " bytes";
   }
   if (entry.by.size() > kMaxByBytes) return "\"by\" is longer than " + std::to_string(kMaxByBytes) + " bytes";
+  for (const auto& [name, t] : {std::pair{"until", entry.until}, {"before", entry.before}, {"created", entry.created}}) {
+    if (t < sys_seconds{} || t > kLatestTime) {
+      return std::string("\"") + name + "\" is out of range: give Unix seconds (not milliseconds), at most " +
+             std::to_string(Seconds(kLatestTime)) + " (the end of 9999)";
+    }
+  }
+  if (entry.kind != Kind::kJti && entry.before == sys_seconds{}) {
+    return "a " + kind + " revocation needs \"before\": tokens issued before it are refused";
+  }
   return "";
 }
 

@@ -1,6 +1,7 @@
 #include "revocation/redis_store.h"
 
 #include "audit/audit.h"
+#include "jsonrpc/message.h"
 #include "log/log.h"
 #include "metrics/metrics.h"
 #include "revocation/entry_codec.h"
@@ -8,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <set>
 #include <atomic>
 #include <variant>
 
@@ -64,9 +66,9 @@ std::string WhyNot(const redis::Result& r) {
   return r.value.is_error() ? r.value.text : "unexpected reply";
 }
 
-std::string AddMessage(const Entry& e) { return json{{"op", "add"}, {"entry", EntryToJson(e)}}.dump(); }
+std::string AddMessage(const Entry& e) { return jsonrpc::Serialize(json{{"op", "add"}, {"entry", EntryToJson(e)}}); }
 std::string WithdrawMessage(Kind kind, const std::string& value) {
-  return json{{"op", "withdraw"}, {"kind", KindName(kind)}, {"value", value}}.dump();
+  return jsonrpc::Serialize(json{{"op", "withdraw"}, {"kind", KindName(kind)}, {"value", value}});
 }
 
 // One change announced on the channel.
@@ -154,7 +156,7 @@ class RedisStore::State : public std::enable_shared_from_this<State> {
     Complete(entry, now);
     if (std::string why = Check(entry); !why.empty()) return done(false, why);
     if (entry.Expired(now)) return done(false, "that token has already expired (until is in the past)");
-    std::vector<std::string> args = {entry.value, EntryFields(entry).dump(), channel_, AddMessage(entry)};
+    std::vector<std::string> args = {entry.value, jsonrpc::Serialize(EntryFields(entry)), channel_, AddMessage(entry)};
     std::weak_ptr<State> weak = weak_from_this();
     client_.Eval(AddScript(), {Key(entry.kind)}, std::move(args),
                  [weak, entry = std::move(entry), done = std::move(done)](redis::Result r) mutable {
@@ -299,16 +301,21 @@ class RedisStore::State : public std::enable_shared_from_this<State> {
 
   // A field someone wrote that we cannot read still revokes (fail closed):
   // the jti for good, a subject or client for every token issued until now.
+  // Logged once per field and text, not at every resync. Runs on the client
+  // thread (snapshots), like everything that touches reported_invalid_.
   Entry Decode(Kind kind, const std::string& value, const std::string& text, std::chrono::sys_seconds now) {
     std::string error;
     const json fields = json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (auto e = EntryFromFields(kind, value, fields, &error)) return *std::move(e);
-    log::Error("revocation_entry_invalid", {{"key", Key(kind)}, {"reason", error.empty() ? "not JSON" : error}});
+    if (reported_invalid_.size() >= 4096) reported_invalid_.clear();
+    if (reported_invalid_.insert(Key(kind) + '\0' + value + '\0' + text).second) {
+      log::Error("revocation_entry_invalid", {{"key", Key(kind)}, {"reason", error.empty() ? "not JSON" : error}});
+    }
     Entry e;
     e.kind = kind;
     e.value = value;
     e.created = now;
-    if (kind != Kind::kJti) e.before = now;
+    Complete(e, now);
     return e;
   }
 
@@ -334,6 +341,7 @@ class RedisStore::State : public std::enable_shared_from_this<State> {
   bool reported_fresh_ = true;  // start-up: the first report is of going stale, if it comes to that
   SteadyClock::time_point last_resync_start_{};
   std::vector<Change> during_resync_;
+  std::set<std::string> reported_invalid_;  // client thread only (Decode)
 };
 
 RedisStore::RedisStore(redis::Client& client, const config::Revocation& config, metrics::Metrics* metrics)

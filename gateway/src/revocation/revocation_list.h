@@ -3,11 +3,11 @@
 //
 // Three kinds of entry:
 //   jti     — that one token; kept until `until` (the token's exp), then dropped
-//   subject — every token of that subject issued (iat) at or before `before`
-//   client  — every token of that client issued at or before `before`
-// ("at or": `iat` has whole seconds, and a token minted in the second of its
-// revocation must not slip through; a new token in that same second is
-// refused too, the safe side).
+//   subject — every token of that subject issued (iat) before `before`
+//   client  — every token of that client issued before `before`
+// (`before` defaults to the second after the revocation, see Complete in
+// entry_codec.h, so a token minted in the second of its revocation does not
+// slip through).
 // A store (local file, or Redis shared by the replicas) owns the entries and
 // replaces or patches this list; readers never wait for a writer.
 #pragma once
@@ -40,7 +40,7 @@ struct Entry {
   std::string value;                       // the jti, subject or client id
   std::chrono::sys_seconds created{};      // when it was revoked
   std::chrono::sys_seconds until{};        // kJti: drop after this (the token's exp); zero: keep until withdrawn
-  std::chrono::sys_seconds before{};       // kSubject / kClient: tokens issued at or before this are revoked
+  std::chrono::sys_seconds before{};       // kSubject / kClient: tokens issued before this are revoked
   std::string reason;                      // free text from the operator (bounded, no credential)
   std::string by;                          // the admin principal's subject
 
@@ -48,7 +48,8 @@ struct Entry {
 
   // A jti entry whose token can no longer be accepted anywhere: stores drop it.
   bool Expired(std::chrono::sys_seconds now) const {
-    return kind == Kind::kJti && until != std::chrono::sys_seconds{} && now >= until + kJtiGrace;
+    // Written so that no `until` can overflow it (now is a sane time).
+    return kind == Kind::kJti && until != std::chrono::sys_seconds{} && now - kJtiGrace >= until;
   }
 };
 

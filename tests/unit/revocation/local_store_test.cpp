@@ -2,6 +2,8 @@
 // written before an add or withdrawal is acknowledged and read at start-up.
 #include "revocation/local_store.h"
 
+#include "os/file.h"
+
 #include "revocation/entry_codec.h"
 #include "support/temp_dir.h"
 
@@ -103,7 +105,7 @@ TEST_F(LocalStoreTest, RevocationsSurviveReopening) {
   EXPECT_EQ(entries[0].reason, "leaked");
   EXPECT_EQ(entries[0].by, "ops");
   EXPECT_EQ(entries[1].value, "alice");
-  EXPECT_EQ(entries[1].before, now);
+  EXPECT_EQ(entries[1].before, now + seconds(1)) << "up to and including the second of the revocation";
   EXPECT_EQ(entries[2].value, "app");
   EXPECT_FALSE(reopened->list().Find(Kind::kSubject, "bob"));
 }
@@ -139,6 +141,17 @@ TEST_F(LocalStoreTest, AnEntryOfAnUnknownKindIsAStartUpErrorNamingTheEntry) {
   EXPECT_NE(error.find(path_), std::string::npos) << error;
   EXPECT_NE(error.find("entry 1"), std::string::npos) << error;
   EXPECT_NE(error.find("\"kind\""), std::string::npos) << error;
+}
+
+TEST_F(LocalStoreTest, AnEntryThatWouldRevokeNothingOrOverflowIsAStartUpErrorNotDropped) {
+  // Dropping either silently would let its tokens back in.
+  for (const std::string entry : {R"({"kind": "subject", "value": "a"})",
+                                  R"({"kind": "jti", "value": "t", "until": 9223372036854775807})",
+                                  R"({"kind": "client", "value": "c", "before": 1700000000000})"}) {
+    WriteFile(R"({"version": 1, "entries": [{"kind": "jti", "value": "ok", "until": 0}, )" + entry + "]}");
+    const std::string error = OpenError();
+    EXPECT_NE(error.find("entry 1"), std::string::npos) << entry << ": " << error;
+  }
 }
 
 TEST_F(LocalStoreTest, ExpiredJtiEntriesArePrunedOnLoadAndOnWrite) {
@@ -188,6 +201,26 @@ TEST_F(LocalStoreTest, AFailedWriteLeavesTheListAsItWasAndSaysWhy) {
   EXPECT_FALSE(ok);
   EXPECT_NE(error.find("cannot save the revocation list"), std::string::npos) << error;
   EXPECT_EQ(store->list().size(), 0u) << "what is on disk is what holds";
+}
+
+// The store's writes go through os::WriteFileAtomically.
+TEST(WriteFileAtomicallyTest, WritesTheWholeFileWithItsModeAndAFailureLeavesNoTemporaryCopy) {
+  mcpgw::testing::TempDir dir;
+  const std::string path = dir.path() + "/list.json";
+  const std::string bytes(300'000, 'x');  // more than one pipe-sized write
+  ASSERT_EQ(os::WriteFileAtomically(path, bytes, 0600), "");
+  std::ifstream in(path);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), bytes);
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+
+  // A non-empty directory where the file should go: the rename fails.
+  std::filesystem::create_directories(dir.path() + "/taken/child");
+  const std::string error = os::WriteFileAtomically(dir.path() + "/taken", "x", 0600);
+  EXPECT_EQ(error.rfind("cannot rename to " + dir.path() + "/taken: ", 0), 0u) << error;
+  EXPECT_FALSE(std::filesystem::exists(dir.path() + "/taken.tmp")) << "the temporary copy is removed";
 }
 
 }  // namespace

@@ -62,6 +62,16 @@ TEST(RevocationListTest, AJtiEntryHoldsPastExpiryForTheClockSkewGraceThenLapses)
   EXPECT_FALSE(list.IsRevoked(p, kNow + kJtiGrace));
 }
 
+TEST(RevocationListTest, AJtiEntryUntilTheLatestTimeNeverOverflowsIntoExpired) {
+  Entry e;
+  e.kind = Kind::kJti;
+  e.value = "t";
+  e.until = sys_seconds(seconds(INT64_MAX));
+  EXPECT_FALSE(e.Expired(kNow));
+  e.until = kNow - kJtiGrace;
+  EXPECT_TRUE(e.Expired(kNow));
+}
+
 TEST(RevocationListTest, AJtiEntryWithoutUntilHoldsUntilWithdrawn) {
   RevocationList list;
   const Entry e = Jti("t-1", sys_seconds{});
