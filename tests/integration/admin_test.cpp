@@ -263,6 +263,43 @@ TEST_F(AdminTest, AnswersBadRequestsWithAnExactStatusAndMessage) {
   ExpectNotInLog(admin_token_);
 }
 
+TEST_F(AdminTest, ACredentialInTheUrlIsRefusedAndAuditedWithoutIt) {
+  const std::string leaked = "leaked-" + admin_token_.substr(0, 16);
+  const HttpResponse r = Admin("GET", "/admin/v1/plugins?access_token=" + leaked);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.Json()["error"], "invalid_request");
+  const auto lines = AdminAudit(1);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0]["action"], "list_plugins");
+  EXPECT_EQ(lines[0]["outcome"], "invalid");
+  ExpectNotInLog(leaked);
+  // HEAD on a GET-only resource: 405 without a body, and the connection's
+  // framing holds.
+  const HttpResponse head = Admin("HEAD", "/admin/v1/routes");
+  EXPECT_EQ(head.status, 405);
+  EXPECT_EQ(head.body, "");
+}
+
+TEST_F(AdminTest, BytesThatAreNotUtf8AreAnsweredAndNeverEndTheProcess) {
+  // Before any credential: the 405 quotes the path, which holds a raw 0xFF.
+  const HttpResponse put = Admin("PUT", "/admin/v1/revocations/jti/\xff");
+  EXPECT_EQ(put.status, 405) << put.body;
+  EXPECT_NE(put.Json()["message"].get<std::string>().find("\xEF\xBF\xBD"), std::string::npos)
+      << "quoted as U+FFFD: " << put.body;
+  const HttpResponse withdraw = AsAdmin("DELETE", "/admin/v1/revocations/jti/%FF");
+  EXPECT_EQ(withdraw.status, 404) << withdraw.body;
+  const HttpResponse peek = AsAdmin("GET", "/admin/v1/limits/per-subject?subject=%FF");
+  EXPECT_EQ(peek.status, 200) << peek.body;
+  // A number past int64 is out of range, not a time in the past.
+  const HttpResponse huge =
+      AsAdmin("POST", "/admin/v1/revocations", R"({"kind":"jti","value":"a1","until":18446744073709551615})");
+  EXPECT_EQ(huge.status, 400) << huge.body;
+  EXPECT_EQ(huge.Json()["message"],
+            R"("until" is out of range: give Unix seconds (not milliseconds), at most 253402300799 (the end of 9999))");
+  EXPECT_EQ(AsAdmin("GET", "/admin/v1/plugins").status, 200) << "still serving:\n" << gateway_->Log();
+  EXPECT_EQ(gateway_->Log().find("handler_exception"), std::string::npos) << "answered, not caught by the net";
+}
+
 TEST_F(AdminTest, TheCliRevokesListsAndWithdrawsWithATokenFile) {
   const std::string token_file = WriteFile("admin.token", admin_token_);
   const ProcessResult revoke =
@@ -329,6 +366,26 @@ TEST(AdminCliTest, WithoutACredentialItSaysHowToGiveOne) {
   EXPECT_EQ(r.stderr_text,
             "mcp-gateway: no admin credential: pass --token-file FILE, --api-key-file FILE or --dev, or set "
             "MCP_GATEWAY_ADMIN_TOKEN or MCP_GATEWAY_ADMIN_API_KEY\n");
+}
+
+TEST(AdminCliTest, RefusesACredentialFileOfMoreThanOneLineBeforeSendingIt) {
+  TempDir dir;
+  const std::string token_file = dir.path() + "/t";
+  std::ofstream(token_file) << "a.b.c\nX-Injected: 1\n";
+  const ProcessResult r = RunGateway({"admin", "plugins", "--url", "http://127.0.0.1:1", "--token-file", token_file});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.stderr_text, "mcp-gateway: " + token_file +
+                               " must hold the credential alone, on one line (it has spaces or control characters)\n");
+}
+
+TEST(AdminCliTest, RefusesARevocationThatIsNotUtf8BeforeSendingIt) {
+  TempDir dir;
+  const std::string token_file = dir.path() + "/t";
+  std::ofstream(token_file) << "a.b.c\n";
+  const ProcessResult r =
+      RunGateway({"admin", "revoke", "--jti", "a\xff", "--url", "http://127.0.0.1:1", "--token-file", token_file});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.stderr_text, "mcp-gateway: admin revoke: the jti and the reason must be UTF-8 text\n");
 }
 
 TEST(AdminCliTest, HashesAnApiKeyForTheConfiguration) {

@@ -109,7 +109,9 @@ void AdminService::Authorize(const pipeline::Credentials& credentials, std::stri
           Principal unknown;
           unknown.method = denial->method;
           unknown.credential_id = denial->credential_id;
-          Problem problem = Unauthenticated(*denial);
+          // The revocation list (or introspection) cannot answer: the
+          // credential may be fine, so a 503 to retry, not a 401 to replace it.
+          Problem problem = denial->unavailable ? Unavailable(denial->message) : Unauthenticated(*denial);
           json t = target;
           Audit(unknown, action, OutcomeName(problem.status), std::move(t), denial->reason);
           return done(std::move(problem));
@@ -158,14 +160,18 @@ void AdminService::Revoke(const Principal& caller, RevokeRequest request, Reply<
       return refuse(Invalid("\"until\" applies to jti revocations; a " + request.kind + " revocation takes \"before\""));
     }
     if (request.before && *request.before <= 0) return refuse(Invalid("\"before\" must be a positive Unix time"));
-    entry.before = request.before ? std::chrono::sys_seconds(std::chrono::seconds(*request.before)) : now;
+    if (request.before) entry.before = std::chrono::sys_seconds(std::chrono::seconds(*request.before));
   }
+  revocation::Complete(entry, now);
   if (std::string why = revocation::Check(entry); !why.empty()) return refuse(Invalid(why));
   if (deps_.revocations == nullptr) return refuse(Unavailable("this gateway has no revocation store"));
   deps_.revocations->Add(entry, [this, caller, target, entry, done](bool ok, std::string error) {
     if (!ok) return done(Refuse(caller, kAction, target, Unavailable("the revocation was not stored: " + error)));
     json t = target;
     t["reason"] = entry.reason;
+    // What the revocation covers, as stored (Unix seconds).
+    if (entry.until != std::chrono::sys_seconds{}) t["until"] = entry.until.time_since_epoch().count();
+    if (entry.before != std::chrono::sys_seconds{}) t["before"] = entry.before.time_since_epoch().count();
     Audit(caller, kAction, "ok", std::move(t));
     done(entry);
   });

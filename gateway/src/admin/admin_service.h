@@ -65,7 +65,7 @@ struct RevokeRequest {
   std::string kind;    // "jti", "subject" or "client"
   std::string value;
   std::optional<int64_t> until;   // unix seconds; jti only (default: now + auth.max_token_lifetime_s)
-  std::optional<int64_t> before;  // unix seconds; subject and client only (default: now)
+  std::optional<int64_t> before;  // unix seconds; subject and client only (default: the second after now)
   std::string reason;
 };
 

@@ -1,11 +1,13 @@
 #include "admin/http_endpoint.h"
 
 #include "admin/views.h"
+#include "jsonrpc/message.h"
 
 #include "revocation/entry_codec.h"
 #include "schema/uri.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cctype>
 #include <map>
 #include <optional>
@@ -54,9 +56,11 @@ void Send(const std::shared_ptr<http::Exchange>& ex, bhttp::status status, const
   http::Response res{status, ex->request().version()};
   res.set(bhttp::field::cache_control, "no-store");
   for (const auto& [field, value] : headers) res.set(field, value);
-  if (status != bhttp::status::no_content) {
+  // No body for 204, nor for HEAD: a body there would break the framing of
+  // the connection's next response.
+  if (status != bhttp::status::no_content && ex->request().method() != bhttp::verb::head) {
     res.set(bhttp::field::content_type, "application/json");
-    res.body() = body.dump() + "\n";
+    res.body() = jsonrpc::Serialize(body) + "\n";
   }
   res.prepare_payload();
   ex->Respond(std::move(res));
@@ -160,7 +164,9 @@ std::variant<RevokeRequest, std::string> ParseRevoke(const std::string& body) {
       (name == "kind" ? r.kind : name == "value" ? r.value : r.reason) = v.get<std::string>();
     } else if (name == "until" || name == "before") {
       if (!v.is_number_integer()) return "\"" + name + "\" must be an integer (Unix seconds)";
-      (name == "until" ? r.until : r.before) = v.get<int64_t>();
+      // An unsigned number past int64 would wrap to a negative time.
+      const int64_t t = v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX) ? INT64_MAX : v.get<int64_t>();
+      (name == "until" ? r.until : r.before) = t;
     } else {
       return "unknown field \"" + name + "\": use kind, value, until, before and reason";
     }
@@ -268,11 +274,16 @@ void HttpEndpoint::Handle(const std::shared_ptr<http::Exchange>& ex) {
   }
   const std::size_t authorizations = req.count(bhttp::field::authorization);
   const std::size_t api_keys = req.count(kApiKeyHeader);
+  auto [action, audit_target] = ActionOf(*route, req.method());
   if (authorizations + api_keys > 1 || query.find("access_token=") != std::string_view::npos ||
       query.find("api_key=") != std::string_view::npos) {
-    return SendError(ex, bhttp::status::bad_request, "invalid_request",
-                     "send exactly one credential, in the Authorization or X-API-Key header; a credential in the URL "
-                     "is refused (and should now be considered leaked)");
+    // Audited like every refusal (who is unknown: the credential is not read),
+    // a credential leaked into a URL above all.
+    return SendProblem(ex, service_.Refuse({}, action, audit_target,
+                                           {Status::kInvalidArgument, "invalid_request",
+                                            "send exactly one credential, in the Authorization or X-API-Key header; a "
+                                            "credential in the URL is refused (and should now be considered leaked)",
+                                            ""}));
   }
   // The credential views point into the request, which the exchange keeps
   // alive until the callback has run.
@@ -282,7 +293,6 @@ void HttpEndpoint::Handle(const std::shared_ptr<http::Exchange>& ex) {
   } else if (const auto key = req.find(kApiKeyHeader); key != req.end()) {
     credentials.api_key = std::string_view(key->value().data(), key->value().size());
   }
-  auto [action, audit_target] = ActionOf(*route, req.method());
   service_.Authorize(credentials, action, audit_target,
                      [this, ex, route = std::move(*route), action = action, audit_target = audit_target,
                       query = std::string(query)](Result<Principal> authorized) {

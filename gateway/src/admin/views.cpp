@@ -63,7 +63,11 @@ json ReloadJson(const ReloadReport& report) {
   json body{{"ok", report.ok()}, {"steps", ReloadStepsJson(report)}};
   if (!report.ok()) {
     body["error"] = "reload_failed";
-    body["message"] = "a reload step failed; the gateway keeps serving what it had";
+    // Each step stands alone: the ones that succeeded are in force.
+    std::string failed, applied;
+    for (const ReloadStep& s : report.steps) (s.ok ? applied : failed) += (s.ok ? applied : failed).empty() ? s.what : ", " + s.what;
+    body["message"] = "reload step(s) failed: " + failed + "; each keeps what it had" +
+                      (applied.empty() ? std::string() : "; applied: " + applied);
   }
   return body;
 }

@@ -218,7 +218,7 @@ AdminCli::AdminCli(CLI::App& app, CLI::App& api_key) : state_(std::make_unique<S
   s.plugins->add_flag("--json", s.as_json, "Print the answer as JSON");
   s.routes = s.admin->add_subcommand("routes", "List the routes and their health");
   s.routes->add_flag("--json", s.as_json, "Print the answer as JSON");
-  s.reload = s.admin->add_subcommand("reload", "Reload what SIGHUP reloads (TLS files, token keys)");
+  s.reload = s.admin->add_subcommand("reload", "Reload what SIGHUP reloads (the config file's routes, limits and API keys, token keys, TLS files)");
   s.reload->add_flag("--json", s.as_json, "Print the answer as JSON");
 
   s.key_hash = api_key.add_subcommand(
@@ -261,13 +261,21 @@ std::optional<Failure> AdminCli::State::LoadConfig() {
 std::optional<Failure> AdminCli::State::FindCredential() {
   const int given = !token_file.empty() + !api_key_file.empty() + dev;
   if (given > 1) return Failure{"pass one of --token-file, --api-key-file and --dev", 2};
-  const auto read = [](const std::string& path, std::string* out) -> std::optional<Failure> {
+  // A credential is one word of printable text: anything else would go out
+  // as a broken header (or as a header of its own).
+  const auto one_word = [](const std::string& text, const std::string& where) -> std::optional<Failure> {
+    if (std::any_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x21 || c == 0x7f; })) {
+      return Failure{where + " must hold the credential alone, on one line (it has spaces or control characters)", 2};
+    }
+    return std::nullopt;
+  };
+  const auto read = [&](const std::string& path, std::string* out) -> std::optional<Failure> {
     std::string error;
     auto text = os::ReadFile(path, &error);
     if (!text) return Failure{"cannot read " + path + ": " + error, 2};
     *out = Trim(*text);
     if (out->empty()) return Failure{path + " is empty", 2};
-    return std::nullopt;
+    return one_word(*out, path);
   };
   if (!token_file.empty()) {
     std::string token;
@@ -294,8 +302,10 @@ std::optional<Failure> AdminCli::State::FindCredential() {
     if (minted.token.empty()) return Failure{"cannot mint a development token: " + minted.error, 1};
     credential = {"Bearer " + minted.token, "", "the development token (--dev)"};
   } else if (const char* token = std::getenv(kTokenVariable); token != nullptr && *token != '\0') {
+    if (auto f = one_word(Trim(token), std::string("$") + kTokenVariable)) return f;
     credential = {"Bearer " + Trim(token), "", std::string("the token in $") + kTokenVariable};
   } else if (const char* key = std::getenv(kApiKeyVariable); key != nullptr && *key != '\0') {
+    if (auto f = one_word(Trim(key), std::string("$") + kApiKeyVariable)) return f;
     credential = {"", Trim(key), std::string("the API key in $") + kApiKeyVariable};
   } else {
     return Failure{std::string("no admin credential: pass --token-file FILE, --api-key-file FILE or --dev, or set ") +
@@ -417,7 +427,13 @@ int AdminCli::State::RunRevoke() {
   if (until) body["until"] = *until;
   if (before) body["before"] = *before;
   if (!reason.empty()) body["reason"] = reason;
-  auto answer = Call(bhttp::verb::post, "/admin/v1/revocations", body.dump(), "revoke");
+  std::string text;
+  try {
+    text = body.dump();
+  } catch (const json::type_error&) {  // the only one dump throws: a string that is not UTF-8
+    return Report({"admin revoke: the " + kv->first + " and the reason must be UTF-8 text", 2});
+  }
+  auto answer = Call(bhttp::verb::post, "/admin/v1/revocations", text, "revoke");
   if (auto* f = std::get_if<Failure>(&answer)) return Report(*f);
   const json& entry = std::get<Answer>(answer).body;
   if (as_json) {
@@ -542,7 +558,7 @@ int AdminCli::State::RunReload() {
     return 0;
   }
   const json steps = Member(body, "steps", json::array());
-  if (steps.empty()) std::cout << "nothing to reload (no TLS and no token keys configured)\n";
+  if (steps.empty()) std::cout << "nothing to reload\n";
   for (const json& step : steps) {
     const std::string changed = Str(step, "changed");
     std::cout << "reloaded " << Str(step, "what") << (changed.empty() ? "" : ": " + changed) << "\n";

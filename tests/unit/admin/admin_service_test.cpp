@@ -56,9 +56,10 @@ class FakeStore : public revocation::Store {
     done(true, "");
   }
   const revocation::RevocationList& list() const override { return list_; }
-  revocation::Health health() const override { return {}; }
+  revocation::Health health() const override { return health_state; }
 
   std::string fail_with;
+  revocation::Health health_state;
 
  private:
   revocation::RevocationList list_;
@@ -249,6 +250,19 @@ TEST_F(AdminServiceTest, RefusesTheAdminAudienceWithoutTheScopeAsForbidden) {
   EXPECT_EQ(lines[0]["credential_id"].get<std::string>().size(), 12u);
 }
 
+TEST_F(AdminServiceTest, AStaleRevocationListAnswersUnavailableNotUnauthenticated) {
+  // Fail closed while the list cannot be trusted; the credential itself may
+  // be fine, so the caller is told to retry, not to replace it.
+  store_.health_state.fresh = false;
+  admission_->UseRevocations(&store_, /*fail_closed=*/true);
+  const auto r = Authorize({std::nullopt, std::string_view(kApiKey)});
+  ASSERT_EQ(StatusOf(r), Status::kUnavailable);
+  EXPECT_EQ(ProblemOf(r)->error, "unavailable");
+  EXPECT_EQ(ProblemOf(r)->challenge, "");
+  ASSERT_EQ(AuditLines().size(), 1u);
+  EXPECT_EQ(AuditLines()[0]["outcome"], "unavailable");
+}
+
 TEST_F(AdminServiceTest, AdmitsAnAdminTokenAndAnAdminApiKey) {
   const std::string header = "Bearer " + Token(kAdminAudience, "mcpgw:read mcpgw:admin");
   const auto token = Authorize({header, std::nullopt});
@@ -272,13 +286,16 @@ TEST_F(AdminServiceTest, AJtiRevocationIsKeptForTheLongestTokenLifetimeByDefault
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_EQ(lines[0]["action"], "revoke");
   EXPECT_EQ(lines[0]["outcome"], "ok");
-  EXPECT_EQ(lines[0]["target"], json({{"kind", "jti"}, {"value", "t-1"}, {"reason", "leaked in a ticket"}}));
+  EXPECT_EQ(lines[0]["target"],
+            json({{"kind", "jti"}, {"value", "t-1"}, {"reason", "leaked in a ticket"}, {"until", kNow + 3600}}));
 }
 
-TEST_F(AdminServiceTest, ASubjectRevocationCoversTokensIssuedBeforeNowByDefault) {
+TEST_F(AdminServiceTest, ASubjectRevocationCoversTokensIssuedUpToAndIncludingThisSecondByDefault) {
   const auto r = Revoke({"subject", "bob", std::nullopt, std::nullopt, ""});
   ASSERT_EQ(StatusOf(r), Status::kOk);
-  EXPECT_EQ(std::get<revocation::Entry>(r).before, sys_seconds(std::chrono::seconds(kNow)));
+  // iat has whole seconds: a token minted earlier in this second is refused.
+  EXPECT_EQ(std::get<revocation::Entry>(r).before, sys_seconds(std::chrono::seconds(kNow + 1)));
+  EXPECT_EQ(AuditLines().at(0)["target"]["before"], kNow + 1) << "the audit line says what the revocation covers";
   const auto explicit_before = Revoke({"client", "cli-1", std::nullopt, kNow - 60, ""});
   ASSERT_EQ(StatusOf(explicit_before), Status::kOk);
   EXPECT_EQ(std::get<revocation::Entry>(explicit_before).before, sys_seconds(std::chrono::seconds(kNow - 60)));
@@ -292,6 +309,13 @@ TEST_F(AdminServiceTest, RefusesMalformedRevocationsWithAMessageAndStoresNothing
       {{"subject", "x", kNow + 5, {}, ""}, R"("until" applies to jti revocations; a subject revocation takes "before")"},
       {{"jti", "x", kNow - 1, {}, ""}, R"("until" is in the past: a jti revocation is kept until the token's exp)"},
       {{"jti", "a\nb", {}, {}, ""}, R"("value" must not contain control characters)"},
+      // Milliseconds, or a number that would overflow the expiry arithmetic.
+      {{"jti", "x", 1'800'000'000'000, {}, ""},
+       R"("until" is out of range: give Unix seconds (not milliseconds), at most 253402300799 (the end of 9999))"},
+      {{"jti", "x", INT64_MAX, {}, ""},
+       R"("until" is out of range: give Unix seconds (not milliseconds), at most 253402300799 (the end of 9999))"},
+      {{"subject", "x", {}, 1'700'000'000'000, ""},
+       R"("before" is out of range: give Unix seconds (not milliseconds), at most 253402300799 (the end of 9999))"},
   };
   for (const auto& [request, message] : cases) {
     const auto r = Revoke(request);
