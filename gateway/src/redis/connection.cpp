@@ -226,6 +226,9 @@ void Connection::CountError(std::string_view kind) {
 void Connection::Lost(const std::string& why, Result::Status status) {
   if (stopped_) return;
   ++generation_;
+  // The handlers the close aborts carry the old epoch and end quietly:
+  // reporting the loss again would re-arm the retry and double the backoff.
+  ++epoch_;
   deadline_timer_.cancel();
   if (transport_) transport_->Close();
   state_ = State::kDown;

@@ -1,6 +1,9 @@
 #include "redis/endpoint.h"
 
+#include <sys/un.h>
+
 #include <charconv>
+#include <string>
 
 namespace mcpgw::redis {
 namespace {
@@ -19,6 +22,10 @@ std::variant<Endpoint, std::string> ParseUnix(std::string_view rest) {
   const auto q = rest.find('?');
   e.path = std::string(rest.substr(0, q));
   if (e.path.empty() || e.path[0] != '/') return "a unix URL names an absolute socket path: unix:///run/redis/redis.sock";
+  if (e.path.size() >= sizeof(sockaddr_un::sun_path)) {
+    return "the socket path is " + std::to_string(e.path.size()) + " bytes long; a unix socket path holds at most " +
+           std::to_string(sizeof(sockaddr_un::sun_path) - 1);
+  }
   if (q != std::string_view::npos) {
     const std::string_view query = rest.substr(q + 1);
     unsigned db = 0;

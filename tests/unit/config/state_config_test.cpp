@@ -50,6 +50,10 @@ TEST(RedisConfig, RefusesUrlsWithCredentialsOrThatItCannotUse) {
       {"unix://relative.sock", "absolute socket path"},
       {"unix:///tmp/r.sock?timeout=3", "db=<0..15>"},
   };
+  // Past sockaddr_un's 108 bytes: refused here, not thrown at connect time.
+  const std::string long_path = "unix:///tmp/" + std::string(110, 'a') + "/redis.sock";
+  EXPECT_TRUE(HasError(Errors("redis:\n  url: \"" + long_path + "\"\n"),
+                       "redis.url: the socket path is 126 bytes long; a unix socket path holds at most 107"));
   for (const auto& [url, message] : cases) {
     const std::vector<std::string> errors = Errors("redis:\n  url: \"" + std::string(url) + "\"\n");
     ASSERT_EQ(errors.size(), 1u) << url;
