@@ -41,12 +41,11 @@ void RateLimit::ReplacePolicies(std::vector<config::LimitPolicy> policies) {
   policies_.store(std::make_shared<const std::vector<config::LimitPolicy>>(std::move(policies)));
 }
 
-bool RateLimit::Waits(const Request& request) const {
-  if (!options_.limiter_waits) return false;
-  const limits::RequestFacts facts = FactsOf(request);
-  const Policies policies = policies_.load();
-  return std::any_of(policies->begin(), policies->end(),
-                     [&](const config::LimitPolicy& p) { return limits::Applies(p, facts); });
+bool RateLimit::Waits(const Request& /*request*/) const {
+  // Not "does a policy apply": that reads the policy set once here and again
+  // in CheckAsync, and a reload in between would send a request that must
+  // wait to Check. CheckAsync answers at once when none applies.
+  return options_.limiter_waits;
 }
 
 std::optional<Denial> RateLimit::Check(const Request& request) const {
