@@ -483,7 +483,7 @@ void CheckCrossFields(const Config& c, std::vector<std::string>* errors) {
     errors->push_back("admin: the admin API needs an auth: section (its callers prove themselves with a token for "
                       "admin.audience holding admin.scope, or an API key); set admin.enabled: false to run without it");
   }
-  if (c.admin.enabled && !c.admin.listen.IsLoopback() && c.admin.listen.port != 0 && !c.server.tls.configured) {
+  if (c.admin.enabled && !c.admin.listen.IsLoopback() && !c.server.tls.configured) {
     // Admin tokens travel in the clear otherwise.
     errors->push_back("admin.listen: must be a loopback address unless server.tls is configured");
   }

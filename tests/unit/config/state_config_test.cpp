@@ -145,6 +145,8 @@ TEST(AdminConfig, StaysOnLoopbackWithoutTlsAndOffTheOtherListeners) {
     return std::holds_alternative<Config>(result) ? std::vector<std::string>{} : std::get<std::vector<std::string>>(result);
   };
   EXPECT_TRUE(HasError(errors("admin:\n  listen: 0.0.0.0:9465\n"), "admin.listen: must be a loopback address"));
+  // Port 0 (any free port) is no exception: serve would refuse it.
+  EXPECT_TRUE(HasError(errors("admin:\n  listen: 0.0.0.0:0\n"), "admin.listen: must be a loopback address"));
   EXPECT_TRUE(HasError(errors("admin:\n  listen: 127.0.0.1:9464\n"), "admin.listen: must differ"));
   EXPECT_TRUE(HasError(errors("admin:\n  scope: \"a b\"\n"), "admin.scope: must be one scope token"));
   EXPECT_TRUE(HasError(errors("admin:\n  listen: nowhere\n"), "admin.listen: must look like"));
