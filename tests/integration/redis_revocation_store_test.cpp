@@ -5,6 +5,7 @@
 // away and fresh again when it is back.
 #include "redis/client.h"
 #include "revocation/redis_store.h"
+#include "support/delay_proxy.h"
 #include "support/eventually.h"
 #include "support/redis_server.h"
 
@@ -24,14 +25,16 @@ using testing::Eventually;
 
 // One replica's view: its own client and store (the store goes first).
 struct Replica {
-  Replica(const std::string& url, uint32_t max_staleness_s = 60) {
+  Replica(const std::string& url, uint32_t max_staleness_s = 60, uint32_t resync_s = 1,
+          uint32_t command_timeout_ms = 1000) {
     config::Redis redis;
     redis.configured = true;
     redis.url = url;
     redis.reconnect_max_ms = 200;
+    redis.command_timeout_ms = command_timeout_ms;
     client = std::make_unique<redis::Client>(redis);
     config::Revocation revocation;
-    revocation.resync_s = 1;
+    revocation.resync_s = resync_s;
     revocation.max_staleness_s = max_staleness_s;
     store = std::make_unique<RedisStore>(*client, revocation);
   }
@@ -84,6 +87,44 @@ TEST_F(RedisRevocationStoreTest, TwoReplicasSeeEachOthersRevocationsAndWithdrawa
   std::tie(ok, error) = a.Call([&](Store::Done done) { a.store->Withdraw(Kind::kSubject, "alice", std::move(done)); });
   EXPECT_FALSE(ok);
   EXPECT_EQ(error, "subject \"alice\" is not revoked");
+}
+
+TEST_F(RedisRevocationStoreTest, AWithdrawAnsweredAfterANewerRevocationDoesNotUndoIt) {
+  // Replica a's command replies come late (a proxy holds them); its
+  // subscription does not. No periodic resync may repair the outcome, and
+  // the held reply must not count as a timeout.
+  testing::DelayProxy proxy(server_->port());
+  Replica a("redis://127.0.0.1:" + std::to_string(proxy.port()), 60, /*resync_s=*/3600, /*command_timeout_ms=*/10'000);
+  Replica b(server_->url(), 60, /*resync_s=*/3600);
+  ASSERT_TRUE(a.store->WaitForFirstSync(5s));
+  ASSERT_TRUE(b.store->WaitForFirstSync(5s));
+  auto [ok, error] = a.Revoke(Kind::kSubject, "mallory");
+  ASSERT_TRUE(ok) << error;
+  ASSERT_TRUE(Eventually([&] { return b.store->list().Find(Kind::kSubject, "mallory").has_value(); }))
+      << "b never saw a's revocation";
+
+  proxy.DelayReplies(1s);
+  std::promise<std::pair<bool, std::string>> withdrawn;
+  a.store->Withdraw(Kind::kSubject, "mallory",
+                    [&](bool done, std::string why) { withdrawn.set_value({done, std::move(why)}); });
+  // Before a's reply: both see the withdrawal by pub/sub, b revokes mallory
+  // again, and a's subscription carries that too.
+  ASSERT_TRUE(Eventually([&] { return !b.store->list().Find(Kind::kSubject, "mallory").has_value(); }))
+      << "b never saw a's withdrawal";
+  ASSERT_TRUE(Eventually([&] { return !a.store->list().Find(Kind::kSubject, "mallory").has_value(); }))
+      << "a's subscription never carried its own withdrawal";
+  std::tie(ok, error) = b.Revoke(Kind::kSubject, "mallory");
+  ASSERT_TRUE(ok) << error;
+  EXPECT_EQ(server_->Cli("HEXISTS", "mcpgw:revoked:subject", "mallory"), "1");
+  ASSERT_TRUE(Eventually([&] { return a.store->list().Find(Kind::kSubject, "mallory").has_value(); }))
+      << "a's subscription never carried b's revocation";
+  auto reply = withdrawn.get_future();
+  ASSERT_EQ(reply.wait_for(10s), std::future_status::ready) << "a's withdrawal was never answered";
+  std::tie(ok, error) = reply.get();
+  EXPECT_TRUE(ok) << error;
+  EXPECT_EQ(server_->Cli("HEXISTS", "mcpgw:revoked:subject", "mallory"), "1");
+  EXPECT_TRUE(a.store->list().Find(Kind::kSubject, "mallory")) << "the late reply undid the newer revocation";
+  EXPECT_TRUE(b.store->list().Find(Kind::kSubject, "mallory"));
 }
 
 TEST_F(RedisRevocationStoreTest, TheResyncRepairsAChangePubSubNeverCarried) {

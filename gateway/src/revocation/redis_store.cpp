@@ -1,6 +1,8 @@
 #include "revocation/redis_store.h"
 
 #include "audit/audit.h"
+#include "crypto/base64.h"
+#include "crypto/random.h"
 #include "jsonrpc/message.h"
 #include "log/log.h"
 #include "metrics/metrics.h"
@@ -9,6 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <functional>
+#include <map>
 #include <set>
 #include <atomic>
 #include <variant>
@@ -66,26 +70,34 @@ std::string WhyNot(const redis::Result& r) {
   return r.value.is_error() ? r.value.text : "unexpected reply";
 }
 
-std::string AddMessage(const Entry& e) { return jsonrpc::Serialize(json{{"op", "add"}, {"entry", EntryToJson(e)}}); }
-std::string WithdrawMessage(Kind kind, const std::string& value) {
-  return jsonrpc::Serialize(json{{"op", "withdraw"}, {"kind", KindName(kind)}, {"value", value}});
+// `id` names one replica's own write (see RedisStore::State::EndOp); others
+// ignore it.
+std::string AddMessage(const Entry& e, const std::string& id) {
+  return jsonrpc::Serialize(json{{"op", "add"}, {"entry", EntryToJson(e)}, {"id", id}});
+}
+std::string WithdrawMessage(Kind kind, const std::string& value, const std::string& id = "") {
+  json m{{"op", "withdraw"}, {"kind", KindName(kind)}, {"value", value}};
+  if (!id.empty()) m["id"] = id;
+  return jsonrpc::Serialize(m);
 }
 
 // One change announced on the channel.
 struct Change {
   bool add = false;
-  Entry entry;  // kind and value always; the rest for add
+  Entry entry;     // kind and value always; the rest for add
+  std::string id;  // the writer's id of the write, when it gave one
 };
 
 std::optional<Change> ParseMessage(std::string_view text) {
   const json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!doc.is_object() || !doc.contains("op") || !doc["op"].is_string()) return std::nullopt;
   const std::string op = doc["op"].get<std::string>();
+  const std::string id = doc.contains("id") && doc["id"].is_string() ? doc["id"].get<std::string>() : "";
   std::string error;
   if (op == "add" && doc.contains("entry")) {
     auto entry = EntryFromJson(doc["entry"], &error);
     if (!entry) return std::nullopt;
-    return Change{true, *std::move(entry)};
+    return Change{true, *std::move(entry), id};
   }
   if (op == "withdraw" && doc.contains("kind") && doc["kind"].is_string() && doc.contains("value") &&
       doc["value"].is_string()) {
@@ -94,6 +106,7 @@ std::optional<Change> ParseMessage(std::string_view text) {
     Change c;
     c.entry.kind = *kind;
     c.entry.value = doc["value"].get<std::string>();
+    c.id = id;
     return c;
   }
   return std::nullopt;
@@ -156,25 +169,33 @@ class RedisStore::State : public std::enable_shared_from_this<State> {
     Complete(entry, now);
     if (std::string why = Check(entry); !why.empty()) return done(false, why);
     if (entry.Expired(now)) return done(false, "that token has already expired (until is in the past)");
-    std::vector<std::string> args = {entry.value, jsonrpc::Serialize(EntryFields(entry)), channel_, AddMessage(entry)};
+    const std::string id = BeginOp();
+    std::vector<std::string> args = {entry.value, jsonrpc::Serialize(EntryFields(entry)), channel_,
+                                     AddMessage(entry, id)};
     std::weak_ptr<State> weak = weak_from_this();
     client_.Eval(AddScript(), {Key(entry.kind)}, std::move(args),
-                 [weak, entry = std::move(entry), done = std::move(done)](redis::Result r) mutable {
-                   if (!r.ok()) return done(false, "Redis did not store the revocation: " + WhyNot(r));
+                 [weak, id, entry = std::move(entry), done = std::move(done)](redis::Result r) mutable {
+                   auto self = weak.lock();
                    // Our own message will say the same; applying it now lets
                    // the caller read its write even without a subscription.
-                   if (auto self = weak.lock()) self->list_.Put(std::move(entry));
+                   if (self) self->EndOp(id, r.ok() ? [&] { self->list_.Put(std::move(entry)); } : std::function<void()>());
+                   if (!r.ok()) return done(false, "Redis did not store the revocation: " + WhyNot(r));
                    done(true, "");
                  });
   }
 
   void Withdraw(Kind kind, std::string value, Done done) {
-    std::vector<std::string> args = {value, channel_, WithdrawMessage(kind, value)};
+    const std::string id = BeginOp();
+    std::vector<std::string> args = {value, channel_, WithdrawMessage(kind, value, id)};
     std::weak_ptr<State> weak = weak_from_this();
     client_.Eval(WithdrawScript(), {Key(kind)}, std::move(args),
-                 [weak, kind, value = std::move(value), done = std::move(done)](redis::Result r) {
+                 [weak, id, kind, value = std::move(value), done = std::move(done)](redis::Result r) {
+                   auto self = weak.lock();
+                   // Nothing was withdrawn (0): nothing to apply either; the
+                   // messages and the resync say what holds.
+                   const bool withdrew = r.ok() && r.value.integer == 1;
+                   if (self) self->EndOp(id, withdrew ? [&] { self->list_.Remove(kind, value); } : std::function<void()>());
                    if (!r.ok()) return done(false, "Redis did not withdraw the revocation: " + WhyNot(r));
-                   if (auto self = weak.lock()) self->list_.Remove(kind, value);
                    if (r.value.integer == 0) return done(false, NotRevokedMessage(kind, value));
                    done(true, "");
                  });
@@ -228,11 +249,38 @@ class RedisStore::State : public std::enable_shared_from_this<State> {
   RevocationList list_;
 
  private:
+  // One of this replica's own writes, from sending it until its reply.
+  std::string BeginOp() {
+    std::string id = crypto::HexEncode(crypto::RandomBytes(8));
+    std::lock_guard lock(ops_mu_);
+    own_ops_.emplace(id, false);
+    return id;
+  }
+
+  // The reply to our own write: applies it (`apply`) so the caller reads its
+  // write at once, unless our subscription has already carried the write's
+  // message. Pub/sub delivers changes in the order Redis made them, so then
+  // the list already holds that change and possibly a newer one from another
+  // replica (our withdraw, their re-revoke), which applying ours now would
+  // undo until the next resync.
+  void EndOp(const std::string& id, const std::function<void()>& apply) {
+    std::lock_guard lock(ops_mu_);
+    const auto it = own_ops_.find(id);
+    const bool carried = it != own_ops_.end() && it->second;
+    if (it != own_ops_.end()) own_ops_.erase(it);
+    if (!carried && apply) apply();
+  }
+
   void OnMessage(std::string_view message) {
     auto change = ParseMessage(message);
     if (!change) {
       log::Warn("revocation_message_invalid", {{"channel", channel_}, {"bytes", message.size()}});
       return;
+    }
+    // Under ops_mu_, so EndOp sees a message either wholly applied or not yet.
+    std::lock_guard ops(ops_mu_);
+    if (!change->id.empty()) {
+      if (const auto it = own_ops_.find(change->id); it != own_ops_.end()) it->second = true;
     }
     {
       std::lock_guard lock(mu_);
@@ -342,6 +390,9 @@ class RedisStore::State : public std::enable_shared_from_this<State> {
   SteadyClock::time_point last_resync_start_{};
   std::vector<Change> during_resync_;
   std::set<std::string> reported_invalid_;  // client thread only (Decode)
+
+  std::mutex ops_mu_;                       // taken before mu_ where both are
+  std::map<std::string, bool> own_ops_;     // id -> our subscription carried its message
 };
 
 RedisStore::RedisStore(redis::Client& client, const config::Revocation& config, metrics::Metrics* metrics)
