@@ -63,7 +63,7 @@ std::variant<Endpoint, std::string> ParseEndpoint(std::string_view url) {
   }
   const auto slash = rest.find('/');
   std::string_view hostport = rest.substr(0, slash);
-  if (slash != std::string_view::npos) {
+  if (slash != std::string_view::npos && slash + 1 < rest.size()) {  // "host:6379/" is database 0
     unsigned db = 0;
     if (!ParseNumber(rest.substr(slash + 1), 15, &db)) return "the path is the database number, 0 to 15 (redis://host:6379/0)";
     e.db = static_cast<int>(db);

@@ -34,7 +34,8 @@ TEST(RedisConfig, ReadsUrlCredentialSourceTimeoutsAndResolvesFiles) {
 
 TEST(RedisConfig, AcceptsTheThreeUrlForms) {
   for (const std::string url : {"redis://127.0.0.1:6379/0", "redis://localhost", "redis://[::1]:6379",
-                                "rediss://r.example:6380", "unix:///run/redis/redis.sock", "unix:///tmp/r.sock?db=3"}) {
+                                "rediss://r.example:6380", "unix:///run/redis/redis.sock", "unix:///tmp/r.sock?db=3",
+                                "redis://r.example:6379/"}) {
     EXPECT_EQ(Ok("redis:\n  url: \"" + url + "\"\n").redis.url, url);
   }
 }
