@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <functional>
 #include <future>
 #include <memory>
@@ -26,12 +27,14 @@ using testing::Eventually;
 // One replica's view: its own client and store (the store goes first).
 struct Replica {
   Replica(const std::string& url, uint32_t max_staleness_s = 60, uint32_t resync_s = 1,
-          uint32_t command_timeout_ms = 1000) {
+          uint32_t command_timeout_ms = 1000, const std::string& username = "", const std::string& password_env = "") {
     config::Redis redis;
     redis.configured = true;
     redis.url = url;
     redis.reconnect_max_ms = 200;
     redis.command_timeout_ms = command_timeout_ms;
+    redis.username = username;
+    redis.password_env = password_env;
     client = std::make_unique<redis::Client>(redis);
     config::Revocation revocation;
     revocation.resync_s = resync_s;
@@ -129,6 +132,21 @@ TEST_F(RedisRevocationStoreTest, AWithdrawAnsweredAfterANewerRevocationDoesNotUn
   EXPECT_EQ(server_->Cli("HEXISTS", "mcpgw:revoked:subject", "mallory"), "1");
   EXPECT_TRUE(a.store->list().Find(Kind::kSubject, "mallory")) << "the late reply undid the newer revocation";
   EXPECT_TRUE(b.store->list().Find(Kind::kSubject, "mallory"));
+}
+
+TEST_F(RedisRevocationStoreTest, AFailedSyncIsRetriedOnceRedisAnswersNotAtTheNextPeriod) {
+  // The period is an hour here. An ACL user that may not run scripts yet:
+  // connected, and every sync fails. (The same happens at start when the
+  // subscription connects before the command connection: its sync fails.)
+  ASSERT_EQ(server_->Cli("ACL", "SETUSER", "replica", "on", ">test-only-password", "~*", "&*", "+@all", "-evalsha",
+                         "-eval"),
+            "OK");
+  ::setenv("MCPGW_TEST_REPLICA_PASSWORD", "test-only-password", 1);
+  Replica a(server_->url(), 60, /*resync_s=*/3600, 1000, "replica", "MCPGW_TEST_REPLICA_PASSWORD");
+  EXPECT_FALSE(a.store->WaitForFirstSync(500ms));
+  ASSERT_EQ(server_->Cli("ACL", "SETUSER", "replica", "+evalsha", "+eval"), "OK");
+  EXPECT_TRUE(a.store->WaitForFirstSync(5s)) << "the failed sync waited for the next period";
+  EXPECT_TRUE(a.store->health().fresh);
 }
 
 TEST_F(RedisRevocationStoreTest, TheResyncRepairsAChangePubSubNeverCarried) {

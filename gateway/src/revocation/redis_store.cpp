@@ -26,6 +26,7 @@ using SteadyClock = std::chrono::steady_clock;
 
 constexpr std::array<Kind, 3> kKinds = {Kind::kJti, Kind::kSubject, Kind::kClient};
 constexpr auto kTick = std::chrono::milliseconds(100);
+constexpr auto kRetry = std::chrono::milliseconds(500);  // a failed sync, once Redis answers again
 
 // Store and announce in one step.
 const redis::Script& AddScript() {
@@ -241,6 +242,17 @@ class RedisStore::State : public std::enable_shared_from_this<State> {
     return last_resync_start_;
   }
 
+  // The last sync failed and Redis answers again: try now, not at the next
+  // period. A sync that ran while only the subscription was up (it connects
+  // on its own connection, and may come up first) would otherwise leave the
+  // list unsynced, and with on_redis_down: closed every credential refused,
+  // for up to resync_s after start. At most once per kRetry.
+  bool RetryDue() {
+    std::lock_guard lock(mu_);
+    return sync_failing_ && !resync_in_flight_ && SteadyClock::now() - last_resync_start_ >= kRetry &&
+           client_.state() == redis::State::kConnected;
+  }
+
   bool WaitForFirstSync(std::chrono::milliseconds timeout) {
     std::unique_lock lock(mu_);
     return synced_cv_.wait_for(lock, timeout, [this] { return synced_once_; });
@@ -418,7 +430,7 @@ void RedisStore::Tick() {
   while (!wake_.wait_for(lock, kTick, [this] { return stop_; })) {
     lock.unlock();
     state_->NoteHealth();
-    if (SteadyClock::now() - state_->last_resync_start() >= resync_every_) state_->Resync();
+    if (SteadyClock::now() - state_->last_resync_start() >= resync_every_ || state_->RetryDue()) state_->Resync();
     lock.lock();
   }
 }
