@@ -65,7 +65,10 @@ json ReloadJson(const ReloadReport& report) {
     body["error"] = "reload_failed";
     // Each step stands alone: the ones that succeeded are in force.
     std::string failed, applied;
-    for (const ReloadStep& s : report.steps) (s.ok ? applied : failed) += (s.ok ? applied : failed).empty() ? s.what : ", " + s.what;
+    for (const ReloadStep& s : report.steps) {
+      std::string& names = s.ok ? applied : failed;
+      names += (names.empty() ? "" : ", ") + s.what;
+    }
     body["message"] = "reload step(s) failed: " + failed + "; each keeps what it had" +
                       (applied.empty() ? std::string() : "; applied: " + applied);
   }

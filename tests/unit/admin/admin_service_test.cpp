@@ -417,5 +417,14 @@ TEST_F(AdminServiceTest, AReloadStepSaysWhatItChangedInTheAnswerAndTheAuditLine)
   EXPECT_EQ(lines[0]["target"]["steps"], expected_steps);
 }
 
+TEST(AdminViewsTest, AFailedReloadNamesTheFailedAndTheAppliedSteps) {
+  ReloadReport report;
+  report.steps = {{"tls", true, "", ""}, {"keys", false, "cannot read jwks.json", ""}, {"limits", true, "", "2 policies"}};
+  const json body = ReloadJson(report);
+  EXPECT_EQ(body["ok"], false);
+  EXPECT_EQ(body["message"], "reload step(s) failed: keys; each keeps what it had; applied: tls, limits");
+  EXPECT_EQ(body["steps"][1]["error"], "cannot read jwks.json");
+}
+
 }  // namespace
 }  // namespace mcpgw::admin
