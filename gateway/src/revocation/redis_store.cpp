@@ -11,7 +11,6 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
-#include <functional>
 #include <map>
 #include <set>
 #include <atomic>
@@ -179,7 +178,7 @@ class RedisStore::State : public std::enable_shared_from_this<State> {
                    auto self = weak.lock();
                    // Our own message will say the same; applying it now lets
                    // the caller read its write even without a subscription.
-                   if (self) self->EndOp(id, r.ok() ? [&] { self->list_.Put(std::move(entry)); } : std::function<void()>());
+                   if (self) self->EndOp(id, r.ok(), [&] { self->list_.Put(std::move(entry)); });
                    if (!r.ok()) return done(false, "Redis did not store the revocation: " + WhyNot(r));
                    done(true, "");
                  });
@@ -194,8 +193,7 @@ class RedisStore::State : public std::enable_shared_from_this<State> {
                    auto self = weak.lock();
                    // Nothing was withdrawn (0): nothing to apply either; the
                    // messages and the resync say what holds.
-                   const bool withdrew = r.ok() && r.value.integer == 1;
-                   if (self) self->EndOp(id, withdrew ? [&] { self->list_.Remove(kind, value); } : std::function<void()>());
+                   if (self) self->EndOp(id, r.ok() && r.value.integer == 1, [&] { self->list_.Remove(kind, value); });
                    if (!r.ok()) return done(false, "Redis did not withdraw the revocation: " + WhyNot(r));
                    if (r.value.integer == 0) return done(false, NotRevokedMessage(kind, value));
                    done(true, "");
@@ -269,18 +267,19 @@ class RedisStore::State : public std::enable_shared_from_this<State> {
     return id;
   }
 
-  // The reply to our own write: applies it (`apply`) so the caller reads its
-  // write at once, unless our subscription has already carried the write's
-  // message. Pub/sub delivers changes in the order Redis made them, so then
+  // The reply to our own write: when it `wrote`, applies it (`apply`) so the
+  // caller reads its write at once, unless our subscription has already
+  // carried the write's message. Pub/sub delivers changes in the order Redis made them, so then
   // the list already holds that change and possibly a newer one from another
   // replica (our withdraw, their re-revoke), which applying ours now would
   // undo until the next resync.
-  void EndOp(const std::string& id, const std::function<void()>& apply) {
+  template <typename Apply>
+  void EndOp(const std::string& id, bool wrote, Apply&& apply) {
     std::lock_guard lock(ops_mu_);
     const auto it = own_ops_.find(id);
     const bool carried = it != own_ops_.end() && it->second;
     if (it != own_ops_.end()) own_ops_.erase(it);
-    if (!carried && apply) apply();
+    if (wrote && !carried) apply();
   }
 
   void OnMessage(std::string_view message) {
@@ -374,8 +373,7 @@ class RedisStore::State : public std::enable_shared_from_this<State> {
     Entry e;
     e.kind = kind;
     e.value = value;
-    e.created = now;
-    Complete(e, now);
+    Complete(e, now);  // created = now; before = the second after it
     return e;
   }
 

@@ -1,6 +1,7 @@
 #include "transport/grpc/json_message.h"
 
 #include "crypto/base64.h"
+#include "jsonrpc/message.h"
 
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
@@ -199,8 +200,7 @@ std::string FromJson(const nlohmann::json& value, google::protobuf::Message* mes
   }
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = true;
-  const auto status = google::protobuf::util::JsonStringToMessage(
-      value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), message, options);
+  const auto status = google::protobuf::util::JsonStringToMessage(jsonrpc::Serialize(value), message, options);
   return status.ok() ? std::string() : std::string(status.message());
 }
 
