@@ -322,6 +322,31 @@ TEST_F(AdminTest, TheCliRevokesListsAndWithdrawsWithATokenFile) {
   ExpectNotInLog(admin_token_);
 }
 
+TEST_F(AdminTest, TheCliRevokesALeakedTokenByItsJtiUntilItsExpWithoutSendingIt) {
+  const std::string token_file = WriteFile("admin.token", admin_token_);
+  const std::string alice = RouteToken("alice");
+  ASSERT_EQ(Mcp(alice).status, 200);
+  const json claims = JwsPayload(alice);
+  const std::string leaked_file = WriteFile("leaked.jwt", alice);
+  const ProcessResult revoke = RunGateway(
+      Cli({"revoke", "--leaked-token-file", leaked_file, "--reason", "leaked", "--json", "--token-file", token_file}));
+  ASSERT_EQ(revoke.exit_code, 0) << revoke.stderr_text;
+  const json entry = json::parse(revoke.stdout_text);
+  EXPECT_EQ(entry["kind"], "jti");
+  EXPECT_EQ(entry["value"], claims["jti"]);
+  EXPECT_EQ(entry["until"], claims["exp"]) << "kept until the token's exp, not the longest lifetime";
+  EXPECT_EQ(entry["reason"], "leaked");
+  const HttpResponse refused = Mcp(alice);
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_NE(refused.Header("www-authenticate").find(R"(error="invalid_token")"), std::string::npos);
+  EXPECT_EQ(Mcp(RouteToken("bob")).status, 200) << "that token, not its subject";
+  // The revoke went out by jti: the leaked token reached neither the admin
+  // API's log nor its audit line (its own 401 above logs no token either).
+  const auto audit = AdminAudit(1);
+  EXPECT_EQ(audit.back()["target"]["value"], claims["jti"]);
+  ExpectNotInLog(alice);
+}
+
 TEST_F(AdminTest, TheCliNamesTheCredentialTheGatewayRefused) {
   const std::string route_token_file = WriteFile("route.token", RouteToken("alice"));
   const ProcessResult r = RunGateway(Cli({"plugins", "--token-file", route_token_file}));
@@ -386,6 +411,59 @@ TEST(AdminCliTest, RefusesARevocationThatIsNotUtf8BeforeSendingIt) {
       RunGateway({"admin", "revoke", "--jti", "a\xff", "--url", "http://127.0.0.1:1", "--token-file", token_file});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.stderr_text, "mcp-gateway: admin revoke: the jti and the reason must be UTF-8 text\n");
+}
+
+// A token for the CLI to read (it verifies no signature, so none is made).
+std::string UnsignedJwt(const json& claims) {
+  return crypto::Base64UrlEncode(R"({"alg":"ES256","typ":"JWT"})") + "." + crypto::Base64UrlEncode(claims.dump()) +
+         ".c2lnbmF0dXJl";
+}
+
+// Each refusal comes before any request: nothing listens on port 1, so a
+// request would fail with "cannot reach the admin API".
+TEST(AdminCliTest, ALeakedTokenItCannotRevokeAloneSaysWhatToRevokeInstead) {
+  TempDir dir;
+  const std::string admin_file = dir.path() + "/admin";
+  std::ofstream(admin_file) << "a.b.c\n";
+  const auto revoke = [&](const std::string& leaked) {
+    const std::string file = dir.path() + "/leaked";
+    std::ofstream(file) << leaked << "\n";
+    return RunGateway({"admin", "revoke", "--leaked-token-file", file, "--url", "http://127.0.0.1:1", "--token-file",
+                       admin_file});
+  };
+  const std::string file = dir.path() + "/leaked";
+  const ProcessResult no_jti = revoke(UnsignedJwt({{"sub", "alice"}, {"client_id", "ci-bot"}, {"exp", 4102444800}}));
+  EXPECT_EQ(no_jti.exit_code, 2);
+  EXPECT_EQ(no_jti.stderr_text, "mcp-gateway: the token in " + file +
+                                    " has no jti, so it cannot be revoked alone; revoke every token of its subject or "
+                                    "client instead: --subject 'alice' or --client 'ci-bot'\n");
+  const ProcessResult opaque = revoke("mcpgw_opaque-0123456789");
+  EXPECT_EQ(opaque.exit_code, 2);
+  EXPECT_EQ(opaque.stderr_text, "mcp-gateway: " + file +
+                                    " does not hold a JWT (three base64url parts separated by dots), so it has no jti "
+                                    "to revoke; revoke every token of its subject or client instead (--subject, "
+                                    "--client)\n");
+  const ProcessResult encrypted = revoke("a.b.c.d.e");
+  EXPECT_EQ(encrypted.exit_code, 2);
+  EXPECT_NE(encrypted.stderr_text.find("holds an encrypted token (JWE)"), std::string::npos) << encrypted.stderr_text;
+  const ProcessResult garbled = revoke("a.%%%.c");
+  EXPECT_EQ(garbled.exit_code, 2);
+  EXPECT_EQ(garbled.stderr_text,
+            "mcp-gateway: the token in " + file + " has no readable claims (its payload is not base64url JSON)\n");
+}
+
+TEST(AdminCliTest, ALeakedTokenLongExpiredIsReportedAndNothingIsSent) {
+  TempDir dir;
+  const std::string admin_file = dir.path() + "/admin", file = dir.path() + "/leaked";
+  std::ofstream(admin_file) << "a.b.c\n";
+  std::ofstream(file) << UnsignedJwt({{"jti", "old-1"}, {"sub", "alice"}, {"exp", 1000000000}}) << "\n";
+  const ProcessResult r = RunGateway(
+      {"admin", "revoke", "--leaked-token-file", file, "--url", "http://127.0.0.1:1", "--token-file", admin_file});
+  EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_EQ(r.stdout_text, "the token in " + file +
+                               " (jti old-1) expired at 2001-09-09T01:46:40Z, longer ago than any gateway's clock skew "
+                               "allows: every gateway refuses it already, so nothing was revoked\n");
+  EXPECT_EQ(r.stderr_text, "");
 }
 
 TEST(AdminCliTest, HashesAnApiKeyForTheConfiguration) {

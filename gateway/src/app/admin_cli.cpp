@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -120,7 +121,7 @@ struct AdminCli::State {
   uint32_t timeout_s = 10;
 
   // revoke / withdraw
-  std::string jti, subject, client, reason;
+  std::string jti, subject, client, reason, leaked_token_file;
   std::optional<int64_t> until, before;
   // limits
   std::string policy;
@@ -144,6 +145,9 @@ struct AdminCli::State {
   }
   // "jti" and the value, from the --jti/--subject/--client option given.
   std::optional<std::pair<std::string, std::string>> KindAndValue() const;
+  // --leaked-token-file: fills jti and until from the token, or says why not
+  // (a Failure with code 0 when there is nothing to revoke).
+  std::optional<Failure> ReadLeakedToken(std::string* describe);
   int RunRevoke();
   int RunRevocations();
   int RunWithdraw();
@@ -183,14 +187,20 @@ AdminCli::AdminCli(CLI::App& app, CLI::App& api_key) : state_(std::make_unique<S
   auto* jti = s.revoke->add_option("--jti", s.jti, "The token id (jti) to revoke");
   auto* sub = s.revoke->add_option("--subject", s.subject, "Revoke every token of this subject issued before --before");
   auto* cli = s.revoke->add_option("--client", s.client, "Revoke every token of this client issued before --before");
-  jti->excludes(sub)->excludes(cli);
-  sub->excludes(cli);
+  auto* leaked = s.revoke->add_option(
+      "--leaked-token-file", s.leaked_token_file,
+      "Revoke the token in this file (- for standard input) by its jti until its exp. The CLI reads the two claims "
+      "without verifying the token and sends only them: the token itself never leaves this machine");
+  jti->excludes(sub)->excludes(cli)->excludes(leaked);
+  sub->excludes(cli)->excludes(leaked);
+  cli->excludes(leaked);
   s.revoke->add_option("--until", s.until, "With --jti: keep the entry until this Unix time (the token's exp; "
                                            "default now + auth.max_token_lifetime_s)")
       ->needs(jti);
   s.revoke->add_option("--before", s.before, "With --subject/--client: tokens issued before this Unix time "
                                              "(default now)")
-      ->excludes(jti);
+      ->excludes(jti)
+      ->excludes(leaked);
   s.revoke->add_option("--reason", s.reason, "Why (kept with the entry and audited)");
   s.revoke->add_flag("--json", s.as_json, "Print the entry as JSON");
 
@@ -420,9 +430,85 @@ std::optional<std::pair<std::string, std::string>> AdminCli::State::KindAndValue
   return std::nullopt;
 }
 
+// The claims of a JWS compact token, read without verifying it: it only
+// names what to revoke, and a forged one could at most revoke an id.
+std::optional<Failure> AdminCli::State::ReadLeakedToken(std::string* describe) {
+  const bool from_stdin = leaked_token_file == "-";
+  const std::string where = from_stdin ? std::string("standard input") : leaked_token_file;
+  std::string text;
+  if (from_stdin) {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    std::string error;
+    auto read = os::ReadFile(leaked_token_file, &error);
+    if (!read) return Failure{"cannot read " + where + ": " + error, 2};
+    text = std::move(*read);
+  }
+  text = Trim(std::move(text));
+  if (text.empty()) return Failure{where + " is empty: it should hold the leaked token", 2};
+  const std::string instead = "; revoke every token of its subject or client instead (--subject, --client)";
+  if (std::any_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x21 || c == 0x7f; })) {
+    return Failure{where + " must hold the token alone, on one line (it has spaces or control characters)", 2};
+  }
+  const auto dots = std::count(text.begin(), text.end(), '.');
+  if (dots == 4) return Failure{where + " holds an encrypted token (JWE): its jti cannot be read" + instead, 2};
+  if (dots != 2) {
+    return Failure{where + " does not hold a JWT (three base64url parts separated by dots), so it has no jti to "
+                           "revoke" + instead,
+                   2};
+  }
+  const auto first = text.find('.');
+  const auto payload =
+      crypto::Base64UrlDecode(std::string_view(text).substr(first + 1, text.find('.', first + 1) - first - 1));
+  const json claims = payload ? json::parse(*payload, nullptr, false) : json();
+  if (!claims.is_object()) {
+    return Failure{"the token in " + where + " has no readable claims (its payload is not base64url JSON)", 2};
+  }
+  const auto claim = [&claims](const char* name) {
+    const auto it = claims.find(name);
+    return it != claims.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  const std::string sub = claim("sub"), client_id = claim("client_id").empty() ? claim("azp") : claim("client_id");
+  jti = claim("jti");
+  if (jti.empty()) {
+    std::string hint;
+    if (!sub.empty()) hint += " --subject '" + sub + "'";
+    if (!client_id.empty()) hint += std::string(hint.empty() ? "" : " or") + " --client '" + client_id + "'";
+    return Failure{"the token in " + where + " has no jti, so it cannot be revoked alone; revoke every token of its "
+                       "subject or client instead" + (hint.empty() ? std::string() : ":" + hint),
+                   2};
+  }
+  const int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  if (const auto exp = claims.find("exp"); exp != claims.end() && exp->is_number()) {
+    // A NumericDate may have a fraction; one far out of range reaches the
+    // gateway, whose answer names the range.
+    const int64_t e = static_cast<int64_t>(std::ceil(std::clamp(exp->get<double>(), -1e15, 1e15)));
+    // A gateway accepts a token up to auth.clock_skew_s (at most 600 s) past its exp.
+    if (e <= now - config::kMaxClockSkewS) {
+      return Failure{"the token in " + where + " (jti " + jti + ") expired at " + UnixTime(e) +
+                         ", longer ago than any gateway's clock skew allows: every gateway refuses it already, so "
+                         "nothing was revoked",
+                     0};
+    }
+    until = std::max<int64_t>(e, now + 1);
+  }
+  *describe = "the token of subject " + (sub.empty() ? std::string("(none)") : sub);
+  if (const std::string iss = claim("iss"); !iss.empty()) *describe += " from " + iss;
+  return std::nullopt;
+}
+
 int AdminCli::State::RunRevoke() {
+  std::string leaked;
+  if (!leaked_token_file.empty()) {
+    if (auto f = ReadLeakedToken(&leaked)) {
+      if (f->code != 0) return Report(*f);
+      std::cout << f->message << "\n";
+      return 0;
+    }
+  }
   const auto kv = KindAndValue();
-  if (!kv) return Report({"admin revoke: pass --jti ID, --subject S or --client C", 2});
+  if (!kv) return Report({"admin revoke: pass --jti ID, --subject S, --client C or --leaked-token-file FILE", 2});
   json body = {{"kind", kv->first}, {"value", kv->second}};
   if (until) body["until"] = *until;
   if (before) body["before"] = *before;
@@ -439,7 +525,7 @@ int AdminCli::State::RunRevoke() {
   if (as_json) {
     std::cout << entry.dump(2) << "\n";
   } else {
-    std::cout << "revoked " << Describe(entry) << "\n";
+    std::cout << "revoked " << Describe(entry) << (leaked.empty() ? "" : " (" + leaked + ")") << "\n";
   }
   return 0;
 }

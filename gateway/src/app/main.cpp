@@ -93,7 +93,7 @@ void PrintConnectInfo(const Config& c, uint16_t port, const std::string& config_
             << "}}}\n\n"
             << "Metrics: http://" << c.metrics.listen.ToString() << "/metrics   (Ctrl-C drains and stops)\n";
   if (c.admin.enabled) {
-    std::cout << "Revoke a token everywhere: " << ExecutableDir() << "/mcp-gateway admin revoke --jti <its jti>"
+    std::cout << "Revoke a token everywhere: " << ExecutableDir() << "/mcp-gateway admin revoke --leaked-token-file <file>"
               << (TrustsDevKey(c) ? " --dev" : " --token-file <admin token>")
               << (config_path.empty() ? "" : " -c " + config_path) << "   (admin API: http://"
               << c.admin.listen.ToString() << "/admin/v1, see mcp-gateway admin --help)\n";

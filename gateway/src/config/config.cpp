@@ -207,7 +207,7 @@ class ConfigParser {
     r_.RejectUnknownKeys(node, "auth", {"issuers", "clock_skew_s", "max_token_lifetime_s", "max_token_bytes",
                                         "tenant_claim", "cache_entries", "api_keys", "jwks", "introspection"});
     ApiKeys(node["api_keys"], &a->api_keys);
-    r_.Uint32(node, "auth", "clock_skew_s", 0, 600, &a->clock_skew_s);
+    r_.Uint32(node, "auth", "clock_skew_s", 0, kMaxClockSkewS, &a->clock_skew_s);
     r_.Uint32(node, "auth", "max_token_lifetime_s", 60, 30 * 86'400, &a->max_token_lifetime_s);
     r_.Uint32(node, "auth", "max_token_bytes", 512, 65'536, &a->max_token_bytes);
     r_.String(node, "auth", "tenant_claim", &a->tenant_claim);

@@ -160,6 +160,10 @@ struct ApiKey {
   bool operator==(const ApiKey&) const = default;
 };
 
+// The largest auth.clock_skew_s: no gateway accepts a token longer than this
+// past its exp.
+inline constexpr uint32_t kMaxClockSkewS = 600;
+
 struct Auth {
   bool configured = false;  // an `auth:` section was given
   std::vector<Issuer> issuers;
