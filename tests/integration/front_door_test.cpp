@@ -55,6 +55,17 @@ TEST_F(FrontDoor, RefusesABodyOverTheLimitWith413) {
   EXPECT_NE(Metrics().find("reason=\"body_too_large\""), std::string::npos);
 }
 
+TEST_F(FrontDoor, ABodyFarOverTheLimitGetsIts413NotAConnectionReset) {
+  // The server answers from the header while the client is still sending;
+  // closing on unread bytes would reset the connection under the answer.
+  const std::string big = R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":")" + std::string(4 << 20, 'x') + "\"}}";
+  for (int i = 0; i < 5; ++i) {
+    const HttpResponse r = Post(big, McpHeaders());
+    ASSERT_EQ(r.status, 413) << "attempt " << i << ": " << r.error;
+    EXPECT_EQ(r.Json()["error"]["code"], -32600) << r.body;
+  }
+}
+
 TEST_F(FrontDoor, RefusesHeadersOverTheLimitWith431) {
   Headers h = McpHeaders();
   h.emplace_back("X-Padding", std::string(4096, 'x'));

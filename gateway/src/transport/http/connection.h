@@ -155,6 +155,9 @@ class StreamConnection final : public Connection, public std::enable_shared_from
   static constexpr std::size_t kMaxQueuedWrites = 4096;
   static constexpr std::size_t kWatchReadBytes = 4096;
   static constexpr auto kCloseNotifyWait = std::chrono::seconds(1);
+  static constexpr auto kLingerTime = std::chrono::seconds(5);
+  static constexpr std::size_t kLingerBytes = 64 << 20;
+  static constexpr std::size_t kLingerReadBytes = 16 << 10;
 
   static Stream Open(tcp::socket socket, net::ssl::context* tls) {
     if constexpr (kTls) {
@@ -251,6 +254,8 @@ class StreamConnection final : public Connection, public std::enable_shared_from
     res->body() = R"({"jsonrpc":"2.0","error":{"code":-32600,"message":")" + message + R"("}})";
     res->prepare_payload();
     keep_alive_ = false;
+    linger_ = true;
+    NotBusy();  // answered: a drain need not wait for the lingering close
     Enqueue([self = this->shared_from_this(), res](auto done) { bhttp::async_write(self->stream_, *res, done); });
     exchange_open_ = true;
     FinishExchange();
@@ -376,9 +381,34 @@ class StreamConnection final : public Connection, public std::enable_shared_from
       queue_.clear();
       Lowest().expires_after(kCloseNotifyWait);
       stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->CloseSocket(); });
+    } else if (linger_) {
+      LingerThenClose();
     } else {
       Close();
     }
+  }
+
+  // After a refusal the client may still be sending what it was refused
+  // for (a body over the limit). Closing with those bytes unread makes the
+  // kernel reset the connection, and the reset can destroy the answer before
+  // the client reads it: the client sees "connection reset" instead of 413.
+  // So stop sending, then read and drop what still comes, for at most
+  // kLingerTime and kLingerBytes (nginx's lingering close), then close.
+  void LingerThenClose() {
+    if (closed_) return;
+    beast::error_code ignored;
+    Lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    Lowest().expires_after(kLingerTime);
+    buffer_.clear();
+    Drain(0);
+  }
+
+  void Drain(std::size_t dropped) {
+    Lowest().async_read_some(buffer_.prepare(kLingerReadBytes),
+                             [self = this->shared_from_this(), dropped](beast::error_code ec, std::size_t n) {
+                               if (ec || self->closed_ || dropped + n > kLingerBytes) return self->Close();
+                               self->Drain(dropped + n);
+                             });
   }
 
   void Close() {
@@ -410,6 +440,7 @@ class StreamConnection final : public Connection, public std::enable_shared_from
   bool exchange_open_ = false;
   bool gone_ = false;
   bool closed_ = false;
+  bool linger_ = false;  // close after a refusal: drain what the client still sends first
   bool watching_ = false;  // the watch for a closed peer is armed (over TLS: its read is outstanding)
   std::function<void()> on_gone_;
   std::function<void()> after_watch_;
