@@ -263,6 +263,27 @@ TEST_F(AdminTest, AnswersBadRequestsWithAnExactStatusAndMessage) {
   ExpectNotInLog(admin_token_);
 }
 
+TEST_F(AdminTest, ABodyOverTheListenersLimitIsAnsweredInTheApisFormatAndAudited) {
+  // Over the listener's 1 MiB the server answers before any handler runs,
+  // from the header alone: still the admin API's error, and audited.
+  const HttpResponse r = AsAdmin("POST", "/admin/v1/revocations", std::string(2 << 20, ' '));
+  EXPECT_EQ(r.status, 413) << r.error;
+  EXPECT_EQ(r.Header("content-type"), "application/json");
+  EXPECT_EQ(r.Json(), (json{{"error", "payload_too_large"}, {"message", "the body is larger than 65536 bytes"}}))
+      << r.body;
+  const auto audit = AdminAudit(1);
+  ASSERT_FALSE(audit.empty());
+  EXPECT_EQ(audit.back()["action"], "revoke");
+  EXPECT_EQ(audit.back()["outcome"], "invalid");
+  EXPECT_EQ(audit.back()["message"], "the body is larger than 65536 bytes");
+  ExpectNotInLog(admin_token_);
+  // The metrics listener answers in its own format, plain text.
+  const HttpResponse ops = Request(gateway_->metrics_port(), "POST", "/metrics", std::string(8192, 'x'), {});
+  EXPECT_EQ(ops.status, 413) << ops.error;
+  EXPECT_EQ(ops.Header("content-type"), "text/plain; charset=utf-8");
+  EXPECT_EQ(ops.body, "Request body exceeds the limit of 4096 bytes\n");
+}
+
 TEST_F(AdminTest, ACredentialInTheUrlIsRefusedAndAuditedWithoutIt) {
   const std::string leaked = "leaked-" + admin_token_.substr(0, 16);
   const HttpResponse r = Admin("GET", "/admin/v1/plugins?access_token=" + leaked);

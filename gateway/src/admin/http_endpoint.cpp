@@ -301,4 +301,23 @@ void HttpEndpoint::Handle(const std::shared_ptr<http::Exchange>& ex) {
                      });
 }
 
+http::RefusalAnswer HttpEndpoint::Refuse(const http::Refusal& refusal) {
+  std::string error = "invalid_request", message = "the request is not valid HTTP/1.1";
+  if (refusal.reason == "body_too_large") {
+    error = "payload_too_large";
+    message = "the body is larger than " + std::to_string(kMaxAdminBodyBytes) + " bytes";
+  } else if (refusal.reason == "header_too_large") {
+    error = "request_header_fields_too_large";
+    message = std::string(refusal.message);
+  }
+  const std::string_view path = refusal.target.substr(0, refusal.target.find('?'));
+  const bhttp::verb method = bhttp::string_to_verb(refusal.method);
+  if (const auto route = path.empty() ? std::nullopt : Match(path); route && MethodAllowed(*route, method)) {
+    // Who is unknown: the credential is not read.
+    const auto [action, target] = ActionOf(*route, method);
+    service_.Refuse({}, action, target, {Status::kInvalidArgument, error, message, ""});
+  }
+  return {"application/json", jsonrpc::Serialize(json{{"error", error}, {"message", message}}) + "\n"};
+}
+
 }  // namespace mcpgw::admin

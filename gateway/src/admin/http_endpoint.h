@@ -28,6 +28,10 @@ class HttpEndpoint {
  public:
   explicit HttpEndpoint(AdminService& service) : service_(service) {}
   void Handle(const std::shared_ptr<http::Exchange>& exchange);
+  // The admin listener's ServerOptions::refusal: the API's error format, and
+  // an audit line when the request's header named an action (a body over the
+  // listener's limit), so no refused action goes unaudited.
+  http::RefusalAnswer Refuse(const http::Refusal& refusal);
 
  private:
   AdminService& service_;

@@ -253,6 +253,9 @@ std::string Gateway::Build(const StartOptions& options) {
     ops_options.port = config_.metrics.listen.port;
     ops_options.max_body_bytes = 4096;
     ops_options.name = "ops";
+    ops_options.refusal = [](const http::Refusal& r) {
+      return http::RefusalAnswer{"text/plain; charset=utf-8", std::string(r.message) + "\n"};
+    };
     ops_server_ = std::make_unique<http::Server>(
         io_, ops_options, [this](std::shared_ptr<http::Exchange> ex) { ops_->Handle(ex); }, metrics_.get());
     if (std::string error = ops_server_->Listen(); !error.empty()) return error;
@@ -319,6 +322,7 @@ std::string Gateway::BuildAdmin() {
   options.max_connections = 64;
   options.hsts_max_age_s = config_.server.tls.hsts_max_age_s;
   options.name = "admin";
+  options.refusal = [this](const http::Refusal& r) { return admin_endpoint_->Refuse(r); };
   admin_server_ = std::make_unique<http::Server>(
       io_, options, [this](std::shared_ptr<http::Exchange> ex) { admin_endpoint_->Handle(ex); }, metrics_.get());
   if (!config_.admin.listen.IsLoopback()) {

@@ -247,11 +247,22 @@ class StreamConnection final : public Connection, public std::enable_shared_from
       message = "Request headers exceed the limit of " + std::to_string(options_.max_header_bytes) + " bytes";
     }
     if (metrics_) metrics_->RecordRejected(reason);
+    Refusal refusal{status, reason, message, {}, {}, remote_};
+    if (parser_ && !parser_->get().target().empty()) {  // the request line was read
+      refusal.method = parser_->get().method_string();
+      refusal.target = parser_->get().target();
+    }
+    RefusalAnswer answer;
+    if (options_.refusal) {
+      answer = options_.refusal(refusal);
+    } else {
+      answer = {"application/json", R"({"jsonrpc":"2.0","error":{"code":-32600,"message":")" + message + R"("}})"};
+    }
     auto res = std::make_shared<Response>(status, 11);
-    res->set(bhttp::field::content_type, "application/json");
+    res->set(bhttp::field::content_type, answer.content_type);
     MarkSecure(*res);
     res->keep_alive(false);
-    res->body() = R"({"jsonrpc":"2.0","error":{"code":-32600,"message":")" + message + R"("}})";
+    res->body() = std::move(answer.body);
     res->prepare_payload();
     keep_alive_ = false;
     linger_ = true;

@@ -82,6 +82,21 @@ class Exchange {
 
 using Handler = std::function<void(std::shared_ptr<Exchange>)>;
 
+// A request the server answers itself, before any handler: its framing broke
+// a size limit or the HTTP syntax. `method` and `target` are those of its
+// request line, empty when that line itself was not read.
+struct Refusal {
+  bhttp::status status = bhttp::status::bad_request;
+  std::string_view reason;   // body_too_large, header_too_large or malformed_http
+  std::string_view message;  // for the client: what limit it broke
+  std::string_view method, target;
+  std::string_view remote;   // the peer's address
+};
+// The answer's Content-Type and body.
+struct RefusalAnswer {
+  std::string content_type, body;
+};
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 0;
@@ -92,6 +107,10 @@ struct ServerOptions {
   std::chrono::seconds handshake_timeout{10};  // TLS only
   uint32_t hsts_max_age_s = 31'536'000;        // TLS only
   std::string name = "http";  // for logs
+  // Words a Refusal in the listener's own format, and may record it (called
+  // on the connection's I/O thread). Unset: a JSON-RPC error, the MCP
+  // listener's format.
+  std::function<RefusalAnswer(const Refusal&)> refusal;
 };
 
 // Shared by a listener and its connections.
