@@ -101,6 +101,14 @@ TEST_F(TlsGatewayTest, KeepsTheRequestLimitsAndMarksRefusalsWithHsts) {
   EXPECT_EQ(r.Header("strict-transport-security"), kHsts);
 }
 
+TEST_F(TlsGatewayTest, ABodyFarOverTheLimitGetsIts413NotAConnectionReset) {
+  const std::string big = R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":")" + std::string(4 << 20, 'x') + "\"}}";
+  for (int i = 0; i < 5; ++i) {
+    const HttpResponse r = HttpsRequest(port(), Trusted(), "POST", "/mcp/example", big, McpHeaders());
+    ASSERT_EQ(r.status, 413) << "attempt " << i << ": " << r.error;
+  }
+}
+
 TEST_F(TlsGatewayTest, KeepsTheMetricsListenerOnPlainHttpWithoutHsts) {
   const HttpResponse r = Request(gateway_->metrics_port(), "GET", "/healthz", "", {});
   EXPECT_EQ(r.status, 200);

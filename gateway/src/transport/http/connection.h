@@ -386,14 +386,16 @@ class StreamConnection final : public Connection, public std::enable_shared_from
   // Ends the connection once its last answer is written: over TLS with a
   // close_notify first (RFC 9110 9.8), not waiting long for the client's.
   void CloseAfterAnswer() {
+    if (linger_) {
+      linger_ = false;
+      return LingerThenClose();
+    }
     if constexpr (kTls) {
       if (closed_) return;
       closed_ = true;
       queue_.clear();
       Lowest().expires_after(kCloseNotifyWait);
       stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->CloseSocket(); });
-    } else if (linger_) {
-      LingerThenClose();
     } else {
       Close();
     }
@@ -403,23 +405,30 @@ class StreamConnection final : public Connection, public std::enable_shared_from
   // for (a body over the limit). Closing with those bytes unread makes the
   // kernel reset the connection, and the reset can destroy the answer before
   // the client reads it: the client sees "connection reset" instead of 413.
-  // So stop sending, then read and drop what still comes, for at most
-  // kLingerTime and kLingerBytes (nginx's lingering close), then close.
+  // So read and drop what still comes, for at most kLingerTime and
+  // kLingerBytes (nginx's lingering close), then close. Over TCP the write
+  // side is shut first; over TLS the close_notify follows the drain.
   void LingerThenClose() {
     if (closed_) return;
-    beast::error_code ignored;
-    Lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    if constexpr (!kTls) {
+      beast::error_code ignored;
+      Lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
     Lowest().expires_after(kLingerTime);
     buffer_.clear();
     Drain(0);
   }
 
   void Drain(std::size_t dropped) {
-    Lowest().async_read_some(buffer_.prepare(kLingerReadBytes),
-                             [self = this->shared_from_this(), dropped](beast::error_code ec, std::size_t n) {
-                               if (ec || self->closed_ || dropped + n > kLingerBytes) return self->Close();
-                               self->Drain(dropped + n);
-                             });
+    auto on_read = [self = this->shared_from_this(), dropped](beast::error_code ec, std::size_t n) {
+      if (ec || self->closed_ || dropped + n > kLingerBytes) return self->CloseAfterAnswer();
+      self->Drain(dropped + n);
+    };
+    if constexpr (kTls) {
+      stream_.async_read_some(buffer_.prepare(kLingerReadBytes), std::move(on_read));
+    } else {
+      Lowest().async_read_some(buffer_.prepare(kLingerReadBytes), std::move(on_read));
+    }
   }
 
   void Close() {
