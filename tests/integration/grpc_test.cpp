@@ -608,6 +608,37 @@ TEST(GrpcGateway, FinishesTheCallInFlightOnSigtermAndExitsCleanly) {
   EXPECT_EQ(stopped.stderr_text.find("LeakSanitizer"), std::string::npos) << stopped.stderr_text;
 }
 
+// The caller's address for a per-source limit: x-forwarded-for metadata
+// only from a trusted proxy, read as X-Forwarded-For is over HTTP.
+TEST(GrpcGateway, BelievesXForwardedForMetadataOnlyFromATrustedProxy) {
+  const std::string per_source =
+      "rate_limits:\n  policies:\n    - name: per-source\n      by: [source]\n      limit: 1\n      window_s: 3600\n";
+  const auto call = [](v1::Mcp::Stub& stub, const std::string& forwarded_for) {
+    ::grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    if (!forwarded_for.empty()) context.AddMetadata("x-forwarded-for", forwarded_for);
+    v1::CallToolResponse response;
+    return stub.CallTool(&context, ToolCall("conformance", "test_simple_text"), &response).error_code();
+  };
+  GatewayProcess trusting(LocalConfig("  trusted_proxies: [127.0.0.1]\n", per_source));
+  ASSERT_TRUE(trusting.Start()) << trusting.Log();
+  auto stub = McpStub(GrpcPort(trusting));
+  EXPECT_EQ(call(*stub, "203.0.113.1"), ::grpc::StatusCode::OK);
+  EXPECT_EQ(call(*stub, "198.51.100.9, 203.0.113.2"), ::grpc::StatusCode::OK);
+  EXPECT_EQ(call(*stub, "203.0.113.1"), ::grpc::StatusCode::RESOURCE_EXHAUSTED);
+  // Junk before the proxy's entry buys no new budget; none at all is the proxy.
+  EXPECT_EQ(call(*stub, "bogus, 203.0.113.2"), ::grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(call(*stub, ""), ::grpc::StatusCode::OK);
+  EXPECT_EQ(call(*stub, ""), ::grpc::StatusCode::RESOURCE_EXHAUSTED);
+
+  GatewayProcess plain(LocalConfig("", per_source));
+  ASSERT_TRUE(plain.Start()) << plain.Log();
+  auto plain_stub = McpStub(GrpcPort(plain));
+  // Without trust the metadata is the client's word: all count as 127.0.0.1.
+  EXPECT_EQ(call(*plain_stub, "203.0.113.1"), ::grpc::StatusCode::OK);
+  EXPECT_EQ(call(*plain_stub, "203.0.113.2"), ::grpc::StatusCode::RESOURCE_EXHAUSTED);
+}
+
 TEST(GrpcGateway, RedisDownWithAFailClosedPolicyIsUnavailableWithRetryInfo) {
   RedisServer redis;
   ASSERT_TRUE(redis.Start()) << redis.Log();

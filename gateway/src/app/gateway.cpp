@@ -209,9 +209,7 @@ std::string Gateway::Build(const StartOptions& options) {
   }
   if (!options.listen) return "";
   http_options.max_json_depth = config_.server.limits.max_json_depth;
-  for (const std::string& proxy : config_.server.trusted_proxies) {
-    if (auto cidr = net::Cidr::Parse(proxy)) http_options.trusted_proxies.push_back(*cidr);  // validated with the config
-  }
+  http_options.trusted_proxies = TrustedProxies();
   http_options.sse_retry_ms = config_.server.sessions.sse_retry_ms;
   http_options.event_buffer = config_.server.sessions.event_buffer;
   http_options.poll_after = std::chrono::milliseconds(config_.server.sessions.poll_after_ms);
@@ -265,6 +263,14 @@ std::string Gateway::Build(const StartOptions& options) {
   return BuildGrpc();
 }
 
+std::vector<net::Cidr> Gateway::TrustedProxies() const {
+  std::vector<net::Cidr> out;
+  for (const std::string& proxy : config_.server.trusted_proxies) {
+    if (auto cidr = net::Cidr::Parse(proxy)) out.push_back(*cidr);  // validated with the config
+  }
+  return out;
+}
+
 std::string Gateway::BuildGrpc() {
   if (!config_.server.grpc.enabled) return "";
   rpc::GrpcDoorParts parts;
@@ -272,6 +278,7 @@ std::string Gateway::BuildGrpc() {
   parts.routes = &routes_;
   parts.admission = admission_.get();
   parts.metrics = metrics_.get();
+  parts.trusted_proxies = TrustedProxies();
   // The admin service shares the listener only where an admin credential
   // may travel: loopback, or TLS (the rule admin.listen follows).
   if (admin_ && (config_.server.grpc.listen.IsLoopback() || config_.server.tls.configured)) parts.admin = admin_.get();

@@ -13,6 +13,7 @@
 #include "mcp/backend.h"
 #include "mcp/core.h"
 #include "mcp/route_table.h"
+#include "net/cidr.h"
 #include "pipeline/rate_limit.h"
 #include "metrics/metrics.h"
 #include "plugin/plugin_instance.h"
@@ -106,6 +107,8 @@ class Gateway {
   // The gRPC listener (config_.server.grpc), when enabled: the MCP service
   // on the same core and admission as HTTP. Returns an error message or "".
   std::string BuildGrpc();
+  // server.trusted_proxies, parsed (the config has validated them).
+  std::vector<net::Cidr> TrustedProxies() const;
   void ScheduleSweep();
   void WaitForSignal();
   // Builds a TLS context from config_.server.tls and hands it to the MCP

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "config/config.h"
+#include "net/cidr.h"
 
 #include <chrono>
 #include <cstddef>
@@ -15,6 +16,7 @@
 #include <memory>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace mcpgw {
 namespace mcp {
@@ -48,6 +50,9 @@ struct GrpcDoorParts {
   const pipeline::Admission* admission = nullptr;  // null: no auth: section (loopback only)
   metrics::Metrics* metrics = nullptr;
   admin::AdminService* admin = nullptr;  // null: no admin service on this listener
+  // server.trusted_proxies: peers whose x-forwarded-for metadata names the
+  // caller's address (as X-Forwarded-For does over HTTP).
+  std::vector<net::Cidr> trusted_proxies;
   GrpcServerOptions server;
 };
 

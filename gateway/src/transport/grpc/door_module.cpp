@@ -13,7 +13,8 @@ namespace {
 class Door final : public GrpcDoor {
  public:
   explicit Door(const GrpcDoorParts& parts)
-      : mcp_(std::make_unique<McpService>(*parts.core, *parts.routes, parts.admission, parts.metrics)) {
+      : mcp_(std::make_unique<McpService>(*parts.core, *parts.routes, parts.admission, parts.metrics,
+                                        parts.trusted_proxies)) {
     if (parts.admin != nullptr) admin_ = std::make_unique<AdminGrpcService>(*parts.admin, parts.metrics);
   }
 

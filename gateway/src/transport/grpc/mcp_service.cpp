@@ -7,6 +7,7 @@
 #include "transport/admission_record.h"
 #include "transport/grpc/json_message.h"
 #include "transport/grpc/metadata.h"
+#include "transport/http/forwarded_for.h"
 
 #include <deque>
 #include <optional>
@@ -118,8 +119,23 @@ class StreamCall final : public Call {
 }  // namespace
 
 McpService::McpService(mcp::Core& core, const mcp::RouteTable& routes, const pipeline::Admission* admission,
-                       metrics::Metrics* metrics)
-    : core_(core), routes_(routes), admission_(admission), metrics_(metrics) {}
+                       metrics::Metrics* metrics, std::vector<net::Cidr> trusted_proxies)
+    : core_(core),
+      routes_(routes),
+      admission_(admission),
+      metrics_(metrics),
+      trusted_proxies_(std::move(trusted_proxies)) {}
+
+std::string McpService::SourceOf(const ::grpc::CallbackServerContext& context) const {
+  const std::string peer = PeerAddress(context.peer());
+  if (trusted_proxies_.empty()) return peer;
+  std::vector<std::string_view> lines;
+  const auto& metadata = context.client_metadata();
+  for (auto [it, end] = metadata.equal_range("x-forwarded-for"); it != end; ++it) {
+    lines.emplace_back(it->second.data(), it->second.size());
+  }
+  return http::SourceAddress(peer, lines, trusted_proxies_);
+}
 
 ::grpc::ServerUnaryReactor* McpService::Unary(std::string_view rpc, std::string_view method,
                                               ::grpc::CallbackServerContext* context,
@@ -158,7 +174,7 @@ void McpService::Start(const std::shared_ptr<Call>& call, ::grpc::CallbackServer
     return call->Finish(Refusal(::grpc::StatusCode::NOT_FOUND,
                                "No MCP route named \"" + route + "\"; see the gateway's configured routes"));
   }
-  const std::string source = PeerAddress(context->peer());
+  const std::string source = SourceOf(*context);
   const auto client_deadline = context->deadline();
   if (admission_ == nullptr) {
     return Dispatch(call, std::move(backend), LocalUserPrincipal(), method, std::move(params), source, client_deadline);

@@ -13,6 +13,7 @@
 
 #include "mcp/core.h"
 #include "mcp/route_table.h"
+#include "net/cidr.h"
 #include "pipeline/admission.h"
 #include "transport/grpc/call.h"
 
@@ -23,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mcpgw::mcp {
 class Backend;
@@ -40,8 +42,10 @@ class McpService final : public v1::Mcp::CallbackService {
   // `admission` null: no auth: section, loopback only (the config refuses
   // anything else), every caller is the local user. `routes` is read at
   // each call (a reload replaces what it holds).
+  // `trusted_proxies`: peers whose x-forwarded-for metadata names the
+  // caller's address for rate limits and audit lines.
   McpService(mcp::Core& core, const mcp::RouteTable& routes, const pipeline::Admission* admission,
-             metrics::Metrics* metrics);
+             metrics::Metrics* metrics, std::vector<net::Cidr> trusted_proxies = {});
 
   ::grpc::ServerUnaryReactor* ListTools(::grpc::CallbackServerContext* context, const v1::ListToolsRequest* request,
                                         v1::ListToolsResponse* response) override;
@@ -80,10 +84,14 @@ class McpService final : public v1::Mcp::CallbackService {
                 std::string_view method, nlohmann::json params, const std::string& source,
                 std::chrono::system_clock::time_point client_deadline);
 
+  // The caller's address: the peer's, or what a trusted proxy forwarded.
+  std::string SourceOf(const ::grpc::CallbackServerContext& context) const;
+
   mcp::Core& core_;
   const mcp::RouteTable& routes_;
   const pipeline::Admission* admission_;
   metrics::Metrics* metrics_;
+  const std::vector<net::Cidr> trusted_proxies_;
   std::atomic<int64_t> next_id_{1};
 };
 
