@@ -224,6 +224,7 @@ test('NOTES.txt tells how to revoke a token and where the metrics are', () => {
   assert.match(notes, /kubectl -n mcp exec -i deploy\/gw-mcp-gateway -c gateway --/);
   assert.match(notes, /mcp-gateway admin --config \/etc\/mcp-gateway\/config\/gateway.yaml/);
   assert.match(notes, /revoke --jti/);
+  assert.match(notes, /revoke --leaked-token-file leaked.jwt/);
   assert.match(notes, /:9464\/metrics/);
   assert.match(notes, /memory: http:\/\/gw-mcp-gateway.mcp.svc.cluster.local:8080\/mcp\/memory/);
 });
