@@ -639,6 +639,35 @@ TEST(GrpcGateway, BelievesXForwardedForMetadataOnlyFromATrustedProxy) {
   EXPECT_EQ(call(*plain_stub, "203.0.113.2"), ::grpc::StatusCode::RESOURCE_EXHAUSTED);
 }
 
+// Over IPv6, where gRPC names the peer "ipv6:%5B::1%5D:port": the address
+// alone keys the budget, and a trusted IPv6 proxy's metadata is believed.
+TEST(GrpcGateway, AnIpv6PeerIsKeyedByItsAddressAndItsForwardedForBelieved) {
+  std::string config = LocalConfig("  trusted_proxies: [\"::1\"]\n",
+                                   "rate_limits:\n  policies:\n    - name: per-source\n      by: [source]\n"
+                                   "      limit: 1\n      window_s: 3600\n");
+  const std::string v4 = "grpc:\n    listen: 127.0.0.1:0";
+  config.replace(config.find(v4), v4.size(), "grpc:\n    listen: \"[::1]:0\"");
+  GatewayProcess gateway(config);
+  ASSERT_TRUE(gateway.Start()) << gateway.Log();
+  auto stub = v1::Mcp::NewStub(::grpc::CreateChannel("[::1]:" + std::to_string(GrpcPort(gateway)),
+                                                    ::grpc::InsecureChannelCredentials()));
+  const auto call = [&](const std::string& forwarded_for) {
+    ::grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    if (!forwarded_for.empty()) context.AddMetadata("x-forwarded-for", forwarded_for);
+    v1::CallToolResponse response;
+    return stub->CallTool(&context, ToolCall("conformance", "test_simple_text"), &response).error_code();
+  };
+  EXPECT_EQ(call("2001:db8::7"), ::grpc::StatusCode::OK);
+  EXPECT_EQ(call("2001:db8::8"), ::grpc::StatusCode::OK);
+  EXPECT_EQ(call("2001:db8::7"), ::grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(call(""), ::grpc::StatusCode::OK);
+  // A new connection is the same address, not a new budget.
+  stub = v1::Mcp::NewStub(::grpc::CreateChannel("[::1]:" + std::to_string(GrpcPort(gateway)),
+                                               ::grpc::InsecureChannelCredentials()));
+  EXPECT_EQ(call(""), ::grpc::StatusCode::RESOURCE_EXHAUSTED);
+}
+
 TEST(GrpcGateway, RedisDownWithAFailClosedPolicyIsUnavailableWithRetryInfo) {
   RedisServer redis;
   ASSERT_TRUE(redis.Start()) << redis.Log();

@@ -1,5 +1,7 @@
 #include "transport/grpc/metadata.h"
 
+#include "schema/uri.h"
+
 namespace mcpgw::rpc {
 
 std::vector<std::string> MetadataValues(const ::grpc::CallbackServerContext& context, std::string_view key) {
@@ -22,15 +24,18 @@ pipeline::Credentials CallerCredentials::view() const {
 }
 
 std::string PeerAddress(std::string_view peer) {
-  std::string_view rest;
   if (peer.starts_with("ipv4:")) {
-    rest = peer.substr(5);
+    const std::string_view rest = peer.substr(5);
     return std::string(rest.substr(0, rest.rfind(':')));
   }
-  if (peer.starts_with("ipv6:[")) {
-    rest = peer.substr(6);
-    const auto close = rest.find(']');
-    if (close != std::string_view::npos) return std::string(rest.substr(0, close));
+  if (peer.starts_with("ipv6:")) {
+    // gRPC writes the peer as a URI: "ipv6:%5B::1%5D:39704" (1.51), or with
+    // the brackets as they are in other versions.
+    const auto decoded = schema::detail::PercentDecode(peer.substr(5));
+    if (decoded && decoded->starts_with('[')) {
+      const auto close = decoded->find(']');
+      if (close != std::string::npos) return decoded->substr(1, close - 1);
+    }
   }
   return std::string(peer);
 }
