@@ -23,6 +23,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace mcpgw::app {
@@ -110,6 +111,22 @@ struct Answer {
 
 }  // namespace
 
+// What --leaked-token-file names: claims read from a token, unverified.
+struct LeakedToken {
+  std::string where;  // "standard input" or the file
+  std::string jti, subject, client, issuer;
+  std::optional<int64_t> exp;
+};
+
+// Text from an unverified token, safe to print: control characters (a
+// terminal escape, say) become '?'.
+std::string Printable(std::string text) {
+  for (char& c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return text;
+}
+
 struct AdminCli::State {
   CLI::App* admin = nullptr;
   CLI::App *revoke = nullptr, *revocations = nullptr, *withdraw = nullptr, *limits = nullptr, *plugins = nullptr,
@@ -145,9 +162,8 @@ struct AdminCli::State {
   }
   // "jti" and the value, from the --jti/--subject/--client option given.
   std::optional<std::pair<std::string, std::string>> KindAndValue() const;
-  // --leaked-token-file: fills jti and until from the token, or says why not
-  // (a Failure with code 0 when there is nothing to revoke).
-  std::optional<Failure> ReadLeakedToken(std::string* describe);
+  // --leaked-token-file: the token's claims, or why they cannot be read.
+  std::variant<LeakedToken, Failure> ReadLeakedToken() const;
   int RunRevoke();
   int RunRevocations();
   int RunWithdraw();
@@ -432,9 +448,11 @@ std::optional<std::pair<std::string, std::string>> AdminCli::State::KindAndValue
 
 // The claims of a JWS compact token, read without verifying it: it only
 // names what to revoke, and a forged one could at most revoke an id.
-std::optional<Failure> AdminCli::State::ReadLeakedToken(std::string* describe) {
+std::variant<LeakedToken, Failure> AdminCli::State::ReadLeakedToken() const {
+  LeakedToken token;
   const bool from_stdin = leaked_token_file == "-";
-  const std::string where = from_stdin ? std::string("standard input") : leaked_token_file;
+  token.where = from_stdin ? std::string("standard input") : leaked_token_file;
+  const std::string& where = token.where;
   std::string text;
   if (from_stdin) {
     text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
@@ -468,44 +486,56 @@ std::optional<Failure> AdminCli::State::ReadLeakedToken(std::string* describe) {
     const auto it = claims.find(name);
     return it != claims.end() && it->is_string() ? it->get<std::string>() : std::string();
   };
-  const std::string sub = claim("sub"), client_id = claim("client_id").empty() ? claim("azp") : claim("client_id");
-  jti = claim("jti");
-  if (jti.empty()) {
+  token.jti = claim("jti");
+  token.subject = claim("sub");
+  token.client = claim("client_id").empty() ? claim("azp") : claim("client_id");
+  token.issuer = claim("iss");
+  if (token.jti.empty()) {
     std::string hint;
-    if (!sub.empty()) hint += " --subject '" + sub + "'";
-    if (!client_id.empty()) hint += std::string(hint.empty() ? "" : " or") + " --client '" + client_id + "'";
+    if (!token.subject.empty()) hint += " --subject '" + Printable(token.subject) + "'";
+    if (!token.client.empty()) hint += std::string(hint.empty() ? "" : " or") + " --client '" + Printable(token.client) + "'";
     return Failure{"the token in " + where + " has no jti, so it cannot be revoked alone; revoke every token of its "
                        "subject or client instead" + (hint.empty() ? std::string() : ":" + hint),
                    2};
   }
-  const int64_t now =
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   if (const auto exp = claims.find("exp"); exp != claims.end() && exp->is_number()) {
     // A NumericDate may have a fraction; one far out of range reaches the
     // gateway, whose answer names the range.
-    const int64_t e = static_cast<int64_t>(std::ceil(std::clamp(exp->get<double>(), -1e15, 1e15)));
-    // A gateway accepts a token up to auth.clock_skew_s (at most 600 s) past its exp.
-    if (e <= now - config::kMaxClockSkewS) {
-      return Failure{"the token in " + where + " (jti " + jti + ") expired at " + UnixTime(e) +
-                         ", longer ago than any gateway's clock skew allows: every gateway refuses it already, so "
-                         "nothing was revoked",
-                     0};
-    }
-    until = std::max<int64_t>(e, now + 1);
+    token.exp = static_cast<int64_t>(std::ceil(std::clamp(exp->get<double>(), -1e15, 1e15)));
   }
-  *describe = "the token of subject " + (sub.empty() ? std::string("(none)") : sub);
-  if (const std::string iss = claim("iss"); !iss.empty()) *describe += " from " + iss;
-  return std::nullopt;
+  return token;
 }
 
 int AdminCli::State::RunRevoke() {
   std::string leaked;
   if (!leaked_token_file.empty()) {
-    if (auto f = ReadLeakedToken(&leaked)) {
-      if (f->code != 0) return Report(*f);
-      std::cout << f->message << "\n";
+    auto read = ReadLeakedToken();
+    if (auto* f = std::get_if<Failure>(&read)) return Report(*f);
+    const LeakedToken& token = std::get<LeakedToken>(read);
+    const int64_t now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    if (token.exp && *token.exp <= now - int64_t{config::kMaxClockSkewS}) {
+      // No gateway accepts it (auth.clock_skew_s is at most this): nothing to do.
+      if (as_json) {
+        std::cout << json{{"revoked", false}, {"jti", token.jti}, {"exp", *token.exp}, {"why", "expired"}}.dump(
+                         2, ' ', false, json::error_handler_t::replace)
+                  << "\n";
+      } else {
+        std::cout << "the token in " << token.where << " (jti " << Printable(token.jti) << ") expired at "
+                  << (*token.exp == 0 ? std::string("1970-01-01T00:00:00Z") : UnixTime(*token.exp))
+                  << ", longer ago than any gateway's clock skew allows: every gateway refuses it already, so "
+                     "nothing was revoked\n";
+      }
       return 0;
     }
+    jti = token.jti;
+    // Until its exp. One that expires within a minute, or has expired, is
+    // still accepted for up to the clock skew, and the gateway's clock may be
+    // ahead of this one's: that entry is kept for the largest skew from now.
+    constexpr int64_t kClockMarginS = 60;
+    if (token.exp) until = *token.exp > now + kClockMarginS ? *token.exp : now + config::kMaxClockSkewS;
+    leaked = "the token of subject " + (token.subject.empty() ? std::string("(none)") : Printable(token.subject));
+    if (!token.issuer.empty()) leaked += " from " + Printable(token.issuer);
   }
   const auto kv = KindAndValue();
   if (!kv) return Report({"admin revoke: pass --jti ID, --subject S, --client C or --leaked-token-file FILE", 2});
