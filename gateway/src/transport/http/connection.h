@@ -266,7 +266,6 @@ class StreamConnection final : public Connection, public std::enable_shared_from
     res->prepare_payload();
     keep_alive_ = false;
     linger_ = true;
-    NotBusy();  // answered: a drain need not wait for the lingering close
     Enqueue([self = this->shared_from_this(), res](auto done) { bhttp::async_write(self->stream_, *res, done); });
     exchange_open_ = true;
     FinishExchange();
@@ -410,6 +409,7 @@ class StreamConnection final : public Connection, public std::enable_shared_from
   // side is shut first; over TLS the close_notify follows the drain.
   void LingerThenClose() {
     if (closed_) return;
+    NotBusy();  // answered and written: a drain need not wait for the lingering close
     if constexpr (!kTls) {
       beast::error_code ignored;
       Lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
