@@ -60,7 +60,9 @@ int64_t ExpectedRetryAfter(uint64_t limit, uint32_t window_s, uint64_t count, li
 TEST(RateLimitGateway, AnswersTheCallOverTheLimitWith429AndTheRateLimitHeadersAndNeverCallsThePlugin) {
   GatewayProcess gateway(LimitedConfig(kPerSubject));
   ASSERT_TRUE(gateway.Start()) << gateway.Log();
-  ASSERT_EQ(Echo(gateway.port()).status, 200);
+  const HttpResponse first = Echo(gateway.port());
+  ASSERT_EQ(first.status, 200);
+  EXPECT_EQ(first.Header("ratelimit"), "") << "on 429 only by default (rate_limits.headers)";
   ASSERT_EQ(Echo(gateway.port()).status, 200);
   const auto before = limits::Clock::now();
   const HttpResponse refused = Echo(gateway.port());
@@ -88,6 +90,37 @@ TEST(RateLimitGateway, AnswersTheCallOverTheLimitWith429AndTheRateLimitHeadersAn
   // A method the policy does not match is not limited.
   json list{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "tools/list"}, {"params", {{"_meta", ModernMeta()}}}};
   EXPECT_EQ(Request(gateway.port(), "POST", "/mcp/example", list.dump(), ModernHeaders("tools/list")).status, 200);
+}
+
+// rate_limits.headers: always: every answer of a limited request says what
+// is left, counted after this request; the 429 keeps its own.
+TEST(RateLimitGateway, WithHeadersAlwaysEveryAnswerCarriesTheQuotaLeft) {
+  std::string config = LimitedConfig(kPerSubject);
+  config.replace(config.find("rate_limits:\n"), 13, "rate_limits:\n  headers: always\n");
+  GatewayProcess gateway(config);
+  ASSERT_TRUE(gateway.Start()) << gateway.Log();
+  const HttpResponse first = Echo(gateway.port());
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(first.Header("ratelimit-policy"), "\"per-subject\";q=2;w=3600");
+  // One of two used: one left; quota back once the estimate has decayed.
+  const std::string state = first.Header("ratelimit");
+  EXPECT_EQ(state.rfind("\"per-subject\";r=1;t=", 0), 0u) << state;
+  const int64_t t = std::stoll(state.substr(state.find(";t=") + 3));
+  EXPECT_GE(t, 1);
+  EXPECT_LE(t, 3600);
+  const HttpResponse second = Echo(gateway.port());
+  ASSERT_EQ(second.status, 200);
+  EXPECT_EQ(second.Header("ratelimit").rfind("\"per-subject\";r=0;t=", 0), 0u) << second.Header("ratelimit");
+  const HttpResponse refused = Echo(gateway.port());
+  ASSERT_EQ(refused.status, 429);
+  EXPECT_EQ(refused.Header("ratelimit"), "\"per-subject\";r=0;t=" + refused.Header("retry-after"))
+      << "the refusal's own state, once";
+  // A request no policy applies to carries none.
+  json list{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "tools/list"}, {"params", {{"_meta", ModernMeta()}}}};
+  const HttpResponse unlimited =
+      Request(gateway.port(), "POST", "/mcp/example", list.dump(), ModernHeaders("tools/list"));
+  EXPECT_EQ(unlimited.status, 200);
+  EXPECT_EQ(unlimited.Header("ratelimit"), "");
 }
 
 TEST(RateLimitGateway, BelievesXForwardedForOnlyFromATrustedProxy) {
@@ -205,11 +238,16 @@ TEST(RateLimitGateway, CountsInRedisAndAFailClosedPolicyAnswers503WhileRedisIsSt
   RedisServer redis;
   ASSERT_TRUE(redis.Start()) << redis.Log();
   const std::string policies = std::string(kPerSubject) + "      on_redis_down: closed\n";
-  GatewayProcess gateway(LimitedConfig(policies, "",
-                                       "redis:\n  url: " + redis.url() +
-                                           "\n  command_timeout_ms: 300\n  reconnect_min_ms: 20\n  reconnect_max_ms: 100\n"));
+  std::string config = LimitedConfig(policies, "",
+                                     "redis:\n  url: " + redis.url() +
+                                         "\n  command_timeout_ms: 300\n  reconnect_min_ms: 20\n  reconnect_max_ms: 100\n");
+  config.replace(config.find("rate_limits:\n"), 13, "rate_limits:\n  headers: always\n");
+  GatewayProcess gateway(config);
   ASSERT_TRUE(gateway.Start()) << gateway.Log();
-  ASSERT_EQ(Echo(gateway.port()).status, 200) << gateway.Log();
+  const HttpResponse first = Echo(gateway.port());
+  ASSERT_EQ(first.status, 200) << gateway.Log();
+  // The state Redis answered, on the answer (rate_limits.headers: always).
+  EXPECT_EQ(first.Header("ratelimit").rfind("\"per-subject\";r=1;t=", 0), 0u) << first.Header("ratelimit");
   ASSERT_EQ(Echo(gateway.port()).status, 200);
   EXPECT_EQ(Echo(gateway.port()).status, 429);
   EXPECT_NE(redis.Cli("KEYS", "mcpgw:rl:per-subject:local-user:*"), "") << "the counters live in Redis";

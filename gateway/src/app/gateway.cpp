@@ -349,6 +349,7 @@ void Gateway::BuildRateLimits(pipeline::Pipeline& pipeline, bool post_to_io) {
   pipeline::RateLimitOptions options;
   options.metrics = metrics_.get();
   options.near_limit_percent = config_.rate_limits.near_limit_percent;
+  options.headers_always = config_.rate_limits.headers_always;
   if (redis_) {
     limits::RedisLimiterOptions redis_options;
     if (post_to_io) {
@@ -537,6 +538,7 @@ std::string Gateway::NeedsRestart(const config::Config& next) const {
   for (config::Issuer& i : auth.issuers) i.keys.clear();
   check(next_auth == auth, "auth (except keys and api_keys)");
   check(next.rate_limits.near_limit_percent == config_.rate_limits.near_limit_percent, "rate_limits.near_limit_percent");
+  check(next.rate_limits.headers_always == config_.rate_limits.headers_always, "rate_limits.headers");
   // Routes reload (their own step); the plugins they may use are those running.
   if (changed.empty()) return "";
   std::string list;

@@ -249,6 +249,9 @@ struct LimitPolicy {
 struct RateLimits {
   std::vector<LimitPolicy> policies;
   uint32_t near_limit_percent = 80;  // a decision at or above this share of a limit counts as near the limit
+  // RateLimit-Policy / RateLimit headers on every JSON answer of a limited
+  // request (`headers: always`), not only on its 429 (`headers: refusals`).
+  bool headers_always = false;
 
   bool operator==(const RateLimits&) const = default;
 };

@@ -106,8 +106,15 @@ void ReadRedis(YamlReader& r, const YAML::Node& node, Redis* out) {
 
 void ReadRateLimits(YamlReader& r, const YAML::Node& node, RateLimits* out) {
   if (!node || !r.ExpectMap(node, "rate_limits")) return;
-  r.RejectUnknownKeys(node, "rate_limits", {"policies", "near_limit_percent"});
+  r.RejectUnknownKeys(node, "rate_limits", {"policies", "near_limit_percent", "headers"});
   r.Uint32(node, "rate_limits", "near_limit_percent", 1, 100, &out->near_limit_percent);
+  if (const YAML::Node headers = node["headers"]) {
+    const std::string value = headers.IsScalar() ? headers.Scalar() : "";
+    if (value != "refusals" && value != "always") {
+      r.Fail("rate_limits.headers", "must be \"refusals\" (on 429 only, the default) or \"always\"");
+    }
+    out->headers_always = value == "always";
+  }
   const YAML::Node list = node["policies"];
   if (!list) return;
   if (!list.IsSequence()) return r.Fail("rate_limits.policies", "must be a list of policies");

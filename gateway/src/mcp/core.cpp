@@ -142,26 +142,18 @@ void Core::Deny(const Ptr& ex, const pipeline::Denial& denial) {
     case pipeline::DenialKind::kRateLimited: {
       // The same error on every front door; HTTP adds the status and headers
       // (draft-ietf-httpapi-ratelimit-headers, structured-field lists).
-      const std::string retry = std::to_string(denial.retry_after.count());
       json limits = json::array();
-      std::string policy_header, state_header;
       for (const pipeline::LimitState& s : denial.limits) {
         limits.push_back({{"policy", s.policy},
                           {"limit", s.limit},
                           {"windowSeconds", s.window_s},
                           {"remaining", s.remaining},
                           {"resetSeconds", s.reset_s}});
-        const std::string sep = policy_header.empty() ? "" : ", ";
-        policy_header += sep + "\"" + s.policy + "\";q=" + std::to_string(s.limit) + ";w=" + std::to_string(s.window_s);
-        state_header += sep + "\"" + s.policy + "\";r=" + std::to_string(s.remaining) + ";t=" + std::to_string(s.reset_s);
       }
       json data{{"retryAfter", denial.retry_after.count()}, {"policy", denial.policy}, {"limits", std::move(limits)}};
       Reply reply{jsonrpc::MakeError(r.id, pipeline::kRateLimitedCode, denial.message, std::move(data)), 429};
-      reply.headers.emplace_back("Retry-After", retry);
-      if (!policy_header.empty()) {
-        reply.headers.emplace_back("RateLimit-Policy", std::move(policy_header));
-        reply.headers.emplace_back("RateLimit", std::move(state_header));
-      }
+      reply.headers.emplace_back("Retry-After", std::to_string(denial.retry_after.count()));
+      AddRateLimitHeaders(reply, denial.limits);
       return ex->Finish(std::move(reply), "rate_limited");
     }
     case pipeline::DenialKind::kUnavailable: {

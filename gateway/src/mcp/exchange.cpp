@@ -68,6 +68,18 @@ void Exchange::Expire() {
          "timeout");
 }
 
+void AddRateLimitHeaders(Reply& reply, const std::vector<pipeline::LimitState>& limits) {
+  if (limits.empty()) return;
+  std::string policy_header, state_header;
+  for (const pipeline::LimitState& s : limits) {
+    const std::string name = std::string(policy_header.empty() ? "" : ", ") + "\"" + s.policy + "\"";
+    policy_header += name + ";q=" + std::to_string(s.limit) + ";w=" + std::to_string(s.window_s);
+    state_header += name + ";r=" + std::to_string(s.remaining) + ";t=" + std::to_string(s.reset_s);
+  }
+  reply.headers.emplace_back("RateLimit-Policy", std::move(policy_header));
+  reply.headers.emplace_back("RateLimit", std::move(state_header));
+}
+
 void Exchange::Finish(Reply reply, std::string_view outcome) {
   if (finished_.exchange(true)) return;
   const auto self = shared_from_this();  // on_finish_ may drop the last owner
@@ -83,6 +95,8 @@ void Exchange::Finish(Reply reply, std::string_view outcome) {
     }
   }
   held_.reset();
+  // rate_limits.headers: always: what the request that passed left of each quota.
+  AddRateLimitHeaders(reply, request_.granted_limits);
   reply.outcome = outcome;
   responder_->Finish(std::move(reply));
   if (auto done = std::move(on_finish_)) done();

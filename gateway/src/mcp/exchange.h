@@ -88,4 +88,8 @@ class Exchange final : public plugin::CallObserver,
 std::optional<mcpgw_log_level> ParseLogLevel(std::string_view name);
 std::string_view LogLevelName(mcpgw_log_level level);
 
+// Adds RateLimit-Policy and RateLimit (draft-ietf-httpapi-ratelimit-headers,
+// structured-field lists) for `limits` to `reply`; nothing when empty.
+void AddRateLimitHeaders(Reply& reply, const std::vector<pipeline::LimitState>& limits);
+
 }  // namespace mcpgw::mcp

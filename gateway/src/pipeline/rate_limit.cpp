@@ -8,6 +8,13 @@
 namespace mcpgw::pipeline {
 namespace {
 
+// What the RateLimit headers say of one policy: `t` is when quota returns,
+// the retry time for an exhausted one.
+LimitState StateOf(const limits::PolicyState& s) {
+  return LimitState{s.policy, s.limit, static_cast<uint32_t>(s.window.count()), s.remaining,
+                    static_cast<uint32_t>((s.remaining == 0 ? s.retry_after : s.reset).count())};
+}
+
 Denial Refusal(DenialKind kind, std::string message, int64_t retry_after_s) {
   Denial d{kind, std::move(message), {}};
   d.retry_after = std::chrono::seconds(retry_after_s);
@@ -60,7 +67,7 @@ std::optional<Denial> RateLimit::Check(const Request& request) const {
   std::optional<Denial> denial;
   bool answered = false;
   limiter_.Decide(std::move(charges), options_.clock(), [&](limits::Decision d) {
-    denial = Judge(d);
+    denial = Judge(request, d);
     answered = true;
   });
   if (!answered) {
@@ -75,18 +82,22 @@ void RateLimit::CheckAsync(const Request& request, Done done) const {
   if (charges.empty()) return done(std::nullopt);
   // The charges point into `policies`: kept alive until the decision.
   limiter_.Decide(std::move(charges), options_.clock(),
-                  [this, policies = std::move(policies), done = std::move(done)](limits::Decision d) {
-                    done(Judge(d));
+                  [this, &request, policies = std::move(policies), done = std::move(done)](limits::Decision d) {
+                    done(Judge(request, d));
                   });
 }
 
-std::optional<Denial> RateLimit::Judge(const limits::Decision& decision) const {
+std::optional<Denial> RateLimit::Judge(const Request& request, const limits::Decision& decision) const {
   metrics::Metrics* m = options_.metrics;
   if (decision.allowed) {
     for (const limits::PolicyState& s : decision.states) {
       if (m == nullptr) break;
       m->RecordRateLimitDecision(s.policy, decision.local_fallback ? "fail_open" : "allowed");
       if (s.used * 100 >= s.limit * options_.near_limit_percent) m->RecordRateLimitNearLimit(s.policy);
+    }
+    if (options_.headers_always) {
+      request.granted_limits.clear();
+      for (const limits::PolicyState& s : decision.states) request.granted_limits.push_back(StateOf(s));
     }
     return std::nullopt;
   }
@@ -110,8 +121,7 @@ std::optional<Denial> RateLimit::Judge(const limits::Decision& decision) const {
   for (const limits::PolicyState& s : decision.states) {
     // Every policy that would refuse now delays the retry, not only the first.
     d.retry_after = std::max(d.retry_after, s.retry_after);
-    d.limits.push_back(LimitState{s.policy, s.limit, static_cast<uint32_t>(s.window.count()), s.remaining,
-                                  static_cast<uint32_t>((s.remaining == 0 ? s.retry_after : s.reset).count())});
+    d.limits.push_back(StateOf(s));
   }
   d.message = "Rate limit exceeded: policy \"" + policy + "\" allows " + std::to_string(by.limit) + " requests per " +
               std::to_string(by.window.count()) + " s; retry after " + std::to_string(d.retry_after.count()) + " s";

@@ -38,6 +38,9 @@ struct RateLimitOptions {
   uint32_t near_limit_percent = 80;
   // True when the limiter answers later (Redis): the stage then waits.
   bool limiter_waits = false;
+  // rate_limits.headers: always: a request that passes carries its states
+  // (Request::granted_limits) for the answer's headers.
+  bool headers_always = false;
 };
 
 // The policies in force: replaced as a whole on reload; a decision keeps
@@ -61,7 +64,7 @@ class RateLimit final : public Stage {
   // What the decision means for the request (nullopt: it passes), with its
   // metrics recorded. Reads the policies from the decision's states (one
   // per charge, as every Limiter gives them).
-  std::optional<Denial> Judge(const limits::Decision& decision) const;
+  std::optional<Denial> Judge(const Request& request, const limits::Decision& decision) const;
 
  private:
   std::atomic<Policies> policies_;

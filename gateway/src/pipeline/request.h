@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mcpgw::mcp {
 class Backend;
@@ -25,6 +26,16 @@ namespace mcpgw::pipeline {
 
 using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
+
+// One rate-limit policy's state as its RateLimit-Policy and RateLimit
+// headers report it (and a 429's JSON-RPC error data).
+struct LimitState {
+  std::string policy;
+  uint64_t limit = 0;
+  uint32_t window_s = 0;
+  uint64_t remaining = 0;
+  uint32_t reset_s = 0;  // seconds until more quota (RateLimit `t`)
+};
 
 struct Request {
   // Where: the backend (route) this request addresses, held until the
@@ -46,6 +57,10 @@ struct Request {
   // When.
   Clock::time_point received = Clock::now();
   Clock::time_point deadline = Clock::time_point::max();
+  // Left by the rate-limit stage when it lets the request pass and
+  // rate_limits.headers is `always`: each applied policy's state, for the
+  // answer's RateLimit headers. (Mutable: the stages see the request const.)
+  mutable std::vector<LimitState> granted_limits;
 
   bool is_notification() const { return id.is_null(); }
 };

@@ -30,16 +30,6 @@ enum class DenialKind {
 };
 std::string_view DenialKindName(DenialKind kind);
 
-// One rate-limit policy's state as a 429 reports it (RateLimit-Policy and
-// RateLimit headers, the JSON-RPC error's data).
-struct LimitState {
-  std::string policy;
-  uint64_t limit = 0;
-  uint32_t window_s = 0;
-  uint64_t remaining = 0;
-  uint32_t reset_s = 0;  // seconds until more quota (RateLimit `t`)
-};
-
 struct Denial {
   DenialKind kind;
   std::string message;  // safe to show the caller

@@ -86,6 +86,7 @@ TEST(RateLimitConfig, ReadsPoliciesWithDimensionsMatchAndFailMode) {
                       "      match: {route: memory, tool: \"create_*\"}\n      on_redis_down: closed\n");
   ASSERT_EQ(c.rate_limits.policies.size(), 2u);
   EXPECT_EQ(c.rate_limits.near_limit_percent, 90u);
+  EXPECT_FALSE(c.rate_limits.headers_always) << "RateLimit headers on 429 only by default";
   const LimitPolicy& p = c.rate_limits.policies[0];
   EXPECT_EQ(p.by, (std::vector<LimitDimension>{LimitDimension::kSubject, LimitDimension::kRoute}));
   EXPECT_EQ(p.limit, 100u);
@@ -94,6 +95,14 @@ TEST(RateLimitConfig, ReadsPoliciesWithDimensionsMatchAndFailMode) {
   EXPECT_EQ(w.match.route, "memory");
   EXPECT_EQ(w.match.tool, "create_*");
   EXPECT_EQ(w.on_redis_down, FailMode::kClosed);
+}
+
+TEST(RateLimitConfig, SendsTheHeadersOnEveryAnswerOnlyWhenAskedTo) {
+  const std::string policy = "  policies:\n    - name: p\n      by: [subject]\n      limit: 1\n      window_s: 1\n";
+  EXPECT_TRUE(Ok("rate_limits:\n  headers: always\n" + policy).rate_limits.headers_always);
+  EXPECT_FALSE(Ok("rate_limits:\n  headers: refusals\n" + policy).rate_limits.headers_always);
+  EXPECT_TRUE(HasError(Errors("rate_limits:\n  headers: yes\n" + policy),
+                       "rate_limits.headers: must be \"refusals\" (on 429 only, the default) or \"always\""));
 }
 
 TEST(RateLimitConfig, RefusesPoliciesItCannotApply) {
