@@ -108,6 +108,7 @@ std::shared_ptr<Cancellable> Core::Handle(pipeline::Request request, std::shared
 
 void Core::Continue(const Ptr& ex, std::optional<pipeline::Denial> denial) {
   if (ex->finished()) return;  // cancelled while a stage waited
+  ex->PipelineDone();
   if (denial) return Deny(ex, *denial);
   if (ex->request().method == "subscriptions/listen") {
     ex->request().deadline = pipeline::Clock::time_point::max();  // open until the client leaves

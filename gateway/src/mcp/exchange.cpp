@@ -95,8 +95,9 @@ void Exchange::Finish(Reply reply, std::string_view outcome) {
     }
   }
   held_.reset();
-  // rate_limits.headers: always: what the request that passed left of each quota.
-  AddRateLimitHeaders(reply, request_.granted_limits);
+  // rate_limits.headers: always: what the request that passed left of each
+  // quota (written by the stage before PipelineDone, on another thread).
+  if (pipeline_done_.load(std::memory_order_acquire)) AddRateLimitHeaders(reply, request_.granted_limits);
   reply.outcome = outcome;
   responder_->Finish(std::move(reply));
   if (auto done = std::move(on_finish_)) done();

@@ -63,6 +63,11 @@ class Exchange final : public plugin::CallObserver,
   // deadline passed (the timer may not have fired yet), else Cancel().
   void EndStopped();
 
+  // The pipeline has run: what its rate-limit stage left on the request
+  // (granted_limits) is final and may be read by Finish on any thread. A
+  // Finish before that (a cancel while a stage waited) sends no limit headers.
+  void PipelineDone() { pipeline_done_.store(true, std::memory_order_release); }
+
   std::string tool_label;  // metric label for tools/call
   bool audited = false;    // write a tool_call line to the audit log when answered
 
@@ -72,6 +77,7 @@ class Exchange final : public plugin::CallObserver,
   metrics::Metrics* metrics_;
   std::atomic<bool> finished_{false};
   std::atomic<bool> cancelled_{false};
+  std::atomic<bool> pipeline_done_{false};
   std::mutex progress_mu_;
   std::optional<double> last_progress_;
   nlohmann::json progress_token_;
