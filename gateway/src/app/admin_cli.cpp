@@ -514,15 +514,17 @@ int AdminCli::State::RunRevoke() {
     const LeakedToken& token = std::get<LeakedToken>(read);
     const int64_t now =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    if (token.exp && *token.exp <= now - int64_t{config::kMaxClockSkewS}) {
-      // No gateway accepts it (auth.clock_skew_s is at most this): nothing to do.
+    // Allowance for this machine's clock being ahead of a gateway's.
+    constexpr int64_t kClockMarginS = 60;
+    if (token.exp && *token.exp <= now - int64_t{config::kMaxClockSkewS} - kClockMarginS) {
+      // No gateway accepts it (auth.clock_skew_s is at most 600 s): nothing to do.
       if (as_json) {
         std::cout << json{{"revoked", false}, {"jti", token.jti}, {"exp", *token.exp}, {"why", "expired"}}.dump(
                          2, ' ', false, json::error_handler_t::replace)
                   << "\n";
       } else {
         std::cout << "the token in " << token.where << " (jti " << Printable(token.jti) << ") expired at "
-                  << (*token.exp == 0 ? std::string("1970-01-01T00:00:00Z") : UnixTime(*token.exp))
+                  << (*token.exp <= 0 ? "Unix time " + std::to_string(*token.exp) : UnixTime(*token.exp))
                   << ", longer ago than any gateway's clock skew allows: every gateway refuses it already, so "
                      "nothing was revoked\n";
       }
@@ -532,7 +534,6 @@ int AdminCli::State::RunRevoke() {
     // Until its exp. One that expires within a minute, or has expired, is
     // still accepted for up to the clock skew, and the gateway's clock may be
     // ahead of this one's: that entry is kept for the largest skew from now.
-    constexpr int64_t kClockMarginS = 60;
     if (token.exp) until = *token.exp > now + kClockMarginS ? *token.exp : now + config::kMaxClockSkewS;
     leaked = "the token of subject " + (token.subject.empty() ? std::string("(none)") : Printable(token.subject));
     if (!token.issuer.empty()) leaked += " from " + Printable(token.issuer);

@@ -15,6 +15,7 @@ TEST(PeerAddress, IsTheAddressWithoutTheConnectionsPort) {
   // gRPC 1.51 percent-encodes the brackets (and a zone's %).
   EXPECT_EQ(PeerAddress("ipv6:%5B::1%5D:39704"), "::1");
   EXPECT_EQ(PeerAddress("ipv6:%5Bfe80::1%25eth0%5D:80"), "fe80::1%eth0");
+  EXPECT_EQ(PeerAddress("ipv6:[fe80::1%eth0]:80"), "fe80::1%eth0");
   EXPECT_EQ(PeerAddress("unix:/run/mcp.sock"), "unix:/run/mcp.sock");
   EXPECT_EQ(PeerAddress("ipv6:[broken"), "ipv6:[broken");
 }

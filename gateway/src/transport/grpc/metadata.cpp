@@ -30,8 +30,11 @@ std::string PeerAddress(std::string_view peer) {
   }
   if (peer.starts_with("ipv6:")) {
     // gRPC writes the peer as a URI: "ipv6:%5B::1%5D:39704" (1.51), or with
-    // the brackets as they are in other versions.
-    const auto decoded = schema::detail::PercentDecode(peer.substr(5));
+    // the brackets as they are in other versions (then a zone's % is bare).
+    const std::string_view rest = peer.substr(5);
+    const auto literal = rest.starts_with('[') ? rest.find(']') : std::string_view::npos;
+    if (literal != std::string_view::npos) return std::string(rest.substr(1, literal - 1));
+    const auto decoded = schema::detail::PercentDecode(rest);
     if (decoded && decoded->starts_with('[')) {
       const auto close = decoded->find(']');
       if (close != std::string::npos) return decoded->substr(1, close - 1);
