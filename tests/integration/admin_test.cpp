@@ -30,6 +30,12 @@ constexpr char kNoCredentialChallenge[] = R"(Bearer scope="mcpgw:admin")";
 constexpr char kInvalidTokenChallenge[] = R"(Bearer error="invalid_token", scope="mcpgw:admin")";
 constexpr char kInsufficientScopeChallenge[] = R"(Bearer error="insufficient_scope", scope="mcpgw:admin")";
 
+// A token for the CLI to read (it verifies no signature, so none is made).
+std::string UnsignedJwt(const json& claims) {
+  return crypto::Base64UrlEncode(R"({"alg":"ES256","typ":"JWT"})") + "." + crypto::Base64UrlEncode(claims.dump()) +
+         ".c2lnbmF0dXJl";
+}
+
 std::string AdminConfig() {
   return std::string("server:\n  listen: 127.0.0.1:0\n  public_url: ") + kPublicUrl +
          "\n  data_dir: ${DATA_DIR}\n"
@@ -373,9 +379,7 @@ TEST_F(AdminTest, TheCliRevokesALeakedTokenThatExpiredWithinTheClockSkew) {
   const std::string token_file = WriteFile("admin.token", admin_token_);
   const int64_t now =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  const std::string leaked =
-      crypto::Base64UrlEncode(R"({"alg":"ES256"})") + "." +
-      crypto::Base64UrlEncode(json{{"jti", "just-expired"}, {"sub", "alice"}, {"exp", now - 100}}.dump()) + ".c2ln";
+  const std::string leaked = UnsignedJwt({{"jti", "just-expired"}, {"sub", "alice"}, {"exp", now - 100}});
   const ProcessResult revoke = RunGateway(
       Cli({"revoke", "--leaked-token-file", WriteFile("leaked.jwt", leaked), "--json", "--token-file", token_file}));
   ASSERT_EQ(revoke.exit_code, 0) << revoke.stderr_text;
@@ -448,12 +452,6 @@ TEST(AdminCliTest, RefusesARevocationThatIsNotUtf8BeforeSendingIt) {
       RunGateway({"admin", "revoke", "--jti", "a\xff", "--url", "http://127.0.0.1:1", "--token-file", token_file});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.stderr_text, "mcp-gateway: admin revoke: the jti and the reason must be UTF-8 text\n");
-}
-
-// A token for the CLI to read (it verifies no signature, so none is made).
-std::string UnsignedJwt(const json& claims) {
-  return crypto::Base64UrlEncode(R"({"alg":"ES256","typ":"JWT"})") + "." + crypto::Base64UrlEncode(claims.dump()) +
-         ".c2lnbmF0dXJl";
 }
 
 // Each refusal comes before any request: nothing listens on port 1, so a

@@ -58,6 +58,32 @@ std::string Trim(std::string s) {
   return s;
 }
 
+// A credential is one word of printable text: anything else would go out as
+// a broken header (or as a header of its own). `where` names its source.
+std::optional<Failure> OneWord(const std::string& text, const std::string& where, const char* what) {
+  if (std::any_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x21 || c == 0x7f; })) {
+    return Failure{where + " must hold " + what + " alone, on one line (it has spaces or control characters)", 2};
+  }
+  return std::nullopt;
+}
+
+// Reads a credential from `path` ("-": standard input), trimmed: not empty,
+// one word.
+std::optional<Failure> ReadOneWord(const std::string& path, const std::string& where, const char* what,
+                                   std::string* out) {
+  if (path == "-") {
+    out->assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    std::string error;
+    auto text = os::ReadFile(path, &error);
+    if (!text) return Failure{"cannot read " + where + ": " + error, 2};
+    *out = std::move(*text);
+  }
+  *out = Trim(std::move(*out));
+  if (out->empty()) return Failure{where + " is empty: it should hold " + what, 2};
+  return OneWord(*out, where, what);
+}
+
 std::string UnixTime(int64_t seconds) {
   if (seconds == 0) return "-";
   const std::time_t t = static_cast<std::time_t>(seconds);
@@ -287,29 +313,13 @@ std::optional<Failure> AdminCli::State::LoadConfig() {
 std::optional<Failure> AdminCli::State::FindCredential() {
   const int given = !token_file.empty() + !api_key_file.empty() + dev;
   if (given > 1) return Failure{"pass one of --token-file, --api-key-file and --dev", 2};
-  // A credential is one word of printable text: anything else would go out
-  // as a broken header (or as a header of its own).
-  const auto one_word = [](const std::string& text, const std::string& where) -> std::optional<Failure> {
-    if (std::any_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x21 || c == 0x7f; })) {
-      return Failure{where + " must hold the credential alone, on one line (it has spaces or control characters)", 2};
-    }
-    return std::nullopt;
-  };
-  const auto read = [&](const std::string& path, std::string* out) -> std::optional<Failure> {
-    std::string error;
-    auto text = os::ReadFile(path, &error);
-    if (!text) return Failure{"cannot read " + path + ": " + error, 2};
-    *out = Trim(*text);
-    if (out->empty()) return Failure{path + " is empty", 2};
-    return one_word(*out, path);
-  };
   if (!token_file.empty()) {
     std::string token;
-    if (auto f = read(token_file, &token)) return f;
+    if (auto f = ReadOneWord(token_file, token_file, "the credential", &token)) return f;
     credential = {"Bearer " + token, "", "the token in " + token_file};
   } else if (!api_key_file.empty()) {
     std::string key;
-    if (auto f = read(api_key_file, &key)) return f;
+    if (auto f = ReadOneWord(api_key_file, api_key_file, "the credential", &key)) return f;
     credential = {"", key, "the API key in " + api_key_file};
   } else if (dev) {
     const bool trusts = std::any_of(config->auth.issuers.begin(), config->auth.issuers.end(),
@@ -328,10 +338,10 @@ std::optional<Failure> AdminCli::State::FindCredential() {
     if (minted.token.empty()) return Failure{"cannot mint a development token: " + minted.error, 1};
     credential = {"Bearer " + minted.token, "", "the development token (--dev)"};
   } else if (const char* token = std::getenv(kTokenVariable); token != nullptr && *token != '\0') {
-    if (auto f = one_word(Trim(token), std::string("$") + kTokenVariable)) return f;
+    if (auto f = OneWord(Trim(token), std::string("$") + kTokenVariable, "the credential")) return f;
     credential = {"Bearer " + Trim(token), "", std::string("the token in $") + kTokenVariable};
   } else if (const char* key = std::getenv(kApiKeyVariable); key != nullptr && *key != '\0') {
-    if (auto f = one_word(Trim(key), std::string("$") + kApiKeyVariable)) return f;
+    if (auto f = OneWord(Trim(key), std::string("$") + kApiKeyVariable, "the credential")) return f;
     credential = {"", Trim(key), std::string("the API key in $") + kApiKeyVariable};
   } else {
     return Failure{std::string("no admin credential: pass --token-file FILE, --api-key-file FILE or --dev, or set ") +
@@ -450,24 +460,11 @@ std::optional<std::pair<std::string, std::string>> AdminCli::State::KindAndValue
 // names what to revoke, and a forged one could at most revoke an id.
 std::variant<LeakedToken, Failure> AdminCli::State::ReadLeakedToken() const {
   LeakedToken token;
-  const bool from_stdin = leaked_token_file == "-";
-  token.where = from_stdin ? std::string("standard input") : leaked_token_file;
+  token.where = leaked_token_file == "-" ? std::string("standard input") : leaked_token_file;
   const std::string& where = token.where;
   std::string text;
-  if (from_stdin) {
-    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  } else {
-    std::string error;
-    auto read = os::ReadFile(leaked_token_file, &error);
-    if (!read) return Failure{"cannot read " + where + ": " + error, 2};
-    text = std::move(*read);
-  }
-  text = Trim(std::move(text));
-  if (text.empty()) return Failure{where + " is empty: it should hold the leaked token", 2};
+  if (auto f = ReadOneWord(leaked_token_file, where, "the token", &text)) return *f;
   const std::string instead = "; revoke every token of its subject or client instead (--subject, --client)";
-  if (std::any_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x21 || c == 0x7f; })) {
-    return Failure{where + " must hold the token alone, on one line (it has spaces or control characters)", 2};
-  }
   const auto dots = std::count(text.begin(), text.end(), '.');
   if (dots == 4) return Failure{where + " holds an encrypted token (JWE): its jti cannot be read" + instead, 2};
   if (dots != 2) {
