@@ -1,6 +1,7 @@
 #include "app/admin_cli.h"
 
 #include "auth/dev_token.h"
+#include "auth/jws.h"
 #include "config/config.h"
 #include "crypto/base64.h"
 #include "crypto/hmac.h"
@@ -465,16 +466,16 @@ std::variant<LeakedToken, Failure> AdminCli::State::ReadLeakedToken() const {
   std::string text;
   if (auto f = ReadOneWord(leaked_token_file, where, "the token", &text)) return *f;
   const std::string instead = "; revoke every token of its subject or client instead (--subject, --client)";
-  const auto dots = std::count(text.begin(), text.end(), '.');
-  if (dots == 4) return Failure{where + " holds an encrypted token (JWE): its jti cannot be read" + instead, 2};
-  if (dots != 2) {
+  if (std::count(text.begin(), text.end(), '.') == 4) {
+    return Failure{where + " holds an encrypted token (JWE): its jti cannot be read" + instead, 2};
+  }
+  const auto segments = auth::SplitCompact(text);
+  if (!segments) {
     return Failure{where + " does not hold a JWT (three base64url parts separated by dots), so it has no jti to "
                            "revoke" + instead,
                    2};
   }
-  const auto first = text.find('.');
-  const auto payload =
-      crypto::Base64UrlDecode(std::string_view(text).substr(first + 1, text.find('.', first + 1) - first - 1));
+  const auto payload = crypto::Base64UrlDecode((*segments)[1]);
   const json claims = payload ? json::parse(*payload, nullptr, false) : json();
   if (!claims.is_object()) {
     return Failure{"the token in " + where + " has no readable claims (its payload is not base64url JSON)", 2};

@@ -69,18 +69,24 @@ std::variant<std::vector<const Key*>, Failure> Candidates(const json& header, Al
 
 }  // namespace
 
+std::optional<std::array<std::string_view, 3>> SplitCompact(std::string_view token) {
+  const std::size_t first = token.find('.');
+  const std::size_t second = first == std::string_view::npos ? first : token.find('.', first + 1);
+  if (second == std::string_view::npos || token.find('.', second + 1) != std::string_view::npos) return std::nullopt;
+  return std::array<std::string_view, 3>{token.substr(0, first), token.substr(first + 1, second - first - 1),
+                                         token.substr(second + 1)};
+}
+
 std::variant<VerifiedJws, Failure> VerifyJws(std::string_view token, const KeySet& keys, const JwsLimits& limits) {
   if (token.size() > limits.max_token_bytes) {
     return Fail(FailureReason::kTooLarge, "token longer than " + std::to_string(limits.max_token_bytes) + " bytes");
   }
-  const std::size_t first = token.find('.');
-  const std::size_t second = first == std::string_view::npos ? first : token.find('.', first + 1);
-  if (second == std::string_view::npos || token.find('.', second + 1) != std::string_view::npos) {
-    return Fail(FailureReason::kMalformed, "a compact JWS has exactly three segments");
-  }
-  const auto header_bytes = crypto::Base64UrlDecode(token.substr(0, first));
-  const auto payload_bytes = crypto::Base64UrlDecode(token.substr(first + 1, second - first - 1));
-  const auto signature = crypto::Base64UrlDecode(token.substr(second + 1));
+  const auto segments = SplitCompact(token);
+  if (!segments) return Fail(FailureReason::kMalformed, "a compact JWS has exactly three segments");
+  const auto& [header_text, payload_text, signature_text] = *segments;
+  const auto header_bytes = crypto::Base64UrlDecode(header_text);
+  const auto payload_bytes = crypto::Base64UrlDecode(payload_text);
+  const auto signature = crypto::Base64UrlDecode(signature_text);
   if (!header_bytes || !payload_bytes || !signature) {
     return Fail(FailureReason::kMalformed, "a segment is not unpadded base64url");
   }
@@ -96,7 +102,7 @@ std::variant<VerifiedJws, Failure> VerifyJws(std::string_view token, const KeySe
 
   auto candidates = Candidates(*header, *algorithm, keys);
   if (auto* failure = std::get_if<Failure>(&candidates)) return std::move(*failure);
-  const std::string_view signing_input = token.substr(0, second);
+  const std::string_view signing_input = token.substr(0, header_text.size() + 1 + payload_text.size());
   const auto& tried = std::get<std::vector<const Key*>>(candidates);
   if (std::none_of(tried.begin(), tried.end(),
                    [&](const Key* key) { return VerifySignature(*key, signing_input, *signature); })) {

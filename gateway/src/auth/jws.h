@@ -13,7 +13,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <cstddef>
+#include <optional>
 #include <string_view>
 #include <variant>
 
@@ -33,6 +35,10 @@ struct VerifiedJws {
 // but only when there are at most this many: trying a long list per token
 // would be a cheap way to make us burn CPU.
 inline constexpr std::size_t kMaxKeysTriedWithoutKid = 4;
+
+// The three segments of a compact JWS (header.payload.signature), still
+// base64url: nullopt unless there are exactly three. Verifies nothing.
+std::optional<std::array<std::string_view, 3>> SplitCompact(std::string_view token);
 
 std::variant<VerifiedJws, Failure> VerifyJws(std::string_view token, const KeySet& keys, const JwsLimits& limits);
 
