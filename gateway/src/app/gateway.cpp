@@ -226,6 +226,7 @@ std::string Gateway::Build(const StartOptions& options) {
   server_options.max_connections = config_.server.limits.max_connections;
   server_options.hsts_max_age_s = config_.server.tls.hsts_max_age_s;
   server_options.name = "mcp";
+  server_options.refusal = &http::StreamableHttpEndpoint::Refuse;
   http_ = std::make_unique<http::Server>(
       io_, server_options, [this](std::shared_ptr<http::Exchange> ex) { endpoint_->Handle(ex); }, metrics_.get());
   if (config_.server.tls.configured) {
@@ -250,10 +251,7 @@ std::string Gateway::Build(const StartOptions& options) {
     ops_options.host = config_.metrics.listen.host;
     ops_options.port = config_.metrics.listen.port;
     ops_options.max_body_bytes = 4096;
-    ops_options.name = "ops";
-    ops_options.refusal = [](const http::Refusal& r) {
-      return http::RefusalAnswer{"text/plain; charset=utf-8", std::string(r.message) + "\n"};
-    };
+    ops_options.name = "ops";  // refusals: the server's plain-text default
     ops_server_ = std::make_unique<http::Server>(
         io_, ops_options, [this](std::shared_ptr<http::Exchange> ex) { ops_->Handle(ex); }, metrics_.get());
     if (std::string error = ops_server_->Listen(); !error.empty()) return error;

@@ -252,12 +252,8 @@ class StreamConnection final : public Connection, public std::enable_shared_from
       refusal.method = parser_->get().method_string();
       refusal.target = parser_->get().target();
     }
-    RefusalAnswer answer;
-    if (options_.refusal) {
-      answer = options_.refusal(refusal);
-    } else {
-      answer = {"application/json", R"({"jsonrpc":"2.0","error":{"code":-32600,"message":")" + message + R"("}})"};
-    }
+    RefusalAnswer answer = options_.refusal ? options_.refusal(refusal)
+                                            : RefusalAnswer{"text/plain; charset=utf-8", message + "\n"};
     auto res = std::make_shared<Response>(status, 11);
     res->set(bhttp::field::content_type, answer.content_type);
     MarkSecure(*res);

@@ -108,8 +108,7 @@ struct ServerOptions {
   uint32_t hsts_max_age_s = 31'536'000;        // TLS only
   std::string name = "http";  // for logs
   // Words a Refusal in the listener's own format, and may record it (called
-  // on the connection's I/O thread). Unset: a JSON-RPC error, the MCP
-  // listener's format.
+  // on the connection's I/O thread). Unset: the message as plain text.
   std::function<RefusalAnswer(const Refusal&)> refusal;
 };
 

@@ -40,6 +40,15 @@ Response ErrorResponse(bhttp::status status, int error_code, const std::string& 
   return JsonResponse(status, jsonrpc::MakeError(id, error_code, message));
 }
 
+}  // namespace
+
+RefusalAnswer StreamableHttpEndpoint::Refuse(const Refusal& refusal) {
+  return {"application/json", jsonrpc::Serialize(jsonrpc::MakeError(nullptr, code::kInvalidRequest,
+                                                                    std::string(refusal.message)))};
+}
+
+namespace {
+
 StreamHeader SseHeader() {
   StreamHeader header{bhttp::status::ok, 11};
   header.set(bhttp::field::content_type, "text/event-stream");

@@ -55,6 +55,8 @@ class StreamableHttpEndpoint {
 
   // The http::Handler for the main listener.
   void Handle(const std::shared_ptr<Exchange>& exchange);
+  // Its ServerOptions::refusal: a JSON-RPC Invalid Request error (id null).
+  static RefusalAnswer Refuse(const Refusal& refusal);
 
  private:
   // The caller's principal; nullopt once a 401/400 was answered, or while
