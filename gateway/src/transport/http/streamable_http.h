@@ -55,7 +55,8 @@ class StreamableHttpEndpoint {
 
   // The http::Handler for the main listener.
   void Handle(const std::shared_ptr<Exchange>& exchange);
-  // Its ServerOptions::refusal: a JSON-RPC Invalid Request error (id null).
+  // Its ServerOptions::refusal: a JSON-RPC Invalid Request error (no id, as
+  // jsonrpc::MakeError writes every error without a known id).
   static RefusalAnswer Refuse(const Refusal& refusal);
 
  private:
