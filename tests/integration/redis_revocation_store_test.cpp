@@ -144,9 +144,15 @@ TEST_F(RedisRevocationStoreTest, AFailedSyncIsRetriedOnceRedisAnswersNotAtTheNex
   ::setenv("MCPGW_TEST_REPLICA_PASSWORD", "test-only-password", 1);
   Replica a(server_->url(), 60, /*resync_s=*/3600, 1000, "replica", "MCPGW_TEST_REPLICA_PASSWORD");
   EXPECT_FALSE(a.store->WaitForFirstSync(500ms));
+  // Redis's own reason is kept for the operator (readiness, the admin list),
+  // not the "not connected" of a sync tried before the connection was up.
+  EXPECT_TRUE(Eventually([&] { return a.store->sync_error().starts_with("NOPERM"); }))
+      << "sync_error: " << a.store->sync_error();
+  EXPECT_NE(a.store->sync_error().find("evalsha"), std::string::npos) << a.store->sync_error();
   ASSERT_EQ(server_->Cli("ACL", "SETUSER", "replica", "+evalsha", "+eval"), "OK");
   EXPECT_TRUE(a.store->WaitForFirstSync(5s)) << "the failed sync waited for the next period";
   EXPECT_TRUE(a.store->health().fresh);
+  EXPECT_EQ(a.store->sync_error(), "");
 }
 
 TEST_F(RedisRevocationStoreTest, TheResyncRepairsAChangePubSubNeverCarried) {

@@ -181,7 +181,8 @@ Result<RevocationListing> AdminService::ListRevocations(const Principal& caller)
   if (deps_.revocations == nullptr) {
     return Refuse(caller, "list_revocations", nullptr, Unavailable("this gateway has no revocation store"));
   }
-  RevocationListing listing{deps_.revocations->list().Entries(), deps_.revocations->health()};
+  RevocationListing listing{deps_.revocations->list().Entries(), deps_.revocations->health(),
+                            deps_.revocations->sync_error()};
   Audit(caller, "list_revocations", "ok", {{"count", listing.entries.size()}});
   return listing;
 }

@@ -72,6 +72,7 @@ struct RevokeRequest {
 struct RevocationListing {
   std::vector<revocation::Entry> entries;
   revocation::Health health;
+  std::string sync_error;  // why the latest sync failed; "" once one succeeds
 };
 
 struct PluginStatus {

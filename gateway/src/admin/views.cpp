@@ -9,9 +9,11 @@ using json = nlohmann::json;
 json RevocationsJson(const RevocationListing& listing) {
   json entries = json::array();
   for (const auto& e : listing.entries) entries.push_back(revocation::EntryToJson(e));
-  return {{"revocations", std::move(entries)},
-          {"fresh", listing.health.fresh},
-          {"since_sync_s", listing.health.since_sync.count()}};
+  json out = {{"revocations", std::move(entries)},
+              {"fresh", listing.health.fresh},
+              {"since_sync_s", listing.health.since_sync.count()}};
+  if (!listing.sync_error.empty()) out["sync_error"] = listing.sync_error;
+  return out;
 }
 
 json StateJson(const limits::PolicyState& s, const std::map<std::string, std::string>& key) {

@@ -568,8 +568,10 @@ int AdminCli::State::RunRevocations() {
     return 0;
   }
   if (Member(body, "fresh", true) == false) {
-    std::cerr << "mcp-gateway: warning: the gateway's list was last synced " << Int(body, "since_sync_s")
-              << " s ago (Redis unreachable?)\n";
+    const json error = Member(body, "sync_error", json());
+    std::cerr << "mcp-gateway: warning: the gateway's list was last synced " << Int(body, "since_sync_s") << " s ago ("
+              << (error.is_string() ? "last sync: " + Printable(error.get<std::string>()) : "Redis unreachable?")
+              << ")\n";
   }
   const json entries = Member(body, "revocations", json::array());
   if (entries.empty()) {

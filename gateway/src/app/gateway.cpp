@@ -105,7 +105,13 @@ std::string Gateway::BuildRevocations() {
     // Serve with the list in hand when Redis answers; if it does not, the
     // fail mode decides until it does.
     if (!store->WaitForFirstSync(std::chrono::milliseconds(config_.redis.connect_timeout_ms))) {
-      log::Warn("revocations_not_synced", {{"why", "Redis did not answer within redis.connect_timeout_ms"}});
+      // Connected yet unsynced: Redis answered, with an error worth naming
+      // (an ACL refusal, a cluster's CROSSSLOT), rather than blaming the clock.
+      const std::string error = store->sync_error();
+      log::Warn("revocations_not_synced",
+                {{"why", redis_->state() == redis::State::kConnected && !error.empty()
+                             ? "the sync failed: " + error
+                             : "Redis did not answer within redis.connect_timeout_ms"}});
     }
     revocations_ = std::move(store);
   } else {
@@ -396,7 +402,9 @@ std::vector<std::string> Gateway::NotReadyReasons() const {
   }
   if (revocations_ && admission_ && config_.revocation.on_redis_down == config::FailMode::kClosed &&
       !revocations_->health().fresh) {
-    reasons.emplace_back("the revocation list has not been synced from Redis within revocation.max_staleness_s");
+    std::string reason = "the revocation list has not been synced from Redis within revocation.max_staleness_s";
+    if (const std::string error = revocations_->sync_error(); !error.empty()) reason += " (last sync: " + error + ")";
+    reasons.push_back(std::move(reason));
   }
   if (bearer_ != nullptr) {
     for (const std::string& issuer : bearer_->IssuersWithoutKeys()) {

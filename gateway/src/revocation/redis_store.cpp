@@ -247,8 +247,13 @@ class RedisStore::State : public std::enable_shared_from_this<State> {
   // for up to resync_s after start. At most once per kRetry.
   bool RetryDue() {
     std::lock_guard lock(mu_);
-    return sync_failing_ && !resync_in_flight_ && SteadyClock::now() - last_resync_start_ >= kRetry &&
+    return !sync_error_.empty() && !resync_in_flight_ && SteadyClock::now() - last_resync_start_ >= kRetry &&
            client_.state() == redis::State::kConnected;
+  }
+
+  std::string sync_error() const {
+    std::lock_guard lock(mu_);
+    return sync_error_;
   }
 
   bool WaitForFirstSync(std::chrono::milliseconds timeout) {
@@ -317,8 +322,10 @@ class RedisStore::State : public std::enable_shared_from_this<State> {
         std::lock_guard lock(mu_);
         resync_in_flight_ = false;
         again = resync_again_;
-        if (!sync_failing_) log::Warn("revocation_sync_failed", {{"reason", why}});
-        sync_failing_ = true;
+        // Each new reason once: the first failure at start is often "not
+        // connected", and what follows (an ACL refusal, say) is the real one.
+        if (why != sync_error_) log::Warn("revocation_sync_failed", {{"reason", why}});
+        sync_error_ = why.empty() ? "unexpected reply" : why;
       }
       NoteHealth();
       if (again && client_.state() == redis::State::kConnected) Resync();
@@ -345,7 +352,7 @@ class RedisStore::State : public std::enable_shared_from_this<State> {
       replay.swap(during_resync_);
       resync_in_flight_ = false;
       again = resync_again_;
-      sync_failing_ = false;
+      sync_error_.clear();
       synced_once_ = true;
       last_sync_ns_.store(last_resync_start_.time_since_epoch().count(), std::memory_order_release);
     }
@@ -395,7 +402,7 @@ class RedisStore::State : public std::enable_shared_from_this<State> {
   bool synced_once_ = false;
   bool resync_in_flight_ = false;
   bool resync_again_ = false;
-  bool sync_failing_ = false;
+  std::string sync_error_;  // why the latest sync failed; empty once one succeeds
   bool reported_fresh_ = true;  // start-up: the first report is of going stale, if it comes to that
   SteadyClock::time_point last_resync_start_{};
   std::vector<Change> during_resync_;
@@ -440,6 +447,7 @@ void RedisStore::Withdraw(Kind kind, std::string value, Done done) {
 }
 const RevocationList& RedisStore::list() const { return state_->list_; }
 Health RedisStore::health() const { return state_->health(); }
+std::string RedisStore::sync_error() const { return state_->sync_error(); }
 void RedisStore::Resync() { state_->Resync(); }
 
 }  // namespace mcpgw::revocation

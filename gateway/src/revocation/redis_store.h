@@ -56,6 +56,7 @@ class RedisStore final : public Store {
 
   const RevocationList& list() const override;
   Health health() const override;
+  std::string sync_error() const override;
 
   // Starts a full resync now (it also runs on its own schedule).
   void Resync();

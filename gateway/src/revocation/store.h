@@ -36,6 +36,9 @@ class Store {
 
   virtual const RevocationList& list() const = 0;
   virtual Health health() const = 0;
+  // Why the latest full sync failed (Redis's own words), or "" once one
+  // succeeds. Not for the request path: it copies under a lock.
+  virtual std::string sync_error() const { return ""; }
 };
 
 // Sets the gauge mcpgw_revocations{kind} from `list`; a no-op without
