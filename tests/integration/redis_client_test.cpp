@@ -167,6 +167,62 @@ TEST(RedisClient, EvalLoadsTheScriptAndReloadsItAfterScriptFlush) {
   EXPECT_EQ(server.Cli("GET", "s"), "10");
 }
 
+// A node of a Redis Cluster (here one that owns every slot) refuses a
+// script over keys of two slots; the error the operator reads says that the
+// deployment is the problem. Other errors keep Redis's words alone.
+TEST(RedisClient, AClusterNodesRefusalSaysTheGatewayNeedsAStandaloneRedis) {
+  RedisServerOptions options;
+  options.cluster = true;
+  RedisServer server(options);
+  ASSERT_TRUE(server.Start()) << server.Log();
+  ASSERT_EQ(server.Cli("CLUSTER", "ADDSLOTSRANGE", "0", "16383"), "OK");
+  Client client(ConfigFor(server.url()));
+  ASSERT_TRUE(WaitConnected(client)) << client.last_error();
+  const Script script("return redis.call('MGET', KEYS[1], KEYS[2])");
+  // Keys of one slot (one hash tag) pass once the node has seen its own
+  // configuration; until then it answers CLUSTERDOWN.
+  Result one_slot;
+  ASSERT_TRUE(WaitUntil([&] { return (one_slot = RunEval(client, script, {"{k}a", "{k}b"}, {})).ok(); }))
+      << one_slot.value.text;
+  const Result r = RunEval(client, script, {"a", "b"}, {});
+  ASSERT_TRUE(r.value.is_error());
+  EXPECT_TRUE(r.value.text.starts_with("CROSSSLOT Keys in request don't hash to the same slot")) << r.value.text;
+  EXPECT_NE(r.value.text.find("redis.url names a Redis Cluster node; the gateway needs a standalone Redis"),
+            std::string::npos)
+      << r.value.text;
+  const Result other = Call(client, {"NOSUCHCOMMAND"});
+  ASSERT_TRUE(other.value.is_error());
+  EXPECT_EQ(other.value.text.find("Redis Cluster"), std::string::npos) << other.value.text;
+}
+
+// A failover that leaves the address on the old primary, now a replica, over
+// a connection that stays open: the write fails with READONLY, the client
+// connects again and stays down (ROLE: a replica) until the address leads to
+// a primary, then recovers by itself.
+TEST(RedisClient, AfterAFailoverToAReplicaItStaysDownUntilTheAddressLeadsToAPrimary) {
+  RedisServer server, elsewhere;
+  ASSERT_TRUE(server.Start()) << server.Log();
+  ASSERT_TRUE(elsewhere.Start()) << elsewhere.Log();
+  Client client(ConfigFor(server.url()));
+  ASSERT_TRUE(WaitConnected(client)) << client.last_error();
+  ASSERT_TRUE(Call(client, {"SET", "k", "1"}).ok());
+
+  ASSERT_EQ(server.Cli("REPLICAOF", "127.0.0.1", std::to_string(elsewhere.port())), "OK");
+  const Result refused = Call(client, {"SET", "k", "2"});
+  ASSERT_TRUE(refused.value.is_error());
+  EXPECT_TRUE(refused.value.text.starts_with("READONLY")) << refused.value.text;
+  EXPECT_TRUE(WaitUntil([&] { return client.last_error().find("leads to a replica, not a primary") != std::string::npos; }))
+      << client.last_error();
+  std::this_thread::sleep_for(300ms);  // several reconnect periods (10 to 100 ms)
+  EXPECT_NE(client.state(), State::kConnected) << "connected to a replica";
+  EXPECT_GE(client.stats().reconnects, 2u);
+
+  ASSERT_EQ(server.Cli("REPLICAOF", "NO", "ONE"), "OK");
+  ASSERT_TRUE(WaitConnected(client)) << client.last_error();
+  const Result written = Call(client, {"SET", "k", "3"});
+  EXPECT_TRUE(written.ok()) << written.value.text << written.message;
+}
+
 TEST(RedisClient, AuthenticatesWithThePasswordFromAFile) {
   RedisServerOptions options;
   options.password = "s3cret-pw";

@@ -107,7 +107,10 @@ bool RedisServer::Start(std::chrono::milliseconds timeout) {
   for (int attempt = 0; attempt < 5; ++attempt) {
     port_ = FreePort();
     tls_port_ = options_.tls ? FreePort() : 0;
+    // The bus is at port + 10000 unless named: a random port may be too high.
+    cluster_port_ = options_.cluster ? FreePort() : 0;
     if (port_ == 0 || (options_.tls && (tls_port_ == 0 || tls_port_ == port_))) continue;
+    if (options_.cluster && (cluster_port_ == 0 || cluster_port_ == port_ || cluster_port_ == tls_port_)) continue;
     if (Launch(timeout)) return true;
     if (Log().find("Address already in use") == std::string::npos) return false;
   }
@@ -136,6 +139,10 @@ bool RedisServer::Launch(std::chrono::milliseconds timeout) {
     args.insert(args.end(), {"--tls-port", std::to_string(tls_port_), "--tls-cert-file", server_cert_file_,
                              "--tls-key-file", server_key_file_, "--tls-ca-cert-file", ca_file_,
                              "--tls-auth-clients", options_.tls_client_certs ? "yes" : "no"});
+  }
+  if (options_.cluster) {
+    args.insert(args.end(), {"--cluster-enabled", "yes", "--cluster-port", std::to_string(cluster_port_),
+                             "--cluster-config-file", dir_.path() + "/nodes.conf"});
   }
   args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
 

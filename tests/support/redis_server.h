@@ -33,6 +33,7 @@ struct RedisServerOptions {
   bool appendonly = false;    // AOF (fsync always) for restart-safety tests
   bool tls = false;           // also a TLS port, certificate from a TestCa in the server's directory
   bool tls_client_certs = false;  // with tls: require a client certificate
+  bool cluster = false;       // a Redis Cluster node (owning no slots), its bus on a free port
   std::vector<std::string> extra_args;  // more redis-server options ("--name", "value", ...)
 };
 
@@ -97,6 +98,7 @@ class RedisServer {
   std::string unix_path_, log_path_, ca_file_, client_cert_file_, client_key_file_;
   std::string server_cert_file_, server_key_file_;
   pid_t pid_ = -1;
+  uint16_t cluster_port_ = 0;
   uint16_t port_ = 0, tls_port_ = 0;
 };
 

@@ -82,8 +82,23 @@ void Connection::Connected(error_code ec) {
   Handshake();
 }
 
-// AUTH, SELECT and PING, pipelined. The connection counts as up once PING
-// answered: a server still loading its data answers it with an error.
+namespace {
+
+// What ROLE answered, when it says the server cannot take the gateway's
+// writes; "" for a primary, and for an error (a user without +role is not
+// refused for it).
+std::string NotAPrimary(const Result& r) {
+  if (!r.ok() || r.value.type != Value::Type::kArray || r.value.elements.empty()) return "";
+  const std::string& role = r.value.elements.front().text;
+  if (role == "master") return "";
+  return "redis.url leads to a " + std::string(role == "slave" ? "replica" : role) +
+         ", not a primary (the gateway writes: point it at the primary)";
+}
+
+}  // namespace
+
+// AUTH, SELECT, ROLE and PING, pipelined. The connection counts as up once
+// PING answered: a server still loading its data answers it with an error.
 void Connection::Handshake() {
   std::vector<std::vector<std::string>> steps;
   if (!settings_.password.empty()) {
@@ -94,12 +109,19 @@ void Connection::Handshake() {
   if (settings_.endpoint.db != 0 && !settings_.subscriber) {
     steps.push_back({"SELECT", std::to_string(settings_.endpoint.db)});
   }
+  // A replica (after a failover, the old primary) answers every write with
+  // READONLY: it stays down, with backoff, until the address leads to the primary.
+  if (!settings_.subscriber) steps.push_back({"ROLE"});
   steps.push_back({"PING"});
   for (const auto& step : steps) {
     const bool last = &step == &steps.back();
     Send(FormatCommand(step),
          [self = shared_from_this(), what = step[0], last, epoch = epoch_](Result r) {
            if (epoch != self->epoch_ || self->state_ != State::kConnecting) return;
+           if (what == "ROLE") {
+             if (std::string why = NotAPrimary(r); !why.empty()) self->Lost(why);
+             return;
+           }
            if (!r.ok()) {
              // Redis's own error text: it never repeats the password.
              return self->Lost(what + " refused: " + (r.status == Result::Status::kOk ? r.value.text : r.message));
@@ -201,10 +223,32 @@ void Connection::Deliver(Value v) {
   pending_.pop_front();
   ++counters_.replies;
   if (hooks_.on_latency) hooks_.on_latency(SteadyClock::now() - p.sent);
-  if (v.is_error()) CountError("reply");
+  bool replica = false;
+  if (v.is_error()) {
+    CountError("reply");
+    NameACluster(v.text);
+    replica = v.text.starts_with("READONLY ");
+  }
   Result r;
   r.value = std::move(v);
   p.done(std::move(r));
+  // After a failover the address may still lead to the old primary, now a
+  // replica, over a connection that stays open: every write would fail until
+  // a restart. A new connection resolves the name again and finds the primary.
+  if (replica) Lost("Redis answered READONLY: redis.url leads to a replica now (a failover?); connecting again");
+}
+
+// A Redis Cluster node answers the gateway's multi-key scripts with
+// CROSSSLOT (or MOVED, ASK, CLUSTERDOWN): Redis's words alone do not tell an
+// operator that the deployment, not the gateway, is what has to change.
+void Connection::NameACluster(std::string& error) {
+  for (std::string_view code : {"CROSSSLOT ", "MOVED ", "ASK ", "CLUSTERDOWN "}) {
+    if (error.starts_with(code)) {
+      error += " (redis.url names a Redis Cluster node; the gateway needs a standalone Redis or a replicated "
+               "primary, see the README)";
+      return;
+    }
+  }
 }
 
 void Connection::FailAll(Result::Status status, const std::string& why) {
@@ -233,8 +277,11 @@ void Connection::Lost(const std::string& why, Result::Status status) {
   if (transport_) transport_->Close();
   state_ = State::kDown;
   // The state first: whoever a failed command wakes sees the client down.
-  if (!reported_down_) {
+  // Once per outage, and again when the reason changes (refused, then a
+  // replica): the first reason is often not the one that lasts.
+  if (!reported_down_ || why != reported_why_) {
     reported_down_ = true;
+    reported_why_ = why;
     if (hooks_.on_state) hooks_.on_state(State::kDown, why);
   }
   FailAll(status, why);

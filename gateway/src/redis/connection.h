@@ -93,6 +93,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Flush();
   void Read();
   void Deliver(Value v);
+  static void NameACluster(std::string& error);
   void FailAll(Result::Status status, const std::string& why);
   void Lost(const std::string& why, Result::Status status = Result::Status::kDisconnected);
   void CountError(std::string_view kind);
@@ -111,7 +112,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::vector<std::string> channels_;
   State state_ = State::kDown;
   bool stopped_ = false;
-  bool reported_down_ = false;  // kDown was reported for the current outage
+  bool reported_down_ = false;  // kDown was reported for the current outage...
+  std::string reported_why_;    // ...with this reason
   boost::asio::steady_timer retry_timer_, deadline_timer_;
   uint64_t generation_ = 0;  // deadline_timer_ arms: a stale expiry does nothing
   uint64_t epoch_ = 0;       // connection attempts: handlers of an earlier transport do nothing
