@@ -15,6 +15,7 @@
 #include <chrono>
 #include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -26,12 +27,14 @@ using json = nlohmann::json;
 using SteadyClock = std::chrono::steady_clock;
 
 // Both replicas trust the same development key (replica A's data dir).
-std::string ReplicaConfig(const std::string& redis_url, const std::string& jwks_file, uint32_t resync_s) {
+// `redis_extra`: more lines of the redis section; `top_extra`: more sections.
+std::string ReplicaConfig(const std::string& redis_url, const std::string& jwks_file, uint32_t resync_s,
+                          const std::string& redis_extra = "", const std::string& top_extra = "") {
   return "server:\n  listen: 127.0.0.1:0\n  public_url: https://gw.test\n  data_dir: ${DATA_DIR}\n"
          "metrics:\n  listen: 127.0.0.1:0\nplugin_dir: ${PLUGIN_DIR}\n"
          "auth:\n  issuers:\n    - issuer: urn:mcp-gateway:dev\n      jwks_file: " + jwks_file + "\n"
          "admin:\n  listen: 127.0.0.1:0\n"
-         "redis:\n  url: " + redis_url + "\n"
+         "redis:\n  url: " + redis_url + "\n" + redis_extra + top_extra +
          "revocation:\n  resync_s: " + std::to_string(resync_s) + "\n"
          "plugins:\n  - name: example\n    file: example.so\n"
          "routes:\n  - name: example\n    path: /mcp/example\n    plugin: example\n"
@@ -55,9 +58,9 @@ class RevocationReplicasTest : public ::testing::Test {
     jwks_ = key_dir_->data_dir() + "/dev-key/jwks.json";
   }
 
-  void StartReplicas(uint32_t resync_s = 30) {
-    a_ = std::make_unique<GatewayProcess>(ReplicaConfig(redis_->url(), jwks_, resync_s));
-    b_ = std::make_unique<GatewayProcess>(ReplicaConfig(redis_->url(), jwks_, resync_s));
+  void StartReplicas(uint32_t resync_s = 30, const std::string& redis_extra = "", const std::string& top_extra = "") {
+    a_ = std::make_unique<GatewayProcess>(ReplicaConfig(redis_->url(), jwks_, resync_s, redis_extra, top_extra));
+    b_ = std::make_unique<GatewayProcess>(ReplicaConfig(redis_->url(), jwks_, resync_s, redis_extra, top_extra));
     ASSERT_TRUE(a_->Start()) << a_->Log();
     ASSERT_TRUE(b_->Start()) << b_->Log();
     admin_token_ = Mint({"--aud", "urn:mcp-gateway:admin", "--sub", "ops", "--scope", "mcpgw:admin"});
@@ -177,6 +180,94 @@ TEST_F(RevocationReplicasTest, ARevocationSurvivesRestartingRedisWithAofAndBothG
   EXPECT_EQ(Status(*a_, dave), 401);
   EXPECT_EQ(Status(*b_, dave), 401);
   EXPECT_EQ(Status(*b_, RouteToken("erin")), 200) << "another subject";
+}
+
+// The rules in deploy/redis/mcp-gateway.acl, one per word.
+std::vector<std::string> DocumentedAclRules() {
+  std::ifstream in(std::string(MCPGW_TEST_SOURCE_DIR) + "/deploy/redis/mcp-gateway.acl");
+  std::vector<std::string> rules;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream words(line);
+    for (std::string w; words >> w;) rules.push_back(w);
+  }
+  return rules;
+}
+
+// Every Redis path of two replicas under the least-privilege user the README
+// documents: the limiter's script (and its reload after SCRIPT FLUSH), the
+// admin API's rate-limit state, a revocation written by one replica and
+// pushed to the other by pub/sub (the resync period is an hour), its
+// withdrawal, and both replicas' syncs. Redis's ACL LOG lists every command,
+// key or channel it denied: it stays empty.
+TEST_F(RevocationReplicasTest, TheDocumentedRedisAclIsAllTwoReplicasNeed) {
+  std::vector<std::string> setuser{"ACL", "SETUSER", "gateway", "reset", "on", ">test-only-password"};
+  const std::vector<std::string> rules = DocumentedAclRules();
+  ASSERT_GT(rules.size(), 5u) << "deploy/redis/mcp-gateway.acl has no rules";
+  setuser.insert(setuser.end(), rules.begin(), rules.end());
+  ASSERT_EQ(redis_->Cli(setuser), "OK");
+  ASSERT_EQ(redis_->Cli("ACL", "LOG", "RESET"), "OK");
+  const std::string password_file = key_dir_->data_dir() + "/../redis-password";
+  std::ofstream(password_file) << "test-only-password\n";
+  StartReplicas(/*resync_s=*/3600, "  username: gateway\n  password_file: " + password_file + "\n",
+                "rate_limits:\n  policies:\n    - name: per-subject\n      by: [subject]\n      limit: 3\n"
+                "      window_s: 3600\n");
+
+  const std::string frank = RouteToken("frank");
+  EXPECT_EQ(Status(*a_, frank), 200);
+  EXPECT_EQ(Status(*b_, frank), 200);
+  EXPECT_EQ(redis_->Cli("SCRIPT", "FLUSH"), "OK");
+  EXPECT_EQ(Status(*a_, frank), 200) << "the limiter's script was not loaded again\n" << a_->Log();
+  EXPECT_EQ(Status(*b_, frank), 429) << "the counter is shared: the fourth request of three";
+  const HttpResponse state =
+      Request(a_->admin_port(), "GET", "/admin/v1/limits/per-subject?subject=frank", "",
+              {{"Authorization", "Bearer " + admin_token_}});
+  ASSERT_EQ(state.status, 200) << state.body;
+  EXPECT_EQ(state.Json()["used"], 3);
+
+  const std::string grace = RouteToken("grace");
+  ASSERT_EQ(Revoke(*a_, {{"kind", "jti"}, {"value", JtiOf(grace)}}).status, 201);
+  EXPECT_TRUE(TimeUntil(*b_, grace, 401, SteadyClock::now(), std::chrono::seconds(5)).has_value())
+      << "pub/sub did not carry the revocation\n" << b_->Log();
+  const ProcessResult withdraw = RunGateway(Cli(*b_, {"withdraw", "--jti", JtiOf(grace)}));
+  EXPECT_EQ(withdraw.exit_code, 0) << withdraw.stderr_text;
+  EXPECT_TRUE(TimeUntil(*a_, grace, 200, SteadyClock::now(), std::chrono::seconds(5)).has_value());
+  EXPECT_EQ(MetricSum(a_->metrics_port(), "mcpgw_rate_limit_store_up", {}), 1);
+  EXPECT_EQ(redis_->Cli("ACL", "LOG"), "") << "Redis denied the gateway something the rules should allow";
+}
+
+// A Redis user that may not run the sync's script: the gateway starts, is
+// not ready, and says why in Redis's words (not "did not answer"): in its
+// log and /readyz; and, on a replica whose revocation check fails open (so
+// the admin's own token is not refused with 503), in the admin API's list.
+TEST_F(RevocationReplicasTest, ARedisRefusalOfTheSyncIsNamedInTheLogReadinessAndTheAdminList) {
+  std::vector<std::string> setuser{"ACL", "SETUSER", "gateway", "reset", "on", ">test-only-password"};
+  const std::vector<std::string> rules = DocumentedAclRules();
+  setuser.insert(setuser.end(), rules.begin(), rules.end());
+  setuser.push_back("-evalsha");
+  ASSERT_EQ(redis_->Cli(setuser), "OK");
+  const std::string password_file = key_dir_->data_dir() + "/../redis-password";
+  std::ofstream(password_file) << "test-only-password\n";
+  a_ = std::make_unique<GatewayProcess>(
+      ReplicaConfig(redis_->url(), jwks_, 3600, "  username: gateway\n  password_file: " + password_file + "\n"));
+  ASSERT_TRUE(a_->Start(std::chrono::seconds(20), GatewayProcess::WaitFor::kListening)) << a_->Log();
+  EXPECT_NE(a_->Log().find("\"why\":\"the sync failed: NOPERM"), std::string::npos) << a_->Log();
+
+  const HttpResponse ready = Request(a_->metrics_port(), "GET", "/readyz", "", {});
+  EXPECT_EQ(ready.status, 503);
+  EXPECT_NE(ready.body.find("revocation.max_staleness_s (last sync: NOPERM"), std::string::npos) << ready.body;
+  std::string open = ReplicaConfig(redis_->url(), jwks_, 3600,
+                                   "  username: gateway\n  password_file: " + password_file + "\n");
+  open.replace(open.find("revocation:\n"), 12, "revocation:\n  on_redis_down: open\n");
+  b_ = std::make_unique<GatewayProcess>(open);
+  ASSERT_TRUE(b_->Start(std::chrono::seconds(20), GatewayProcess::WaitFor::kListening)) << b_->Log();
+  admin_token_ = Mint({"--aud", "urn:mcp-gateway:admin", "--sub", "ops", "--scope", "mcpgw:admin"});
+  const HttpResponse list =
+      Request(b_->admin_port(), "GET", "/admin/v1/revocations", "", {{"Authorization", "Bearer " + admin_token_}});
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_EQ(list.Json()["fresh"], false);
+  EXPECT_TRUE(list.Json().value("sync_error", "").starts_with("NOPERM")) << list.body;
+  EXPECT_NE(list.Json().value("sync_error", "").find("evalsha"), std::string::npos) << list.body;
 }
 
 }  // namespace
