@@ -397,7 +397,9 @@ std::vector<std::string> Gateway::NotReadyReasons() const {
     if (std::any_of(policies->begin(), policies->end(), [](const config::LimitPolicy& p) {
           return p.on_redis_down == config::FailMode::kClosed;
         })) {
-      reasons.emplace_back("Redis is not connected and a rate-limit policy fails closed without it");
+      const std::string why = redis_->last_error();
+      reasons.push_back("Redis is not connected" + (why.empty() ? std::string() : " (" + why + ")") +
+                        " and a rate-limit policy fails closed without it");
     }
   }
   if (revocations_ && admission_ && config_.revocation.on_redis_down == config::FailMode::kClosed &&
