@@ -73,6 +73,13 @@ app.kubernetes.io/part-of: mcp-gateway
 {{- end -}}
 {{- end -}}
 
+{{/* The bundled Redis's rules for the gateway's user: deploy/redis/mcp-gateway.acl
+     with the key prefix of redis.settings (a deploy test holds the two equal). */}}
+{{- define "mcp-gateway.redis.aclRules" -}}
+{{- $p := .Values.redis.settings.key_prefix | default "mcpgw:" -}}
+resetkeys ~{{ $p }}* resetchannels &{{ $p }}revocations -@all +ping +role +select +evalsha +script|load +subscribe +mget +incrby +pexpire +hget +hgetall +hset +hdel +publish
+{{- end -}}
+
 {{/* Whether the gateway is given a Redis password file. */}}
 {{- define "mcp-gateway.redis.hasPassword" -}}
 {{- if or (eq .Values.redis.mode "bundled") (and (eq .Values.redis.mode "external") .Values.redis.usePassword) -}}true{{- end -}}
@@ -144,6 +151,7 @@ app.kubernetes.io/part-of: mcp-gateway
 {{- $redis := deepCopy $v.redis.settings -}}
 {{- if eq $v.redis.mode "bundled" -}}
 {{- $_ := set $redis "url" (printf "redis://%s:%v/0" (include "mcp-gateway.redis.fullname" .) $v.redis.bundled.port) -}}
+{{- $_ := set $redis "username" "mcp-gateway" -}}
 {{- else -}}
 {{- $_ := set $redis "url" (required "redis.url is required when redis.mode is external" $v.redis.url) -}}
 {{- if $v.redis.username }}{{- $_ := set $redis "username" $v.redis.username -}}{{- end -}}

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import YAML from 'yaml';
 import { chartDir, checkConfig, helm, render, renderError, validateAll } from './chart_lib.mjs';
 
@@ -86,7 +87,8 @@ test('the bundled Redis pod is hardened as well and is reachable only from the g
   const [c] = pod.containers;
   assert.equal(c.securityContext.readOnlyRootFilesystem, true);
   assert.deepEqual(c.securityContext.capabilities.drop, ['ALL']);
-  assert.ok(c.args.includes('--requirepass') && c.args.includes('$(REDIS_PASSWORD)'));
+  assert.deepEqual(c.args.slice(2, 9), ['--user', 'default', 'off', '--user', 'mcp-gateway', 'on', '>$(REDIS_PASSWORD)']);
+  assert.ok(!c.args.includes('--requirepass'), 'no password for the default user: it is off');
   assert.equal(c.env[0].valueFrom.secretKeyRef.key, 'redis-password');
   const np = out.one('NetworkPolicy', '-redis').spec;
   assert.deepEqual(np.policyTypes, ['Ingress', 'Egress']);
@@ -96,6 +98,22 @@ test('the bundled Redis pod is hardened as well and is reachable only from the g
   assert.match(out.gatewayYaml(), /url: redis:\/\/gw-mcp-gateway-redis:6379\/0/);
   assert.match(out.gatewayYaml(), /password_file: \/etc\/mcp-gateway\/secrets\/redis-password/);
   assert.ok(out.one('Secret').data['redis-password'], 'the chart generates the bundled Redis password');
+  assert.match(out.gatewayYaml(), /username: mcp-gateway/);
+});
+
+// The rules the chart gives the gateway's user are deploy/redis/mcp-gateway.acl's
+// (which a C++ test runs two replicas under), with the configured key prefix.
+test('the bundled Redis gives the gateway\'s user exactly the rules of deploy/redis/mcp-gateway.acl', () => {
+  const documented = readFileSync(path.join(chartDir, '../../deploy/redis/mcp-gateway.acl'), 'utf8')
+    .split('\n').filter((l) => l && !l.startsWith('#')).join(' ').split(/\s+/).filter(Boolean);
+  const rulesOf = (values) => {
+    const { args } = render(values).one('StatefulSet', '-redis').spec.template.spec.containers[0];
+    return args.slice(args.indexOf('>$(REDIS_PASSWORD)') + 1, args.indexOf('--dir'));
+  };
+  assert.deepEqual(rulesOf({ redis: { mode: 'bundled' } }), documented);
+  const prefixed = rulesOf({ redis: { mode: 'bundled', settings: { key_prefix: 'team-a:' } } });
+  assert.deepEqual(prefixed, documented.map((r) => r.replace('mcpgw:', 'team-a:')));
+  assert.ok(prefixed.includes('~team-a:*') && prefixed.includes('&team-a:revocations'));
 });
 
 test('probes: liveness /healthz and readiness /readyz on the metrics port', () => {
