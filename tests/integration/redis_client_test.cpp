@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -71,6 +72,17 @@ Result RunEval(Client& client, const Script& script, std::vector<std::string> ke
     return Result{};
   }
   return future.get();
+}
+
+// A client logged in as `user`, the password read from the environment.
+std::unique_ptr<Client> ClientAs(const std::string& url, const std::string& user, const std::string& password) {
+  config::Redis c = ConfigFor(url);
+  c.username = user;
+  c.password_env = "MCPGW_TEST_REDIS_ACL_PASSWORD";
+  ::setenv(c.password_env.c_str(), password.c_str(), 1);
+  auto client = std::make_unique<Client>(c);
+  ::unsetenv(c.password_env.c_str());
+  return client;
 }
 
 std::string WriteFile(const std::string& path, const std::string& text) {
@@ -223,6 +235,34 @@ TEST(RedisClient, AfterAFailoverToAReplicaItStaysDownUntilTheAddressLeadsToAPrim
   EXPECT_TRUE(written.ok()) << written.value.text << written.message;
 }
 
+// The same replica, to a user that may not run ROLE: the connection comes
+// up, and each write answers READONLY. The reconnects back off as for any
+// outage instead of following every write (10 ms apart here).
+TEST(RedisClient, AReplicaWhoseUserMayNotRunRoleIsRetriedWithBackoffNotAtEveryWrite) {
+  RedisServerOptions options;
+  options.acl_user = "gateway";
+  options.acl_password = "acl-pw";
+  RedisServer server(options), elsewhere;
+  ASSERT_TRUE(server.Start()) << server.Log();
+  ASSERT_TRUE(elsewhere.Start()) << elsewhere.Log();
+  ASSERT_EQ(server.Cli("ACL", "SETUSER", "gateway", "-role"), "OK");
+  ASSERT_EQ(server.Cli("REPLICAOF", "127.0.0.1", std::to_string(elsewhere.port())), "OK");
+  const auto owned = ClientAs(server.url(), "gateway", "acl-pw");
+  Client& client = *owned;
+  ASSERT_TRUE(WaitConnected(client)) << client.last_error();
+
+  const uint64_t before = client.stats().reconnects;
+  int readonly = 0;
+  for (const auto end = Clock::now() + 1s; Clock::now() < end;) {
+    if (Call(client, {"SET", "k", "v"}).value.text.starts_with("READONLY")) ++readonly;
+    std::this_thread::sleep_for(2ms);
+  }
+  const uint64_t reconnects = client.stats().reconnects - before;
+  EXPECT_GE(readonly, 2) << "the writes never reached the replica";
+  // Backoff 10, 20, 40, 80, then 100 ms: about a dozen in a second.
+  EXPECT_LE(reconnects, 16u) << readonly << " writes answered READONLY";
+}
+
 TEST(RedisClient, AuthenticatesWithThePasswordFromAFile) {
   RedisServerOptions options;
   options.password = "s3cret-pw";
@@ -243,12 +283,8 @@ TEST(RedisClient, AuthenticatesAsAnAclUserWithThePasswordFromTheEnvironment) {
   options.default_user_off = true;
   RedisServer server(options);
   ASSERT_TRUE(server.Start()) << server.Log();
-  config::Redis c = ConfigFor(server.url());
-  c.username = "gateway";
-  c.password_env = "MCPGW_TEST_REDIS_ACL_PASSWORD";
-  ::setenv(c.password_env.c_str(), "acl-pw", 1);
-  Client client(c);
-  ::unsetenv(c.password_env.c_str());
+  const auto owned = ClientAs(server.url(), "gateway", "acl-pw");
+  Client& client = *owned;
   ASSERT_TRUE(WaitConnected(client)) << client.last_error();
   Result who = Call(client, {"ACL", "WHOAMI"});
   EXPECT_EQ(who.value.text, "gateway");

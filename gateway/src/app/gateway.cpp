@@ -105,13 +105,17 @@ std::string Gateway::BuildRevocations() {
     // Serve with the list in hand when Redis answers; if it does not, the
     // fail mode decides until it does.
     if (!store->WaitForFirstSync(std::chrono::milliseconds(config_.redis.connect_timeout_ms))) {
-      // Connected yet unsynced: Redis answered, with an error worth naming
-      // (an ACL refusal, a cluster's CROSSSLOT), rather than blaming the clock.
+      // Whatever names the cause (an ACL refusal, a cluster's CROSSSLOT, a
+      // replica, a refused connection) rather than blaming the clock.
       const std::string error = store->sync_error();
-      log::Warn("revocations_not_synced",
-                {{"why", redis_->state() == redis::State::kConnected && !error.empty()
-                             ? "the sync failed: " + error
-                             : "Redis did not answer within redis.connect_timeout_ms"}});
+      const std::string down = redis_->last_error();
+      std::string why = "Redis did not answer within redis.connect_timeout_ms";
+      if (redis_->state() != redis::State::kConnected) {
+        if (!down.empty()) why = "Redis is not connected: " + down;
+      } else if (!error.empty() && error != redis::kNotConnected) {
+        why = "the sync failed: " + error;  // the first try may have gone out before the connection was up
+      }
+      log::Warn("revocations_not_synced", {{"why", why}});
     }
     revocations_ = std::move(store);
   } else {

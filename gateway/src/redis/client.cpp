@@ -78,14 +78,24 @@ class Client::Impl {
     ConnectionHooks hooks;
     hooks.on_state = [this](State s, const std::string& why) {
       std::function<void(State)> cb;
+      bool changed = false;
       {
         std::lock_guard lock(mu_);
+        changed = s != state_;
         state_ = s;
         last_error_ = why;
-        ++state_changes_;
-        cb = on_state_;
+        if (changed) {
+          ++state_changes_;
+          cb = on_state_;
+        }
       }
-      if (cb) cb(s);
+      if (changed) {
+        if (cb) cb(s);
+        return;
+      }
+      // Still down, for another reason (refused, then a replica): the
+      // callback hears of changes of state only, the log of the reason too.
+      log::Warn("redis_state", {{"state", "down"}, {"why", why}});
     };
     hooks.on_latency = [this](std::chrono::nanoseconds d) {
       std::lock_guard lock(hooks_mu_);

@@ -50,6 +50,9 @@ struct Value {
   bool is_error() const { return type == Type::kError; }
 };
 
+// The message of a command failed at once because the connection is down.
+inline constexpr std::string_view kNotConnected = "Redis is not connected";
+
 // What a command ended with: a reply, or why there is none.
 struct Result {
   enum class Status { kOk, kDisconnected, kTimeout };

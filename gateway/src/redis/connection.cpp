@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
+#include <utility>
 
 namespace mcpgw::redis {
 namespace {
@@ -39,7 +40,7 @@ void Connection::Stop() {
 void Connection::Send(std::string_view command, Callback done, bool during_handshake) {
   if (state_ != State::kConnected && !(during_handshake && state_ == State::kConnecting)) {
     CountError("disconnected");
-    return done(Failure(Result::Status::kDisconnected, "Redis is not connected"));
+    return done(Failure(Result::Status::kDisconnected, std::string(kNotConnected)));
   }
   pending_.push_back(Pending{std::move(done), SteadyClock::now()});
   Write(command);
@@ -135,7 +136,9 @@ void Connection::Handshake() {
 void Connection::Up() {
   state_ = State::kConnected;
   reported_down_ = false;
-  backoff_ = settings_.reconnect_min;
+  // Not after a READONLY: a replica whose user may not run ROLE comes up
+  // again and again, and each write would bring the next reconnect at once.
+  if (!std::exchange(lost_to_a_replica_, false)) backoff_ = settings_.reconnect_min;
   ++generation_;  // the connect timeout is over
   deadline_timer_.cancel();
   if (settings_.subscriber) {
@@ -227,7 +230,10 @@ void Connection::Deliver(Value v) {
   if (v.is_error()) {
     CountError("reply");
     NameACluster(v.text);
-    replica = v.text.starts_with("READONLY ");
+    // Redis 7 answers a script's write on a replica with READONLY; 6
+    // wraps it: "ERR Error running script … -READONLY You can't write …".
+    replica = v.text.starts_with("READONLY ") ||
+              v.text.find("READONLY You can't write against a read only replica") != std::string::npos;
   }
   Result r;
   r.value = std::move(v);
@@ -235,7 +241,10 @@ void Connection::Deliver(Value v) {
   // After a failover the address may still lead to the old primary, now a
   // replica, over a connection that stays open: every write would fail until
   // a restart. A new connection resolves the name again and finds the primary.
-  if (replica) Lost("Redis answered READONLY: redis.url leads to a replica now (a failover?); connecting again");
+  if (replica) {
+    lost_to_a_replica_ = true;
+    Lost("Redis answered READONLY: redis.url leads to a replica now (a failover?); connecting again");
+  }
 }
 
 // A Redis Cluster node answers the gateway's multi-key scripts with

@@ -114,6 +114,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool stopped_ = false;
   bool reported_down_ = false;  // kDown was reported for the current outage...
   std::string reported_why_;    // ...with this reason
+  bool lost_to_a_replica_ = false;  // the last loss was a READONLY: keep the backoff
   boost::asio::steady_timer retry_timer_, deadline_timer_;
   uint64_t generation_ = 0;  // deadline_timer_ arms: a stale expiry does nothing
   uint64_t epoch_ = 0;       // connection attempts: handlers of an earlier transport do nothing
