@@ -324,5 +324,31 @@ TEST_F(RedisLimiterTest, WhileRedisIsStoppedFailOpenLimitsLocallyAndFailClosedRe
   EXPECT_LT(audit.find("\"state\":\"degraded\""), audit.find("\"state\":\"healthy\""));
 }
 
+// Redis back, but refusing the script (an ACL change): still degraded, and
+// the reason the operator reads is Redis's refusal, not the outage before.
+TEST_F(RedisLimiterTest, StillDegradedForAnotherReasonSaysTheNewReasonWithoutANewTransition) {
+  const std::vector open{Policy("per-subject", 3, 60)};
+  const auto t = WindowStart(60) + 1s;
+  ASSERT_TRUE(Allow(open, Facts("alice"), t));
+  EXPECT_EQ(limiter_->store_error(), "");
+  server_.Stop();
+  EXPECT_TRUE(Decide(open, Facts("alice"), t).store_error);
+  EXPECT_TRUE(limiter_->store_error().starts_with("disconnected: ")) << limiter_->store_error();
+
+  ASSERT_TRUE(server_.Restart()) << server_.Log();
+  ASSERT_EQ(server_.Cli("ACL", "SETUSER", "default", "-evalsha"), "OK");
+  // Each I/O thread's own connection comes back with its backoff: until
+  // then a decision still fails as disconnected.
+  EXPECT_TRUE(Eventually([&] {
+    return Decide(open, Facts("alice"), t).store_error && limiter_->store_error().starts_with("error reply: NOPERM");
+  }, 10s)) << limiter_->store_error();
+  EXPECT_FALSE(limiter_->store_healthy());
+
+  ASSERT_EQ(server_.Cli("ACL", "SETUSER", "default", "+evalsha"), "OK");
+  EXPECT_FALSE(Decide(open, Facts("alice"), t).store_error);
+  EXPECT_EQ(limiter_->store_error(), "");
+  EXPECT_EQ(transitions(), (std::vector<bool>{false, true})) << "one transition each way, whatever the reasons";
+}
+
 }  // namespace
 }  // namespace mcpgw::limits

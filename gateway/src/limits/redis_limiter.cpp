@@ -286,9 +286,24 @@ void RedisLimiter::Finish(const Resume& resume, std::function<void()> work) {
   work();
 }
 
+std::string RedisLimiter::store_error() const {
+  std::lock_guard lock(health_mu_);
+  return store_error_;
+}
+
 void RedisLimiter::MarkHealthy(bool healthy, std::string_view reason) {
-  if (healthy_.load(std::memory_order_relaxed) == healthy) return;
-  if (healthy_.exchange(healthy) == healthy) return;  // another thread marked it first
+  if (healthy && healthy_.load(std::memory_order_relaxed)) return;  // the request path, with Redis answering
+  // Under the lock, so that the transitions reach the log, the audit and the
+  // metric in the order they happened.
+  std::lock_guard lock(health_mu_);
+  if (!healthy && reason == store_error_) return;
+  store_error_ = healthy ? "" : std::string(reason);
+  if (healthy_.exchange(healthy) == healthy) {
+    // Still degraded, for another reason (not connected, then NOPERM once
+    // it is): the reason is news, the state is not.
+    if (!healthy) log::Warn("rate_limit_store_degraded", {{"reason", reason}});
+    return;
+  }
   if (healthy) {
     log::Info("rate_limit_store_recovered");
     audit::Record("rate_limit_store", {{"state", "healthy"}});

@@ -23,6 +23,7 @@
 
 #include <atomic>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -60,6 +61,8 @@ class RedisLimiter final : public Limiter {
   void Peek(Charge charge, Clock::time_point now, std::function<void(std::optional<PolicyState>)> done) override;
 
   bool store_healthy() const { return healthy_.load(); }
+  // Why the latest decision Redis could not make failed ("" while healthy).
+  std::string store_error() const;
   // At most this many decisions share one script call.
   static constexpr std::size_t kMaxBatch = 64;
   // The Redis key of a charge's counter for window `index`.
@@ -86,6 +89,8 @@ class RedisLimiter final : public Limiter {
   LocalLimiter& fallback_;
   RedisLimiterOptions options_;
   std::atomic<bool> healthy_{true};
+  mutable std::mutex health_mu_;  // orders changes of healthy_ and store_error_
+  std::string store_error_;
   // The decisions of the current turn, per limiter, on each thread.
   static thread_local std::unordered_map<const RedisLimiter*, std::vector<Queued>> open_batches_;
 };
