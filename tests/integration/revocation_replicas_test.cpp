@@ -44,6 +44,18 @@ std::string ReplicaConfig(const std::string& redis_url, const std::string& jwks_
 
 std::string JtiOf(const std::string& token) { return JwsPayload(token).value("jti", ""); }
 
+// The rules in deploy/redis/mcp-gateway.acl, one per word.
+std::vector<std::string> DocumentedAclRules() {
+  std::ifstream in(std::string(MCPGW_TEST_SOURCE_DIR) + "/deploy/redis/mcp-gateway.acl");
+  std::vector<std::string> rules;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream words(line);
+    for (std::string w; words >> w;) rules.push_back(w);
+  }
+  return rules;
+}
+
 class RevocationReplicasTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -103,6 +115,21 @@ class RevocationReplicasTest : public ::testing::Test {
     all.insert(all.end(), {"--url", "http://127.0.0.1:" + std::to_string(gw.admin_port()), "--token-file",
                            admin_token_file_});
     return all;
+  }
+
+  // Creates the Redis user "gateway" with the rules of
+  // deploy/redis/mcp-gateway.acl and then `more`; returns the lines of the
+  // redis section that log in as it ("" if Redis refused the user).
+  std::string GatewayRedisUser(const std::vector<std::string>& more = {}) {
+    std::vector<std::string> setuser{"ACL", "SETUSER", "gateway", "reset", "on", ">test-only-password"};
+    const std::vector<std::string> rules = DocumentedAclRules();
+    if (rules.size() < 5) return "";  // the file has no rules
+    setuser.insert(setuser.end(), rules.begin(), rules.end());
+    setuser.insert(setuser.end(), more.begin(), more.end());
+    if (redis_->Cli(setuser) != "OK") return "";
+    const std::string password_file = key_dir_->data_dir() + "/../redis-password";
+    std::ofstream(password_file) << "test-only-password\n";
+    return "  username: gateway\n  password_file: " + password_file + "\n";
   }
 
   std::unique_ptr<RedisServer> redis_;
@@ -182,18 +209,6 @@ TEST_F(RevocationReplicasTest, ARevocationSurvivesRestartingRedisWithAofAndBothG
   EXPECT_EQ(Status(*b_, RouteToken("erin")), 200) << "another subject";
 }
 
-// The rules in deploy/redis/mcp-gateway.acl, one per word.
-std::vector<std::string> DocumentedAclRules() {
-  std::ifstream in(std::string(MCPGW_TEST_SOURCE_DIR) + "/deploy/redis/mcp-gateway.acl");
-  std::vector<std::string> rules;
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream words(line);
-    for (std::string w; words >> w;) rules.push_back(w);
-  }
-  return rules;
-}
-
 // Every Redis path of two replicas under the least-privilege user the README
 // documents: the limiter's script (and its reload after SCRIPT FLUSH), the
 // admin API's rate-limit state, a revocation written by one replica and
@@ -201,15 +216,10 @@ std::vector<std::string> DocumentedAclRules() {
 // withdrawal, and both replicas' syncs. Redis's ACL LOG lists every command,
 // key or channel it denied: it stays empty.
 TEST_F(RevocationReplicasTest, TheDocumentedRedisAclIsAllTwoReplicasNeed) {
-  std::vector<std::string> setuser{"ACL", "SETUSER", "gateway", "reset", "on", ">test-only-password"};
-  const std::vector<std::string> rules = DocumentedAclRules();
-  ASSERT_GT(rules.size(), 5u) << "deploy/redis/mcp-gateway.acl has no rules";
-  setuser.insert(setuser.end(), rules.begin(), rules.end());
-  ASSERT_EQ(redis_->Cli(setuser), "OK");
+  const std::string redis_user = GatewayRedisUser();
+  ASSERT_FALSE(redis_user.empty());
   ASSERT_EQ(redis_->Cli("ACL", "LOG", "RESET"), "OK");
-  const std::string password_file = key_dir_->data_dir() + "/../redis-password";
-  std::ofstream(password_file) << "test-only-password\n";
-  StartReplicas(/*resync_s=*/3600, "  username: gateway\n  password_file: " + password_file + "\n",
+  StartReplicas(/*resync_s=*/3600, redis_user,
                 "rate_limits:\n  policies:\n    - name: per-subject\n      by: [subject]\n      limit: 3\n"
                 "      window_s: 3600\n");
 
@@ -241,23 +251,16 @@ TEST_F(RevocationReplicasTest, TheDocumentedRedisAclIsAllTwoReplicasNeed) {
 // log and /readyz; and, on a replica whose revocation check fails open (so
 // the admin's own token is not refused with 503), in the admin API's list.
 TEST_F(RevocationReplicasTest, ARedisRefusalOfTheSyncIsNamedInTheLogReadinessAndTheAdminList) {
-  std::vector<std::string> setuser{"ACL", "SETUSER", "gateway", "reset", "on", ">test-only-password"};
-  const std::vector<std::string> rules = DocumentedAclRules();
-  setuser.insert(setuser.end(), rules.begin(), rules.end());
-  setuser.push_back("-evalsha");
-  ASSERT_EQ(redis_->Cli(setuser), "OK");
-  const std::string password_file = key_dir_->data_dir() + "/../redis-password";
-  std::ofstream(password_file) << "test-only-password\n";
-  a_ = std::make_unique<GatewayProcess>(
-      ReplicaConfig(redis_->url(), jwks_, 3600, "  username: gateway\n  password_file: " + password_file + "\n"));
+  const std::string redis_user = GatewayRedisUser({"-evalsha"});
+  ASSERT_FALSE(redis_user.empty());
+  a_ = std::make_unique<GatewayProcess>(ReplicaConfig(redis_->url(), jwks_, 3600, redis_user));
   ASSERT_TRUE(a_->Start(std::chrono::seconds(20), GatewayProcess::WaitFor::kListening)) << a_->Log();
   EXPECT_NE(a_->Log().find("\"why\":\"the sync failed: NOPERM"), std::string::npos) << a_->Log();
 
   const HttpResponse ready = Request(a_->metrics_port(), "GET", "/readyz", "", {});
   EXPECT_EQ(ready.status, 503);
   EXPECT_NE(ready.body.find("revocation.max_staleness_s (last sync: NOPERM"), std::string::npos) << ready.body;
-  std::string open = ReplicaConfig(redis_->url(), jwks_, 3600,
-                                   "  username: gateway\n  password_file: " + password_file + "\n");
+  std::string open = ReplicaConfig(redis_->url(), jwks_, 3600, redis_user);
   open.replace(open.find("revocation:\n"), 12, "revocation:\n  on_redis_down: open\n");
   b_ = std::make_unique<GatewayProcess>(open);
   ASSERT_TRUE(b_->Start(std::chrono::seconds(20), GatewayProcess::WaitFor::kListening)) << b_->Log();

@@ -107,13 +107,13 @@ std::string Gateway::BuildRevocations() {
     if (!store->WaitForFirstSync(std::chrono::milliseconds(config_.redis.connect_timeout_ms))) {
       // Whatever names the cause (an ACL refusal, a cluster's CROSSSLOT, a
       // replica, a refused connection) rather than blaming the clock.
+      // The first try may have gone out before the connection was up.
       const std::string error = store->sync_error();
-      const std::string down = redis_->last_error();
       std::string why = "Redis did not answer within redis.connect_timeout_ms";
       if (redis_->state() != redis::State::kConnected) {
-        if (!down.empty()) why = "Redis is not connected: " + down;
+        why = RedisNotConnected();
       } else if (!error.empty() && error != redis::kNotConnected) {
-        why = "the sync failed: " + error;  // the first try may have gone out before the connection was up
+        why = "the sync failed: " + error;
       }
       log::Warn("revocations_not_synced", {{"why", why}});
     }
@@ -389,6 +389,11 @@ void Gateway::BuildRateLimits(pipeline::Pipeline& pipeline, bool post_to_io) {
   log::Info("rate_limits", {{"policies", config_.rate_limits.policies.size()}, {"store", redis_ ? "redis" : "local"}});
 }
 
+std::string Gateway::RedisNotConnected() const {
+  const std::string why = redis_->last_error();
+  return std::string(redis::kNotConnected) + (why.empty() ? "" : " (" + why + ")");
+}
+
 std::vector<std::string> Gateway::NotReadyReasons() const {
   std::vector<std::string> reasons;
   if (!ready_) reasons.emplace_back(stopping_ ? "draining after a termination signal" : "starting");
@@ -401,9 +406,7 @@ std::vector<std::string> Gateway::NotReadyReasons() const {
     if (std::any_of(policies->begin(), policies->end(), [](const config::LimitPolicy& p) {
           return p.on_redis_down == config::FailMode::kClosed;
         })) {
-      const std::string why = redis_->last_error();
-      reasons.push_back("Redis is not connected" + (why.empty() ? std::string() : " (" + why + ")") +
-                        " and a rate-limit policy fails closed without it");
+      reasons.push_back(RedisNotConnected() + " and a rate-limit policy fails closed without it");
     }
   }
   if (revocations_ && admission_ && config_.revocation.on_redis_down == config::FailMode::kClosed &&

@@ -136,6 +136,8 @@ class Gateway {
   // The index in plugins_ (and fanouts_) of the plugin named `name`;
   // plugins_.size() when it is not running.
   std::size_t PluginIndex(const std::string& name) const;
+  // "Redis is not connected", with the client's reason when it has one.
+  std::string RedisNotConnected() const;
   // What /readyz reports: empty when ready to take traffic.
   std::vector<std::string> NotReadyReasons() const;
   void BeginShutdown(const std::string& signal);
