@@ -96,6 +96,19 @@ std::string NotAPrimary(const Result& r) {
          ", not a primary (the gateway writes: point it at the primary)";
 }
 
+// A Redis Cluster node answers the gateway's multi-key scripts with
+// CROSSSLOT (or MOVED, ASK, CLUSTERDOWN): Redis's words alone do not tell an
+// operator that the deployment, not the gateway, is what has to change.
+void NameACluster(std::string& error) {
+  for (std::string_view code : {"CROSSSLOT ", "MOVED ", "ASK ", "CLUSTERDOWN "}) {
+    if (error.starts_with(code)) {
+      error += " (redis.url names a Redis Cluster node; the gateway needs a standalone Redis or a replicated "
+               "primary, see the README)";
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 // AUTH, SELECT, ROLE and PING, pipelined. The connection counts as up once
@@ -244,19 +257,6 @@ void Connection::Deliver(Value v) {
   if (replica) {
     lost_to_a_replica_ = true;
     Lost("Redis answered READONLY: redis.url leads to a replica now (a failover?); connecting again");
-  }
-}
-
-// A Redis Cluster node answers the gateway's multi-key scripts with
-// CROSSSLOT (or MOVED, ASK, CLUSTERDOWN): Redis's words alone do not tell an
-// operator that the deployment, not the gateway, is what has to change.
-void Connection::NameACluster(std::string& error) {
-  for (std::string_view code : {"CROSSSLOT ", "MOVED ", "ASK ", "CLUSTERDOWN "}) {
-    if (error.starts_with(code)) {
-      error += " (redis.url names a Redis Cluster node; the gateway needs a standalone Redis or a replicated "
-               "primary, see the README)";
-      return;
-    }
   }
 }
 

@@ -93,7 +93,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Flush();
   void Read();
   void Deliver(Value v);
-  static void NameACluster(std::string& error);
   void FailAll(Result::Status status, const std::string& why);
   void Lost(const std::string& why, Result::Status status = Result::Status::kDisconnected);
   void CountError(std::string_view kind);
