@@ -248,6 +248,30 @@ TEST_F(AuthTest, AMissingScopeGets403WithTheScopesTheRequestNeedsAndReachesNoPlu
   ExpectNotInLog(reader);
 }
 
+// tools/list shows a caller the tools it may call: a client does not learn of
+// a tool from the list only to be refused when it calls it.
+TEST_F(AuthTest, ToolsListShowsOnlyTheToolsTheCallersScopesLetItCall) {
+  const auto names = [](const HttpResponse& r) {
+    std::vector<std::string> out;
+    EXPECT_EQ(r.status, 200) << r.body;
+    const auto body = nlohmann::json::parse(r.body, nullptr, false);
+    if (body.is_discarded() || !body.contains("result")) return out;
+    EXPECT_EQ(body["result"]["cacheScope"], "private") << "what one caller sees is not for another's cache";
+    for (const auto& tool : body["result"]["tools"]) out.push_back(tool["name"]);
+    return out;
+  };
+  const std::string reader = Mint("example", "alice", {"example:list", "example:call", "example:read"});
+  EXPECT_EQ(names(Modern("/mcp/example", "tools/list", "", Bearer(reader))), (std::vector<std::string>{"echo"}));
+  EXPECT_EQ(names(Modern("/mcp/example", "tools/list", "", Bearer(alice_))), (std::vector<std::string>{"echo", "divide"}));
+  const std::string lister = Mint("example", "alice", {"example:list"});
+  EXPECT_EQ(names(Modern("/mcp/example", "tools/list", "", Bearer(lister))), (std::vector<std::string>{}))
+      << "without the call class's scope no tool can be called";
+  // The other route maps echo only: divide, which nobody may call there, is not listed.
+  EXPECT_EQ(names(Modern("/mcp/other", "tools/list", "", {"X-API-Key", kApiKey})), (std::vector<std::string>{"echo"}));
+  EXPECT_EQ(Modern("/mcp/example", "tools/call", "divide", Bearer(reader)).status, 403) << "the call is still refused";
+  ExpectNoPluginCalls();
+}
+
 TEST_F(AuthTest, AnUnmappedMethodClassIsDenied) {
   const HttpResponse r = Modern("/mcp/other", "resources/read", "example://greeting", Bearer(Mint("other", "alice")));
   EXPECT_EQ(r.status, 403) << r.body;

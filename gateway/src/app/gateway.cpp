@@ -185,6 +185,7 @@ std::string Gateway::Build(const StartOptions& options) {
   core_options.request_timeout = std::chrono::milliseconds(config_.server.limits.request_timeout_ms);
   core_options.server_version = kVersion;
   core_options.audit_tool_calls = config_.audit.tool_calls;
+  core_options.authorize = config_.auth.configured;
   core_ = std::make_unique<mcp::Core>(std::move(pipeline), core_options, timeouts_, metrics_.get());
 
   http::StreamableHttpOptions http_options;

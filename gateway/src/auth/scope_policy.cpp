@@ -86,6 +86,11 @@ Requirement ScopePolicy::Required(std::string_view method, std::string_view tool
   return r;
 }
 
+bool ScopePolicy::MayCall(std::string_view tool, const std::vector<std::string>& granted) const {
+  const Requirement r = Required("tools/call", tool);
+  return r.mapped && r.SatisfiedBy(granted);
+}
+
 bool Requirement::SatisfiedBy(const std::vector<std::string>& granted) const {
   return (class_scopes == nullptr || HasAllScopes(granted, *class_scopes)) &&
          (tool_scopes == nullptr || HasAllScopes(granted, *tool_scopes));

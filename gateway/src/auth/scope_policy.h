@@ -48,6 +48,10 @@ class ScopePolicy {
   // `tool` is the tools/call tool name (empty for other methods).
   Requirement Required(std::string_view method, std::string_view tool) const;
 
+  // True when `granted` would be allowed a tools/call of `tool`: what
+  // tools/list shows a caller.
+  bool MayCall(std::string_view tool, const std::vector<std::string>& granted) const;
+
   // Every scope this route mentions, sorted and unique (RFC 9728
   // scopes_supported, and the `scope` of a 401 challenge).
   const std::vector<std::string>& supported() const { return supported_; }

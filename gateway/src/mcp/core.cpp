@@ -41,6 +41,19 @@ uint8_t CapabilityBits(const json& caps) {
   return bits;
 }
 
+// The tool definitions of `all` that `granted` may call on a route with
+// `policy`; nullopt when that is every one of them (no copy).
+std::optional<json> ToolsTheCallerMayCall(const json& all, const auth::ScopePolicy& policy,
+                                          const std::vector<std::string>& granted) {
+  const auto may = [&](const json& tool) { return policy.MayCall(tool.value("name", ""), granted); };
+  if (std::all_of(all.begin(), all.end(), may)) return std::nullopt;
+  json allowed = json::array();
+  for (const json& tool : all) {
+    if (may(tool)) allowed.push_back(tool);
+  }
+  return allowed;
+}
+
 // Parses the plugin's JSON result, which must be one object.
 std::optional<json> ParseResult(const std::string& body) {
   json result = json::parse(body, nullptr, false);
@@ -249,11 +262,15 @@ void Core::ListTools(const Ptr& ex) {
     cursor = c->get<std::string>();
   }
   const auto tools = r.backend->tools().Current();
-  auto page = Paginate(tools->definitions(), cursor, options_.page_size);
+  // With authentication a caller sees the tools it may call, and what one
+  // caller sees is not for another's cache.
+  std::optional<json> allowed;
+  if (options_.authorize) allowed = ToolsTheCallerMayCall(tools->definitions(), *r.backend->scope_policy(), r.principal.scopes);
+  auto page = Paginate(allowed ? *allowed : tools->definitions(), cursor, options_.page_size);
   if (!page) return Fail(ex, code::kInvalidParams, "Invalid cursor: restart the listing without a cursor");
   json result{{"tools", std::move(page->items)}};
   if (page->next_cursor) result["nextCursor"] = *page->next_cursor;
-  Succeed(ex, std::move(result), true);
+  Succeed(ex, std::move(result), true, options_.authorize ? "private" : "public");
 }
 
 void Core::CallTool(const Ptr& ex) {

@@ -35,6 +35,9 @@ struct CoreOptions {
   std::string server_name = "mcp-gateway";
   std::string server_version = "0.1.0";
   bool audit_tool_calls = false;  // a tool_call line in the audit log per tools/call
+  // `auth:` is configured: tools/list shows a caller only the tools its
+  // scopes let it call (ADR 0026).
+  bool authorize = false;
 };
 
 class Core {

@@ -64,6 +64,18 @@ TEST(ScopePolicy, WhatIsNotMappedIsDenied) {
   EXPECT_TRUE(ScopePolicy(config::RouteScopes{}).Required("ping", "").mapped) << "plumbing needs no scope";
 }
 
+TEST(ScopePolicy, ACallerMayCallAToolWhenACallOfItWouldBeAllowed) {
+  const ScopePolicy p(Example());
+  EXPECT_TRUE(p.MayCall("read_graph", {"mcp:call", "memory:graph"}));
+  EXPECT_FALSE(p.MayCall("read_graph", {"memory:graph"})) << "the call class's scopes are needed too";
+  EXPECT_FALSE(p.MayCall("read_graph", {"mcp:call", "memory:read"})) << "the exact entry wins over read_*";
+  EXPECT_TRUE(p.MayCall("search_nodes", {"mcp:call"}));
+  EXPECT_FALSE(p.MayCall("delete_entities", {"mcp:call", "memory:read"}));
+  config::RouteScopes s = Example();
+  s.tools.erase(s.tools.begin());  // no catch-all
+  EXPECT_FALSE(ScopePolicy(s).MayCall("delete_entities", {"mcp:call", "memory:write"})) << "unmapped";
+}
+
 TEST(ScopePolicy, SupportedIsEveryMentionedScopeSortedOnce) {
   EXPECT_EQ(ScopePolicy(Example()).supported(),
             (Scopes{"mcp:call", "mcp:list", "memory:graph", "memory:nodes", "memory:read", "memory:write"}));

@@ -71,11 +71,13 @@ class CoreTest : public ::testing::Test {
     backend_ = std::make_shared<Backend>(route, plugin_.get(), codec, nullptr);
     ASSERT_FALSE(backend_->LoadTools());
     events_.Add(backend_);
+    MakeCore(CoreOptions{});
+  }
+  void MakeCore(CoreOptions options) {
     pipeline::Pipeline pipeline;
     pipeline.Append(std::make_unique<pipeline::ValidateArguments>());
-    CoreOptions options_core;
-    options_core.page_size = 1;
-    core_ = std::make_unique<Core>(std::move(pipeline), options_core, timeouts_, nullptr);
+    options.page_size = 1;
+    core_ = std::make_unique<Core>(std::move(pipeline), options, timeouts_, nullptr);
   }
   void TearDown() override { plugin_->Drain(); }
 
@@ -90,7 +92,7 @@ class CoreTest : public ::testing::Test {
     r.era = era;
     r.session = session;
     r.protocol_version = era == Era::kStateless ? "2026-07-28" : (session ? session->protocol_version() : "2025-11-25");
-    r.principal = LocalUserPrincipal();
+    r.principal = principal_;
     auto responder = std::make_shared<RecordingResponder>();
     core_->Handle(std::move(r), responder);
     if (out) *out = responder;
@@ -109,6 +111,20 @@ class CoreTest : public ::testing::Test {
         .new_session;
   }
 
+  // The names of every tool, page by page (at most 10 pages).
+  std::vector<std::string> ListAllTools(const std::shared_ptr<Session>& session) {
+    std::vector<std::string> names;
+    json params = json::object();
+    for (int page = 0; page < 10; ++page) {
+      const json result = Send("tools/list", params, Era::kSession, session).message["result"];
+      for (const auto& t : result["tools"]) names.push_back(t["name"]);
+      if (!result.contains("nextCursor")) break;
+      params["cursor"] = result["nextCursor"];
+    }
+    return names;
+  }
+
+  Principal principal_ = LocalUserPrincipal();
   timing::TimeoutList timeouts_;
   PluginEventFanout events_;
   std::unique_ptr<plugin::PluginInstance> plugin_;
@@ -150,6 +166,29 @@ TEST_F(CoreTest, AnswersAnUnknownToolWithInvalidParams) {
   const Reply reply = Send("tools/call", {{"name", "nope"}}, Era::kSession, NewSession());
   EXPECT_EQ(reply.message["error"]["code"], -32602);
   EXPECT_EQ(reply.message["id"], 1);
+}
+
+// With authentication, tools/list shows the tools the caller's scopes let it
+// call, paginated over that list, and marks the stateless answer private.
+TEST_F(CoreTest, WithAuthenticationListsOnlyTheToolsTheCallerMayCall) {
+  CoreOptions options;
+  options.authorize = true;
+  MakeCore(options);
+  config::RouteScopes scopes;
+  scopes.configured = true;
+  scopes.list = std::vector<std::string>{"t:list"};
+  scopes.call = std::vector<std::string>{};
+  scopes.tools = {{"echo", {"t:echo"}}, {"divide", {"t:divide"}}};
+  backend_->ReplaceScopes(scopes);
+  const auto names = [&](std::vector<std::string> granted) {
+    principal_ = NamedPrincipal("alice", "default", "", std::move(granted));
+    return ListAllTools(NewSession());
+  };
+  EXPECT_EQ(names({"t:list", "t:divide"}), (std::vector<std::string>{"divide"}));
+  EXPECT_EQ(names({"t:list", "t:echo"}), (std::vector<std::string>{"echo"}));
+  EXPECT_EQ(names({"t:list", "t:echo", "t:divide"}), (std::vector<std::string>{"echo", "divide"}));
+  EXPECT_EQ(names({"t:list"}), (std::vector<std::string>{}));
+  EXPECT_EQ(Send("tools/list", Modern(), Era::kStateless).message["result"]["cacheScope"], "private");
 }
 
 TEST_F(CoreTest, DecoratesStatelessResultsWithResultTypeCacheHintsAndServerInfo) {
@@ -201,15 +240,7 @@ TEST_F(CoreTest, ReportsAMissingResourceWithTheCodeOfTheProtocolVersion) {
 
 TEST_F(CoreTest, PaginatesEveryToolExactlyOnceAndRefusesForeignCursors) {
   auto session = NewSession();
-  std::vector<std::string> names;
-  json params = json::object();
-  for (int page = 0; page < 10; ++page) {
-    const json result = Send("tools/list", params, Era::kSession, session).message["result"];
-    for (const auto& t : result["tools"]) names.push_back(t["name"]);
-    if (!result.contains("nextCursor")) break;
-    params["cursor"] = result["nextCursor"];
-  }
-  EXPECT_EQ(names, (std::vector<std::string>{"echo", "divide"}));
+  EXPECT_EQ(ListAllTools(session), (std::vector<std::string>{"echo", "divide"}));
   EXPECT_EQ(Send("tools/list", {{"cursor", "not-ours"}}, Era::kSession, session).message["error"]["code"], -32602);
 }
 
