@@ -78,7 +78,7 @@ std::string AuthConfig() {
          "metrics:\n  listen: 127.0.0.1:0\nplugin_dir: ${PLUGIN_DIR}\n"
          "auth:\n  issuers:\n    - issuer: urn:mcp-gateway:dev\n      jwks_file: ${DATA_DIR}/dev-key/jwks.json\n"
          "admin:\n  listen: 127.0.0.1:0\n"
-         "rate_limits:\n  policies:\n    - name: one-call\n      by: [subject]\n      limit: 1\n      window_s: 3600\n"
+         "rate_limits:\n  headers: always\n  policies:\n    - name: one-call\n      by: [subject]\n      limit: 1\n      window_s: 3600\n"
          "      match: {route: limited, method: tools/call}\n" +
          plugins + routes;
 }
@@ -452,10 +452,17 @@ TEST_F(GrpcTest, ATokenForOneRouteIsRefusedOnAnotherAndAMissingScopeIsPermission
   EXPECT_TRUE(gateway_->WaitForLog("\"authz_denied\"", std::chrono::seconds(5)));
 }
 
-TEST_F(GrpcTest, ARateLimitedCallIsResourceExhaustedWithRetryInfoAndRetryAfter) {
+// The rate-limit state HTTP sends as RateLimit-Policy and RateLimit goes as
+// trailing metadata (this gateway has rate_limits.headers: always).
+TEST_F(GrpcTest, ARateLimitedCallIsResourceExhaustedWithRetryInfoRetryAfterAndTheRateLimitState) {
   const std::string token = TokenFor("limited");
   v1::CallToolResponse response;
-  ASSERT_TRUE(Call(token, ToolCall("limited", "echo", {{"text", "x"}}), &response).ok());
+  ::grpc::ClientContext first;
+  first.AddMetadata("authorization", "Bearer " + token);
+  ASSERT_TRUE(stub_->CallTool(&first, ToolCall("limited", "echo", {{"text", "x"}}), &response).ok());
+  EXPECT_EQ(TrailingMetadata(first, "ratelimit-policy"), "\"one-call\";q=1;w=3600");
+  EXPECT_EQ(TrailingMetadata(first, "ratelimit").rfind("\"one-call\";r=0;t=", 0), 0u) << TrailingMetadata(first, "ratelimit");
+  EXPECT_EQ(TrailingMetadata(first, "retry-after"), "") << "only a refusal says when to retry";
   ::grpc::ClientContext context;
   context.AddMetadata("authorization", "Bearer " + token);
   const ::grpc::Status limited = stub_->CallTool(&context, ToolCall("limited", "echo", {{"text", "x"}}), &response);
@@ -465,6 +472,8 @@ TEST_F(GrpcTest, ARateLimitedCallIsResourceExhaustedWithRetryInfoAndRetryAfter) 
   EXPECT_GT(delay, 0);
   EXPECT_LE(delay, 2 * 3600) << "a sliding-window counter frees quota within two windows (ADR 0013)";
   EXPECT_EQ(TrailingMetadata(context, "retry-after"), std::to_string(delay));
+  EXPECT_EQ(TrailingMetadata(context, "ratelimit-policy"), "\"one-call\";q=1;w=3600");
+  EXPECT_EQ(TrailingMetadata(context, "ratelimit"), "\"one-call\";r=0;t=" + std::to_string(delay));
 }
 
 TEST_F(GrpcTest, RevokingThroughTheAdminServiceRefusesTheTokenOnGrpcAndHttp) {

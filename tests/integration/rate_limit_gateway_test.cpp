@@ -108,8 +108,16 @@ TEST(RateLimitGateway, WithHeadersAlwaysEveryAnswerCarriesTheQuotaLeft) {
   const int64_t t = std::stoll(state.substr(state.find(";t=") + 3));
   EXPECT_GE(t, 1);
   EXPECT_LE(t, 3600);
-  const HttpResponse second = Echo(gateway.port());
-  ASSERT_EQ(second.status, 200);
+  // The second answer becomes a stream (a progress notification before the
+  // result): the stream's head carries the state.
+  json params{{"name", "divide"}, {"arguments", {{"a", 1}, {"b", 2}}}, {"_meta", ModernMeta()}};
+  params["_meta"]["progressToken"] = 7;
+  const json divide{{"jsonrpc", "2.0"}, {"id", 4}, {"method", "tools/call"}, {"params", params}};
+  const HttpResponse second =
+      Request(gateway.port(), "POST", "/mcp/example", divide.dump(), ModernHeaders("tools/call", "divide"));
+  ASSERT_EQ(second.status, 200) << second.body;
+  ASSERT_EQ(second.Header("content-type"), "text/event-stream") << second.body;
+  EXPECT_EQ(second.Header("ratelimit-policy"), "\"per-subject\";q=2;w=3600");
   EXPECT_EQ(second.Header("ratelimit").rfind("\"per-subject\";r=0;t=", 0), 0u) << second.Header("ratelimit");
   const HttpResponse refused = Echo(gateway.port());
   ASSERT_EQ(refused.status, 429);

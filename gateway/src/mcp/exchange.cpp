@@ -104,7 +104,18 @@ void Exchange::Finish(Reply reply, std::string_view outcome) {
 }
 
 void Exchange::Notify(const nlohmann::json& notification) {
-  if (!finished_.load()) responder_->Notify(notification);
+  if (finished_.load()) return;
+  // The first notification may turn the answer into a stream: its head
+  // carries what Finish would have added to a JSON answer. Notifications
+  // come from the plugin, after the pipeline; one that overtakes the first
+  // waits here until the head is settled.
+  std::call_once(stream_headers_, [&] {
+    if (!pipeline_done_.load(std::memory_order_acquire)) return;
+    Reply head;
+    AddRateLimitHeaders(head, request_.granted_limits);
+    if (!head.headers.empty()) responder_->StreamHeaders(std::move(head.headers));
+  });
+  responder_->Notify(notification);
 }
 
 bool Exchange::Cancelled() const {

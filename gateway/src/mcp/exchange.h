@@ -78,6 +78,7 @@ class Exchange final : public plugin::CallObserver,
   std::atomic<bool> finished_{false};
   std::atomic<bool> cancelled_{false};
   std::atomic<bool> pipeline_done_{false};
+  std::once_flag stream_headers_;
   std::mutex progress_mu_;
   std::optional<double> last_progress_;
   nlohmann::json progress_token_;

@@ -91,7 +91,7 @@ Answer AnswerOf(const admin::Result<T>& result, const char* key, ToJson to_json)
                     [this, kind, value](const Principal& principal, const std::shared_ptr<Call>& call) {
                       service_.Withdraw(principal, kind, value, [call](admin::Result<std::monostate> r) {
                         if (const admin::Problem* p = admin::ProblemOf(r)) return call->Finish(AnswerOf(*p));
-                        call->Finish(Answer{::grpc::Status::OK, json::object(), std::nullopt});
+                        call->Finish(Answer{::grpc::Status::OK, json::object(), std::nullopt, {}});
                       });
                     });
 }

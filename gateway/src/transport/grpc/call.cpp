@@ -41,8 +41,9 @@ void Call::ClientGone() {
   if (cancellable) cancellable->Cancel();
 }
 
-void AddRetryAfter(::grpc::CallbackServerContext* context, const Answer& answer) {
+void AddTrailingMetadata(::grpc::CallbackServerContext* context, const Answer& answer) {
   if (answer.retry_after) context->AddTrailingMetadata("retry-after", std::to_string(answer.retry_after->count()));
+  for (const auto& [name, value] : answer.rate_limit) context->AddTrailingMetadata(name, value);
 }
 
 class UnaryCall::Reactor final : public ::grpc::ServerUnaryReactor {
@@ -67,7 +68,7 @@ void UnaryCall::Deliver(Answer answer) {
       status = ::grpc::Status(::grpc::StatusCode::INTERNAL, "The backend's result does not fit the response: " + why);
     }
   }
-  AddRetryAfter(context_, answer);
+  AddTrailingMetadata(context_, answer);
   reactor_->Finish(status);
 }
 

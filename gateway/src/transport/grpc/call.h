@@ -65,9 +65,9 @@ class Call : public std::enable_shared_from_this<Call> {
   std::weak_ptr<mcp::Cancellable> cancellable_;
 };
 
-// Sends an answer's retry-after (RESOURCE_EXHAUSTED, UNAVAILABLE) as
-// trailing metadata; call before finishing.
-void AddRetryAfter(::grpc::CallbackServerContext* context, const Answer& answer);
+// Sends an answer's retry-after (RESOURCE_EXHAUSTED, UNAVAILABLE) and its
+// rate-limit state as trailing metadata; call before finishing.
+void AddTrailingMetadata(::grpc::CallbackServerContext* context, const Answer& answer);
 
 // A unary RPC: the response message is filled from the answer's JSON
 // result (protobuf's JSON mapping), then the reactor finishes.

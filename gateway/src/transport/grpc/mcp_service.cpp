@@ -71,7 +71,7 @@ class StreamCall final : public Call {
         queue_.push_back(std::move(message));
       }
     }
-    AddRetryAfter(context_, answer);
+    AddTrailingMetadata(context_, answer);
     final_ = std::move(answer.status);
     Pump(lock);
   }

@@ -25,6 +25,16 @@ std::optional<std::chrono::seconds> RetryAfterOf(const mcp::Reply& reply) {
   return std::nullopt;
 }
 
+// The reply's RateLimit-Policy and RateLimit headers, as metadata (lower case).
+std::vector<std::pair<std::string, std::string>> RateLimitOf(const mcp::Reply& reply) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [name, value] : reply.headers) {
+    if (strcasecmp(name.c_str(), "RateLimit-Policy") == 0) out.emplace_back("ratelimit-policy", value);
+    if (strcasecmp(name.c_str(), "RateLimit") == 0) out.emplace_back("ratelimit", value);
+  }
+  return out;
+}
+
 // The status a JSON-RPC error stands for when HTTP would have said 200 or
 // 400: by its code, and for a missing resource by what it names.
 ::grpc::StatusCode CodeOfError(const json& error) {
@@ -75,6 +85,7 @@ Answer AnswerOf(const mcp::Reply& reply) {
     answer.status = ::grpc::Status(::grpc::StatusCode::CANCELLED, "The call was cancelled");
     return answer;
   }
+  answer.rate_limit = RateLimitOf(reply);
   json message = reply.Json();
   if (auto result = message.find("result"); result != message.end()) {
     answer.result = std::move(*result);

@@ -17,6 +17,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace mcpgw::rpc {
 
@@ -28,11 +30,15 @@ struct Answer {
   // RESOURCE_EXHAUSTED, UNAVAILABLE: sent as retry-after trailing metadata
   // (and in the status's RetryInfo detail).
   std::optional<std::chrono::seconds> retry_after;
+  // The rate-limit state HTTP sends as RateLimit-Policy and RateLimit (on a
+  // refusal, and with rate_limits.headers: always on every answer of a
+  // limited call): trailing metadata "ratelimit-policy" and "ratelimit".
+  std::vector<std::pair<std::string, std::string>> rate_limit;
 };
 
 // A refusal the front door itself makes (no route, two credentials...).
 inline Answer Refusal(::grpc::StatusCode code, std::string message) {
-  return Answer{::grpc::Status(code, std::move(message)), nullptr, std::nullopt};
+  return Answer{::grpc::Status(code, std::move(message)), nullptr, std::nullopt, {}};
 }
 
 // The core's reply for one request: OK with the result, or the status its

@@ -108,6 +108,11 @@ class PostResponder final : public mcp::Responder, public std::enable_shared_fro
     Write(jsonrpc::Serialize(notification), false);
   }
 
+  void StreamHeaders(std::vector<std::pair<std::string, std::string>> headers) override {
+    std::lock_guard lock(mu_);
+    stream_headers_ = std::move(headers);
+  }
+
   void Finish(mcp::Reply reply) override {
     if (timeouts_ != nullptr) timeouts_->Cancel(poll_);
     std::lock_guard lock(mu_);
@@ -163,7 +168,9 @@ class PostResponder final : public mcp::Responder, public std::enable_shared_fro
   enum class State { kPending, kStreaming, kDone };
 
   void StartStream() {
-    exchange_->BeginStream(SseHeader());
+    StreamHeader header = SseHeader();
+    for (const auto& [name, value] : stream_headers_) header.set(name, value);
+    exchange_->BeginStream(std::move(header));
     if (streams_) stream_id_ = streams_->Open(exchange_);
     state_ = State::kStreaming;
   }
@@ -179,6 +186,7 @@ class PostResponder final : public mcp::Responder, public std::enable_shared_fro
   std::shared_ptr<Exchange> exchange_;
   Accepts accepts_;
   std::shared_ptr<SessionStreams> streams_;
+  std::vector<std::pair<std::string, std::string>> stream_headers_;  // for the SSE head
   uint64_t stream_id_ = 0;
   bool is_request_;
   const StreamableHttpOptions& options_;
