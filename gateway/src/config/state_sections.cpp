@@ -99,8 +99,12 @@ void ReadRedis(YamlReader& r, const YAML::Node& node, Redis* out) {
     r.Fail("redis.reconnect_max_ms", "must not be below reconnect_min_ms");
   }
   r.String(node, "redis", "key_prefix", &out->key_prefix);
-  if (out->key_prefix.size() > 64 || out->key_prefix.find_first_of(" \r\n\t{}") != std::string::npos) {
-    r.Fail("redis.key_prefix", "at most 64 characters, without spaces or braces");
+  // Glob characters would widen the documented ACL (~<prefix>*, &<prefix>revocations)
+  // to keys and channels that are not the gateway's.
+  if (out->key_prefix.size() > 64 || out->key_prefix.find_first_of(" \r\n\t{}*?[]\\") != std::string::npos) {
+    r.Fail("redis.key_prefix",
+           "at most 64 characters, without spaces, braces or the glob characters * ? [ ] \\ (the Redis ACL "
+           "patterns ~<prefix>* and &<prefix>revocations would match more than the gateway's keys)");
   }
 }
 
