@@ -131,6 +131,31 @@ TEST(RateLimitGateway, WithHeadersAlwaysEveryAnswerCarriesTheQuotaLeft) {
   EXPECT_EQ(unlimited.Header("ratelimit"), "");
 }
 
+// A session-era call that runs past server.sessions.poll_after_ms gets its
+// stream closed for polling (SEP-1699) before any notification: that
+// stream's head carries the state too.
+TEST(RateLimitGateway, WithHeadersAlwaysAStreamClosedForPollingCarriesTheQuotaLeft) {
+  GatewayProcess gateway(
+      "server:\n  listen: 127.0.0.1:0\n  data_dir: ${DATA_DIR}\n  sessions:\n    poll_after_ms: 100\n"
+      "metrics:\n  listen: 127.0.0.1:0\nplugin_dir: ${PLUGIN_DIR}\n"
+      "rate_limits:\n  headers: always\n  policies:\n" + std::string(kPerSubject) +
+      "plugins:\n  - name: conformance\n    file: conformance.so\n"
+      "routes:\n  - name: conformance\n    path: /mcp/conformance\n    plugin: conformance\n");
+  ASSERT_TRUE(gateway.Start()) << gateway.Log();
+  const HttpResponse init = Request(gateway.port(), "POST", "/mcp/conformance", InitializeBody(), McpHeaders());
+  ASSERT_EQ(init.status, 200) << init.body;
+  const std::string sid = init.Header("mcp-session-id");
+  const json call{{"jsonrpc", "2.0"}, {"id", 5}, {"method", "tools/call"},
+                  {"params", {{"name", "test_reconnection"}, {"arguments", json::object()}}}};
+  const HttpResponse polled =
+      Request(gateway.port(), "POST", "/mcp/conformance", call.dump(), McpHeaders(sid, "2025-11-25"));
+  ASSERT_EQ(polled.status, 200) << polled.body;
+  ASSERT_EQ(polled.Header("content-type"), "text/event-stream");
+  EXPECT_TRUE(polled.Events().empty()) << "closed for polling before the result: " << polled.body;
+  EXPECT_EQ(polled.Header("ratelimit-policy"), "\"per-subject\";q=2;w=3600");
+  EXPECT_EQ(polled.Header("ratelimit").rfind("\"per-subject\";r=1;t=", 0), 0u) << polled.Header("ratelimit");
+}
+
 TEST(RateLimitGateway, BelievesXForwardedForOnlyFromATrustedProxy) {
   GatewayProcess trusting(LimitedConfig(kPerSource, "  trusted_proxies: [127.0.0.1]\n"));
   ASSERT_TRUE(trusting.Start()) << trusting.Log();

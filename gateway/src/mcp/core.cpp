@@ -167,7 +167,7 @@ void Core::Deny(const Ptr& ex, const pipeline::Denial& denial) {
       json data{{"retryAfter", denial.retry_after.count()}, {"policy", denial.policy}, {"limits", std::move(limits)}};
       Reply reply{jsonrpc::MakeError(r.id, pipeline::kRateLimitedCode, denial.message, std::move(data)), 429};
       reply.headers.emplace_back("Retry-After", std::to_string(denial.retry_after.count()));
-      AddRateLimitHeaders(reply, denial.limits);
+      for (auto& header : RateLimitHeaders(denial.limits)) reply.headers.push_back(std::move(header));
       return ex->Finish(std::move(reply), "rate_limited");
     }
     case pipeline::DenialKind::kUnavailable: {

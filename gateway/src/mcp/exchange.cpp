@@ -68,16 +68,15 @@ void Exchange::Expire() {
          "timeout");
 }
 
-void AddRateLimitHeaders(Reply& reply, const std::vector<pipeline::LimitState>& limits) {
-  if (limits.empty()) return;
+std::vector<std::pair<std::string, std::string>> RateLimitHeaders(const std::vector<pipeline::LimitState>& limits) {
+  if (limits.empty()) return {};
   std::string policy_header, state_header;
   for (const pipeline::LimitState& s : limits) {
     const std::string name = std::string(policy_header.empty() ? "" : ", ") + "\"" + s.policy + "\"";
     policy_header += name + ";q=" + std::to_string(s.limit) + ";w=" + std::to_string(s.window_s);
     state_header += name + ";r=" + std::to_string(s.remaining) + ";t=" + std::to_string(s.reset_s);
   }
-  reply.headers.emplace_back("RateLimit-Policy", std::move(policy_header));
-  reply.headers.emplace_back("RateLimit", std::move(state_header));
+  return {{"RateLimit-Policy", std::move(policy_header)}, {"RateLimit", std::move(state_header)}};
 }
 
 void Exchange::Finish(Reply reply, std::string_view outcome) {
@@ -96,26 +95,27 @@ void Exchange::Finish(Reply reply, std::string_view outcome) {
   }
   held_.reset();
   // rate_limits.headers: always: what the request that passed left of each
-  // quota (written by the stage before PipelineDone, on another thread).
-  if (pipeline_done_.load(std::memory_order_acquire)) AddRateLimitHeaders(reply, request_.granted_limits);
+  // quota (built by PipelineDone, maybe on another thread).
+  if (pipeline_done_.load(std::memory_order_acquire)) {
+    // Copied: PipelineDone may still be reading them on its thread.
+    reply.headers.insert(reply.headers.end(), limit_headers_.begin(), limit_headers_.end());
+  }
   reply.outcome = outcome;
   responder_->Finish(std::move(reply));
   if (auto done = std::move(on_finish_)) done();
 }
 
 void Exchange::Notify(const nlohmann::json& notification) {
-  if (finished_.load()) return;
-  // The first notification may turn the answer into a stream: its head
-  // carries what Finish would have added to a JSON answer. Notifications
-  // come from the plugin, after the pipeline; one that overtakes the first
-  // waits here until the head is settled.
-  std::call_once(stream_headers_, [&] {
-    if (!pipeline_done_.load(std::memory_order_acquire)) return;
-    Reply head;
-    AddRateLimitHeaders(head, request_.granted_limits);
-    if (!head.headers.empty()) responder_->StreamHeaders(std::move(head.headers));
-  });
-  responder_->Notify(notification);
+  if (!finished_.load()) responder_->Notify(notification);
+}
+
+void Exchange::PipelineDone() {
+  limit_headers_ = RateLimitHeaders(request_.granted_limits);
+  pipeline_done_.store(true, std::memory_order_release);
+  // Before the plugin runs, so before any notification turns the answer
+  // into a stream. (A poll that fires while a stage still waits, longer than
+  // server.poll_after_ms, starts its stream without them.)
+  if (!limit_headers_.empty()) responder_->StreamHeaders(limit_headers_);
 }
 
 bool Exchange::Cancelled() const {

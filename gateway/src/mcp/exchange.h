@@ -66,7 +66,9 @@ class Exchange final : public plugin::CallObserver,
   // The pipeline has run: what its rate-limit stage left on the request
   // (granted_limits) is final and may be read by Finish on any thread. A
   // Finish before that (a cancel while a stage waited) sends no limit headers.
-  void PipelineDone() { pipeline_done_.store(true, std::memory_order_release); }
+  // Also gives the responder that state for the head of an answer that
+  // becomes a stream (rate_limits.headers: always).
+  void PipelineDone();
 
   std::string tool_label;  // metric label for tools/call
   bool audited = false;    // write a tool_call line to the audit log when answered
@@ -78,7 +80,8 @@ class Exchange final : public plugin::CallObserver,
   std::atomic<bool> finished_{false};
   std::atomic<bool> cancelled_{false};
   std::atomic<bool> pipeline_done_{false};
-  std::once_flag stream_headers_;
+  // The rate-limit headers of an answer, built once by PipelineDone.
+  std::vector<std::pair<std::string, std::string>> limit_headers_;
   std::mutex progress_mu_;
   std::optional<double> last_progress_;
   nlohmann::json progress_token_;
@@ -95,8 +98,8 @@ class Exchange final : public plugin::CallObserver,
 std::optional<mcpgw_log_level> ParseLogLevel(std::string_view name);
 std::string_view LogLevelName(mcpgw_log_level level);
 
-// Adds RateLimit-Policy and RateLimit (draft-ietf-httpapi-ratelimit-headers,
-// structured-field lists) for `limits` to `reply`; nothing when empty.
-void AddRateLimitHeaders(Reply& reply, const std::vector<pipeline::LimitState>& limits);
+// RateLimit-Policy and RateLimit (draft-ietf-httpapi-ratelimit-headers,
+// structured-field lists) for `limits`; none when empty.
+std::vector<std::pair<std::string, std::string>> RateLimitHeaders(const std::vector<pipeline::LimitState>& limits);
 
 }  // namespace mcpgw::mcp

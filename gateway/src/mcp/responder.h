@@ -40,8 +40,9 @@ class Responder {
   // A notification about this request (progress, log message), before Finish.
   virtual void Notify(const nlohmann::json& notification) = 0;
   // Headers for the head of an answer that becomes a stream (the rate-limit
-  // state with rate_limits.headers: always), given once, before the first
-  // Notify. Front doors without such a head ignore them.
+  // state with rate_limits.headers: always), given once when the pipeline has
+  // passed, before the plugin runs. Front doors without such a head ignore
+  // them.
   virtual void StreamHeaders(std::vector<std::pair<std::string, std::string>> headers) { (void)headers; }
   // Ends the request. Called exactly once, from any thread.
   virtual void Finish(Reply reply) = 0;
