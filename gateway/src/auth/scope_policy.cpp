@@ -43,7 +43,7 @@ std::string_view MethodClassName(MethodClass c) {
   return "none";
 }
 
-ScopePolicy::ScopePolicy(const config::RouteScopes& scopes) {
+ScopePolicy::ScopePolicy(const config::RouteScopes& scopes) : tools_(scopes.tools) {
   classes_[static_cast<int>(MethodClass::kList)] = scopes.list;
   classes_[static_cast<int>(MethodClass::kRead)] = scopes.read;
   classes_[static_cast<int>(MethodClass::kCall)] = scopes.call;
@@ -84,6 +84,10 @@ Requirement ScopePolicy::Required(std::string_view method, std::string_view tool
     r.tool_scopes = &entry->scopes;
   }
   return r;
+}
+
+bool ScopePolicy::CallsDifferFrom(const config::RouteScopes& other) const {
+  return other.call != classes_[static_cast<int>(MethodClass::kCall)] || other.tools != tools_;
 }
 
 bool ScopePolicy::MayCall(std::string_view tool, const std::vector<std::string>& granted) const {

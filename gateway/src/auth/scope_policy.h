@@ -52,6 +52,10 @@ class ScopePolicy {
   // tools/list shows a caller.
   bool MayCall(std::string_view tool, const std::vector<std::string>& granted) const;
 
+  // True when a tools/call may need other scopes under `other` than here
+  // (the call class or a tool entry differs): what tools/list shows changes.
+  bool CallsDifferFrom(const config::RouteScopes& other) const;
+
   // Every scope this route mentions, sorted and unique (RFC 9728
   // scopes_supported, and the `scope` of a 401 challenge).
   const std::vector<std::string>& supported() const { return supported_; }
@@ -63,6 +67,7 @@ class ScopePolicy {
   std::vector<config::ToolScopes> exact_;
   std::vector<config::ToolScopes> patterns_;  // most specific first
   std::vector<std::string> supported_;
+  std::vector<config::ToolScopes> tools_;  // in configuration order, for CallsDifferFrom
 };
 
 // True when `granted` holds every scope of `required`.

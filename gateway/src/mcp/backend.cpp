@@ -68,6 +68,12 @@ void Backend::ToolListRefreshed(const plugin::PluginReply& reply) {
   Broadcast(MCPGW_LIST_TOOLS);
 }
 
+void Backend::ReplaceScopes(const config::RouteScopes& scopes) {
+  const bool calls_changed = scope_policy_.load()->CallsDifferFrom(scopes);
+  scope_policy_.store(std::make_shared<const auth::ScopePolicy>(scopes));
+  if (calls_changed) Broadcast(MCPGW_LIST_TOOLS);
+}
+
 void Backend::Broadcast(mcpgw_list_kind kind) {
   const char* method = kind == MCPGW_LIST_TOOLS       ? "notifications/tools/list_changed"
                        : kind == MCPGW_LIST_PROMPTS   ? "notifications/prompts/list_changed"

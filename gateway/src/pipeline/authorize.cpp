@@ -12,7 +12,9 @@ std::optional<Denial> Authorize::Check(const Request& request) const {
       tool = name->get_ref<const std::string&>();
     }
   }
-  const auth::Requirement required = request.backend->scope_policy()->Required(request.method, tool);
+  // Held while `required` points into it: a reload may replace it meanwhile.
+  const auto policy = request.backend->scope_policy();
+  const auth::Requirement required = policy->Required(request.method, tool);
   if (!required.mapped) {
     const std::string what = tool.empty() ? "method " + request.method : "tool \"" + std::string(tool) + "\"";
     return Denial{DenialKind::kForbidden,

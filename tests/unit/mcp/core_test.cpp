@@ -3,13 +3,17 @@
 // input errors, pagination, progress ordering.
 #include "mcp/backend.h"
 #include "mcp/core.h"
+#include "pipeline/authorize.h"
 #include "pipeline/validate_arguments.h"
 #include "plugin/plugin_library.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
+#include <mutex>
 #include <thread>
 
 namespace mcpgw::mcp {
@@ -60,9 +64,12 @@ class RecordingResponder final : public Responder {
 
 class CoreTest : public ::testing::Test {
  protected:
+  // The plugin behind the route.
+  virtual std::string PluginFile() const { return "example.so"; }
+
   void SetUp() override {
     auto lib = std::get<std::shared_ptr<plugin::PluginLibrary>>(
-        plugin::PluginLibrary::Load(std::string(MCPGW_PLUGIN_DIR) + "/example.so"));
+        plugin::PluginLibrary::Load(std::string(MCPGW_PLUGIN_DIR) + "/" + PluginFile()));
     plugin::InstanceOptions options{"example", std::filesystem::temp_directory_path().string(), "{}", 2, 4};
     plugin_ = std::move(std::get<std::unique_ptr<plugin::PluginInstance>>(
         plugin::PluginInstance::Create(lib, options, &events_, nullptr)));
@@ -73,8 +80,11 @@ class CoreTest : public ::testing::Test {
     events_.Add(backend_);
     MakeCore(CoreOptions{});
   }
+  // A core whose pipeline validates arguments, after authorizing them when
+  // `options.authorize` (as the gateway installs it with auth:).
   void MakeCore(CoreOptions options) {
     pipeline::Pipeline pipeline;
+    if (options.authorize) pipeline.Append(std::make_unique<pipeline::Authorize>());
     pipeline.Append(std::make_unique<pipeline::ValidateArguments>());
     options.page_size = 1;
     core_ = std::make_unique<Core>(std::move(pipeline), options, timeouts_, nullptr);
@@ -111,11 +121,11 @@ class CoreTest : public ::testing::Test {
         .new_session;
   }
 
-  // The names of every tool, page by page (at most 10 pages).
+  // The names of every tool, page by page (at most 100 pages).
   std::vector<std::string> ListAllTools(const std::shared_ptr<Session>& session) {
     std::vector<std::string> names;
     json params = json::object();
-    for (int page = 0; page < 10; ++page) {
+    for (int page = 0; page < 100; ++page) {
       const json result = Send("tools/list", params, Era::kSession, session).message["result"];
       for (const auto& t : result["tools"]) names.push_back(t["name"]);
       if (!result.contains("nextCursor")) break;
@@ -166,29 +176,6 @@ TEST_F(CoreTest, AnswersAnUnknownToolWithInvalidParams) {
   const Reply reply = Send("tools/call", {{"name", "nope"}}, Era::kSession, NewSession());
   EXPECT_EQ(reply.message["error"]["code"], -32602);
   EXPECT_EQ(reply.message["id"], 1);
-}
-
-// With authentication, tools/list shows the tools the caller's scopes let it
-// call, paginated over that list, and marks the stateless answer private.
-TEST_F(CoreTest, WithAuthenticationListsOnlyTheToolsTheCallerMayCall) {
-  CoreOptions options;
-  options.authorize = true;
-  MakeCore(options);
-  config::RouteScopes scopes;
-  scopes.configured = true;
-  scopes.list = std::vector<std::string>{"t:list"};
-  scopes.call = std::vector<std::string>{};
-  scopes.tools = {{"echo", {"t:echo"}}, {"divide", {"t:divide"}}};
-  backend_->ReplaceScopes(scopes);
-  const auto names = [&](std::vector<std::string> granted) {
-    principal_ = NamedPrincipal("alice", "default", "", std::move(granted));
-    return ListAllTools(NewSession());
-  };
-  EXPECT_EQ(names({"t:list", "t:divide"}), (std::vector<std::string>{"divide"}));
-  EXPECT_EQ(names({"t:list", "t:echo"}), (std::vector<std::string>{"echo"}));
-  EXPECT_EQ(names({"t:list", "t:echo", "t:divide"}), (std::vector<std::string>{"echo", "divide"}));
-  EXPECT_EQ(names({"t:list"}), (std::vector<std::string>{}));
-  EXPECT_EQ(Send("tools/list", Modern(), Era::kStateless).message["result"]["cacheScope"], "private");
 }
 
 TEST_F(CoreTest, DecoratesStatelessResultsWithResultTypeCacheHintsAndServerInfo) {
@@ -323,6 +310,110 @@ TEST(ExchangeTest, APluginStoppedBeforeItsDeadlineEndsTheRequestAsCancelled) {
   const Reply reply = StopAfter(std::chrono::hours(1));
   EXPECT_EQ(reply.outcome, "cancelled");
   EXPECT_FALSE(reply.has_message());
+}
+
+// With authentication (ADR 0026): the conformance plugin's many tools, page
+// by page, as a caller with some of the route's scopes sees them.
+class AuthorizedCoreTest : public CoreTest {
+ protected:
+  std::string PluginFile() const override { return "conformance.so"; }
+
+  void SetUp() override {
+    CoreTest::SetUp();
+    CoreOptions options;
+    options.authorize = true;
+    MakeCore(options);
+    config::RouteScopes scopes;
+    scopes.configured = true;
+    scopes.list = std::vector<std::string>{"t:list"};
+    scopes.call = std::vector<std::string>{"t:call"};
+    scopes.tools = {{"test_*", {"t:test"}}, {"test_image_content", {"t:image"}}};  // nothing else mapped
+    backend_->ReplaceScopes(scopes);
+  }
+
+  std::vector<std::string> ListedTo(std::vector<std::string> granted) {
+    principal_ = NamedPrincipal("alice", "default", "", std::move(granted));
+    return ListAllTools(NewSession());
+  }
+
+  // The catalog's tools whose names `keep` accepts, in catalog order.
+  std::vector<std::string> Catalog(const std::function<bool(const std::string&)>& keep) {
+    std::vector<std::string> names;
+    for (const auto& tool : backend_->tools().Current()->definitions()) {
+      if (keep(tool["name"])) names.push_back(tool["name"]);
+    }
+    return names;
+  }
+};
+
+TEST_F(AuthorizedCoreTest, ListsExactlyTheToolsACallWouldBeAllowedPageByPage) {
+  const auto is_test = [](const std::string& n) { return n.rfind("test_", 0) == 0; };
+  const std::vector<std::string> tests_but_image =
+      Catalog([&](const std::string& n) { return is_test(n) && n != "test_image_content"; });
+  ASSERT_GE(tests_but_image.size(), 3u) << "pages of one over a filtered list of several";
+  ASSERT_LT(tests_but_image.size() + 1, Catalog([](const std::string&) { return true; }).size())
+      << "some tools are not mapped at all";
+  EXPECT_EQ(ListedTo({"t:list", "t:call", "t:test"}), tests_but_image);
+  std::vector<std::string> with_image = Catalog(is_test);
+  EXPECT_EQ(ListedTo({"t:list", "t:call", "t:test", "t:image"}), with_image);
+  EXPECT_EQ(ListedTo({"t:list", "t:call", "t:image"}), (std::vector<std::string>{"test_image_content"}));
+  EXPECT_EQ(ListedTo({"t:list", "t:test"}), (std::vector<std::string>{})) << "no tool without the call class";
+  EXPECT_EQ(Send("tools/list", Modern(), Era::kStateless).message["result"]["cacheScope"], "private");
+}
+
+TEST_F(AuthorizedCoreTest, WhatTheListShowsIsWhatTheAuthorizeStageLetsThrough) {
+  principal_ = NamedPrincipal("alice", "default", "", {"t:list", "t:call", "t:test"});
+  const std::vector<std::string> listed = ListAllTools(NewSession());
+  const pipeline::Authorize authorize;
+  for (const auto& tool : backend_->tools().Current()->definitions()) {
+    pipeline::Request call;
+    call.backend = backend_;
+    call.method = "tools/call";
+    call.params = {{"name", tool["name"]}};
+    call.principal = principal_;
+    const bool shown = std::find(listed.begin(), listed.end(), tool["name"]) != listed.end();
+    EXPECT_EQ(!authorize.Check(call).has_value(), shown) << tool["name"];
+  }
+}
+
+// A record of what a session's transport is sent (a test double).
+class RecordingChannel final : public ServerChannel {
+ public:
+  void Send(const json& message) override {
+    std::lock_guard lock(mu_);
+    sent_.push_back(message.value("method", ""));
+  }
+  void Close() override {}
+  std::vector<std::string> sent() {
+    std::lock_guard lock(mu_);
+    return sent_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> sent_;
+};
+
+TEST_F(AuthorizedCoreTest, AReloadThatChangesWhatCallsNeedTellsSessionsTheToolListChanged) {
+  principal_ = NamedPrincipal("alice", "default", "", {"t:list", "t:call", "t:test"});
+  auto session = NewSession();
+  auto channel = std::make_shared<RecordingChannel>();
+  session->set_channel(channel);
+  config::RouteScopes scopes;
+  scopes.configured = true;
+  scopes.list = std::vector<std::string>{"t:list"};
+  scopes.call = std::vector<std::string>{"t:call"};
+  scopes.tools = {{"test_*", {"t:test"}}, {"test_image_content", {"t:image"}}};
+  backend_->ReplaceScopes(scopes);  // the same
+  scopes.list = std::vector<std::string>{"t:other-list"};
+  backend_->ReplaceScopes(scopes);  // only the list class: what a call needs is the same
+  EXPECT_EQ(channel->sent(), (std::vector<std::string>{}));
+  scopes.tools.pop_back();  // test_image_content now needs t:test only
+  backend_->ReplaceScopes(scopes);
+  scopes.call = std::vector<std::string>{};
+  backend_->ReplaceScopes(scopes);
+  EXPECT_EQ(channel->sent(), (std::vector<std::string>{"notifications/tools/list_changed",
+                                                       "notifications/tools/list_changed"}));
 }
 
 }  // namespace
