@@ -99,12 +99,16 @@ void ReadRedis(YamlReader& r, const YAML::Node& node, Redis* out) {
     r.Fail("redis.reconnect_max_ms", "must not be below reconnect_min_ms");
   }
   r.String(node, "redis", "key_prefix", &out->key_prefix);
-  // Glob characters would widen the documented ACL (~<prefix>*, &<prefix>revocations)
-  // to keys and channels that are not the gateway's.
-  if (out->key_prefix.size() > 64 || out->key_prefix.find_first_of(" \r\n\t{}*?[]\\") != std::string::npos) {
+  // An empty prefix or glob characters would widen the documented ACL
+  // (~<prefix>*, &<prefix>revocations) to keys and channels that are not the
+  // gateway's; braces would put every key in one Cluster hash slot.
+  const bool printable = std::all_of(out->key_prefix.begin(), out->key_prefix.end(),
+                                     [](char c) { return c > ' ' && c < 0x7f; });
+  if (out->key_prefix.empty() || out->key_prefix.size() > 64 || !printable ||
+      out->key_prefix.find_first_of("{}*?[]\\") != std::string::npos) {
     r.Fail("redis.key_prefix",
-           "at most 64 characters, without spaces, braces or the glob characters * ? [ ] \\ (the Redis ACL "
-           "patterns ~<prefix>* and &<prefix>revocations would match more than the gateway's keys)");
+           "1 to 64 printable ASCII characters, without spaces, braces or the glob characters * ? [ ] \\ (the "
+           "Redis ACL patterns ~<prefix>* and &<prefix>revocations must match the gateway's keys only)");
   }
 }
 

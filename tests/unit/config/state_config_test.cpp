@@ -76,7 +76,7 @@ TEST(RedisConfig, RefusesContradictoryCredentialsAndTls) {
   EXPECT_TRUE(HasError(Errors("redis:\n  url: redis://h\n  reconnect_min_ms: 500\n  reconnect_max_ms: 100\n"),
                        "reconnect_max_ms: must not be below"));
   EXPECT_TRUE(HasError(Errors("redis:\n  url: redis://h\n  key_prefix: \"a b\"\n"), "redis.key_prefix"));
-  for (const char* glob : {"a*", "a?", "a[b]", "a\\\\b"}) {
+  for (const char* glob : {"a*", "a?", "a[b]", "a\\\\b", "", "a\\tb", "caf\\u00e9"}) {
     EXPECT_TRUE(HasError(Errors(std::string("redis:\n  url: redis://h\n  key_prefix: \"") + glob + "\"\n"), "redis.key_prefix"))
         << glob << ": would widen the ACL's key pattern";
   }
