@@ -227,6 +227,9 @@ test('values.schema.json refuses bad values', () => {
     [{ routes: [{ name: 'm', path: 'mcp/m', plugin: 'memory' }] }, /routes\/0\/path/],
     [{ auth: { apiKeys: [{ name: 'k', sha256: 'plain-key', audiences: [] }] } }, /sha256/],
     [{ sessionSecret: 'short' }, /sessionSecret/],
+    [{ redis: { settings: { key_prefix: 'a*' } } }, /key_prefix/],
+    [{ redis: { settings: { key_prefix: '' } } }, /key_prefix/],
+    [{ redis: { settings: { key_prefix: 'a b' } } }, /key_prefix/],
   ];
   for (const [values, why] of refusals) {
     const error = renderError(values);
