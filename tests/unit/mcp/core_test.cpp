@@ -362,17 +362,19 @@ TEST_F(AuthorizedCoreTest, ListsExactlyTheToolsACallWouldBeAllowedPageByPage) {
 }
 
 TEST_F(AuthorizedCoreTest, WhatTheListShowsIsWhatTheAuthorizeStageLetsThrough) {
-  principal_ = NamedPrincipal("alice", "default", "", {"t:list", "t:call", "t:test"});
-  const std::vector<std::string> listed = ListAllTools(NewSession());
   const pipeline::Authorize authorize;
-  for (const auto& tool : backend_->tools().Current()->definitions()) {
-    pipeline::Request call;
-    call.backend = backend_;
-    call.method = "tools/call";
-    call.params = {{"name", tool["name"]}};
-    call.principal = principal_;
-    const bool shown = std::find(listed.begin(), listed.end(), tool["name"]) != listed.end();
-    EXPECT_EQ(!authorize.Check(call).has_value(), shown) << tool["name"];
+  for (const std::vector<std::string>& granted : std::vector<std::vector<std::string>>{
+           {"t:list", "t:call", "t:test"}, {"t:list", "t:call", "t:image"}, {"t:list", "t:test", "t:image"}}) {
+    const std::vector<std::string> listed = ListedTo(granted);
+    for (const auto& tool : backend_->tools().Current()->definitions()) {
+      pipeline::Request call;
+      call.backend = backend_;
+      call.method = "tools/call";
+      call.params = {{"name", tool["name"]}};
+      call.principal = principal_;
+      const bool shown = std::find(listed.begin(), listed.end(), tool["name"]) != listed.end();
+      EXPECT_EQ(!authorize.Check(call).has_value(), shown) << tool["name"] << " to " << ::testing::PrintToString(granted);
+    }
   }
 }
 
