@@ -53,6 +53,10 @@ Exchange::~Exchange() = default;
 
 void Exchange::ArmDeadline(timing::TimeoutList& timeouts) {
   if (request_.deadline == pipeline::Clock::time_point::max()) return;
+  // A cancel on another thread may finish the exchange meanwhile: either it
+  // finds the deadline armed and cancels it, or this finds it finished.
+  std::lock_guard lock(deadline_mu_);
+  if (finished_.load()) return;
   timeouts_ = &timeouts;
   deadline_ = timeouts.Add(request_.deadline, [weak = weak_from_this()] {
     if (auto self = weak.lock()) self->Expire();
@@ -82,7 +86,10 @@ std::vector<std::pair<std::string, std::string>> RateLimitHeaders(const std::vec
 void Exchange::Finish(Reply reply, std::string_view outcome) {
   if (finished_.exchange(true)) return;
   const auto self = shared_from_this();  // on_finish_ may drop the last owner
-  if (timeouts_ != nullptr) timeouts_->Cancel(deadline_);
+  {
+    std::lock_guard lock(deadline_mu_);
+    if (timeouts_ != nullptr) timeouts_->Cancel(deadline_);
+  }
   if (request_.session && !request_.is_notification()) request_.session->Untrack(request_.id);
   if ((metrics_ != nullptr || audited) && !request_.is_notification()) {
     const double seconds = std::chrono::duration<double>(pipeline::Clock::now() - request_.received).count();

@@ -86,6 +86,7 @@ class Exchange final : public plugin::CallObserver,
   std::optional<double> last_progress_;
   nlohmann::json progress_token_;
   std::optional<mcpgw_log_level> log_threshold_;
+  std::mutex deadline_mu_;  // ArmDeadline against a Finish on another thread
   timing::TimeoutList* timeouts_ = nullptr;
   timing::TimeoutList::Handle deadline_;
   std::shared_ptr<const void> held_;
