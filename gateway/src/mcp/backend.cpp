@@ -117,8 +117,9 @@ std::vector<std::shared_ptr<Listener>> Backend::LiveListeners() {
   std::lock_guard lock(mu_);
   std::erase_if(listeners_, [&](const std::weak_ptr<Listener>& w) {
     auto l = w.lock();
-    if (l) live.push_back(std::move(l));
-    return !l;
+    if (!l) return true;  // its stream has ended
+    live.push_back(std::move(l));
+    return false;  // (not `!l`: l was just moved from)
   });
   return live;
 }

@@ -134,6 +134,22 @@ class CoreTest : public ::testing::Test {
     return names;
   }
 
+  // Opens a stateless-era subscriptions/listen stream for `notifications`
+  // as principal_; its responder records what it hears.
+  std::shared_ptr<RecordingResponder> Listen(const json& notifications) {
+    pipeline::Request r;
+    r.backend = backend_;
+    r.id = "listen";
+    r.method = "subscriptions/listen";
+    r.params = Modern({{"notifications", notifications}});
+    r.era = Era::kStateless;
+    r.protocol_version = "2026-07-28";
+    r.principal = principal_;
+    auto responder = std::make_shared<RecordingResponder>();
+    core_->Handle(std::move(r), responder);
+    return responder;
+  }
+
   Principal principal_ = LocalUserPrincipal();
   timing::TimeoutList timeouts_;
   PluginEventFanout events_;
@@ -256,16 +272,7 @@ TEST_F(CoreTest, ClosesTheListenStreamsOfOneBackendOnly) {
   auto other = std::make_shared<Backend>(
       config::Route{"other", "/mcp/other", "http://127.0.0.1/mcp/other", "example", "", {}}, plugin_.get(),
       std::make_shared<session::SessionIdCodec>(std::string(32, 'k'), std::chrono::hours(1)), nullptr);
-  pipeline::Request r;
-  r.backend = backend_;
-  r.id = "listen";
-  r.method = "subscriptions/listen";
-  r.params = Modern({{"notifications", {{"toolsListChanged", true}}}});
-  r.era = Era::kStateless;
-  r.protocol_version = "2026-07-28";
-  r.principal = LocalUserPrincipal();
-  auto responder = std::make_shared<RecordingResponder>();
-  core_->Handle(std::move(r), responder);
+  auto responder = Listen({{"toolsListChanged", true}});
   ASSERT_EQ(responder->messages().size(), 1u);
   EXPECT_EQ(responder->messages()[0]["method"], "notifications/subscriptions/acknowledged");
 
@@ -278,6 +285,19 @@ TEST_F(CoreTest, ClosesTheListenStreamsOfOneBackendOnly) {
   EXPECT_EQ(reply.message["id"], "listen");
   EXPECT_EQ(reply.message["result"]["resultType"], "complete");
   EXPECT_EQ(core_->in_flight(), 0u);
+}
+
+TEST_F(CoreTest, AListenStreamHearsEveryChangeNotOnlyTheFirst) {
+  auto responder = Listen({{"promptsListChanged", true}});
+  for (int i = 0; i < 3; ++i) backend_->OnListChanged(MCPGW_LIST_PROMPTS);
+  std::vector<std::string> methods;
+  for (const json& m : responder->messages()) methods.push_back(m.value("method", ""));
+  EXPECT_EQ(methods, (std::vector<std::string>{"notifications/subscriptions/acknowledged",
+                                               "notifications/prompts/list_changed",
+                                               "notifications/prompts/list_changed",
+                                               "notifications/prompts/list_changed"}));
+  core_->CloseListenStreams(backend_.get());
+  responder->Wait();
 }
 
 // A plugin that stops because its deadline passed answers MCPGW_CANCELLED,
@@ -323,12 +343,19 @@ class AuthorizedCoreTest : public CoreTest {
     CoreOptions options;
     options.authorize = true;
     MakeCore(options);
+    backend_->ReplaceScopes(Scopes());
+  }
+
+  // The route's scopes: test_* needs t:test, test_image_content t:image;
+  // nothing else is mapped.
+  static config::RouteScopes Scopes() {
     config::RouteScopes scopes;
     scopes.configured = true;
     scopes.list = std::vector<std::string>{"t:list"};
+    scopes.read = std::vector<std::string>{"t:read"};
     scopes.call = std::vector<std::string>{"t:call"};
-    scopes.tools = {{"test_*", {"t:test"}}, {"test_image_content", {"t:image"}}};  // nothing else mapped
-    backend_->ReplaceScopes(scopes);
+    scopes.tools = {{"test_*", {"t:test"}}, {"test_image_content", {"t:image"}}};
+    return scopes;
   }
 
   std::vector<std::string> ListedTo(std::vector<std::string> granted) {
@@ -396,16 +423,20 @@ class RecordingChannel final : public ServerChannel {
   std::vector<std::string> sent_;
 };
 
-TEST_F(AuthorizedCoreTest, AReloadThatChangesWhatCallsNeedTellsSessionsTheToolListChanged) {
-  principal_ = NamedPrincipal("alice", "default", "", {"t:list", "t:call", "t:test"});
+TEST_F(AuthorizedCoreTest, AReloadThatChangesWhatCallsNeedTellsSessionsAndListenersTheToolListChanged) {
+  principal_ = NamedPrincipal("alice", "default", "", {"t:list", "t:read", "t:call", "t:test"});
   auto session = NewSession();
   auto channel = std::make_shared<RecordingChannel>();
   session->set_channel(channel);
-  config::RouteScopes scopes;
-  scopes.configured = true;
-  scopes.list = std::vector<std::string>{"t:list"};
-  scopes.call = std::vector<std::string>{"t:call"};
-  scopes.tools = {{"test_*", {"t:test"}}, {"test_image_content", {"t:image"}}};
+  // A stateless-era listener for tool list changes.
+  auto listener = Listen({{"toolsListChanged", true}});
+  const auto methods = [&] {
+    std::vector<std::string> out;
+    for (const json& m : listener->messages()) out.push_back(m.value("method", ""));
+    return out;
+  };
+  ASSERT_EQ(methods(), (std::vector<std::string>{"notifications/subscriptions/acknowledged"}));
+  config::RouteScopes scopes = Scopes();
   backend_->ReplaceScopes(scopes);  // the same
   scopes.list = std::vector<std::string>{"t:other-list"};
   backend_->ReplaceScopes(scopes);  // only the list class: what a call needs is the same
@@ -416,6 +447,12 @@ TEST_F(AuthorizedCoreTest, AReloadThatChangesWhatCallsNeedTellsSessionsTheToolLi
   backend_->ReplaceScopes(scopes);
   EXPECT_EQ(channel->sent(), (std::vector<std::string>{"notifications/tools/list_changed",
                                                        "notifications/tools/list_changed"}));
+  EXPECT_EQ(methods(), (std::vector<std::string>{"notifications/subscriptions/acknowledged",
+                                                 "notifications/tools/list_changed",
+                                                 "notifications/tools/list_changed"}))
+      << json(listener->messages()).dump();
+  core_->CloseListenStreams(backend_.get());
+  listener->Wait();
 }
 
 }  // namespace
