@@ -265,7 +265,9 @@ void Core::ListTools(const Ptr& ex) {
   // With authentication a caller sees the tools it may call, and what one
   // caller sees is not for another's cache.
   std::optional<json> allowed;
-  if (options_.authorize) allowed = ToolsTheCallerMayCall(tools->definitions(), *r.backend->scope_policy(), r.principal.scopes);
+  if (options_.authorize) {
+    allowed = ToolsTheCallerMayCall(tools->definitions(), *r.backend->scope_policy(), r.principal.scopes);
+  }
   auto page = Paginate(allowed ? *allowed : tools->definitions(), cursor, options_.page_size);
   if (!page) return Fail(ex, code::kInvalidParams, "Invalid cursor: restart the listing without a cursor");
   json result{{"tools", std::move(page->items)}};

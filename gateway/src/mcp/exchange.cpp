@@ -72,7 +72,7 @@ void Exchange::Expire() {
          "timeout");
 }
 
-std::vector<std::pair<std::string, std::string>> RateLimitHeaders(const std::vector<pipeline::LimitState>& limits) {
+Headers RateLimitHeaders(const std::vector<pipeline::LimitState>& limits) {
   if (limits.empty()) return {};
   std::string policy_header, state_header;
   for (const pipeline::LimitState& s : limits) {

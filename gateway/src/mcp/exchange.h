@@ -81,7 +81,7 @@ class Exchange final : public plugin::CallObserver,
   std::atomic<bool> cancelled_{false};
   std::atomic<bool> pipeline_done_{false};
   // The rate-limit headers of an answer, built once by PipelineDone.
-  std::vector<std::pair<std::string, std::string>> limit_headers_;
+  Headers limit_headers_;
   std::mutex progress_mu_;
   std::optional<double> last_progress_;
   nlohmann::json progress_token_;
@@ -101,6 +101,6 @@ std::string_view LogLevelName(mcpgw_log_level level);
 
 // RateLimit-Policy and RateLimit (draft-ietf-httpapi-ratelimit-headers,
 // structured-field lists) for `limits`; none when empty.
-std::vector<std::pair<std::string, std::string>> RateLimitHeaders(const std::vector<pipeline::LimitState>& limits);
+Headers RateLimitHeaders(const std::vector<pipeline::LimitState>& limits);
 
 }  // namespace mcpgw::mcp

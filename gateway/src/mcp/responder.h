@@ -14,6 +14,10 @@
 
 namespace mcpgw::mcp {
 
+// HTTP header fields (name, value), in order; other front doors map the ones
+// they carry (gRPC: rate-limit metadata).
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
 struct Reply {
   Reply() = default;
   explicit Reply(nlohmann::json m, int status = 200) : message(std::move(m)), http_status(status) {}
@@ -21,7 +25,7 @@ struct Reply {
   nlohmann::json message;  // a JSON-RPC response; null: end without one (notification, cancelled)
   std::string text;        // the same, already serialised; used instead of `message` when set
   int http_status = 200;   // for HTTP front doors; others ignore it
-  std::vector<std::pair<std::string, std::string>> headers;
+  Headers headers;
   std::shared_ptr<Session> new_session;  // set by initialize
   // How the request ended, as the request metrics count it ("ok",
   // "timeout", "rate_limited", ...; a string literal). Set by the core;
@@ -43,7 +47,7 @@ class Responder {
   // state with rate_limits.headers: always), given once when the pipeline has
   // passed, before the plugin runs. Front doors without such a head ignore
   // them.
-  virtual void StreamHeaders(std::vector<std::pair<std::string, std::string>> headers) { (void)headers; }
+  virtual void StreamHeaders(Headers headers) { (void)headers; }
   // Ends the request. Called exactly once, from any thread.
   virtual void Finish(Reply reply) = 0;
 };

@@ -26,8 +26,8 @@ std::optional<std::chrono::seconds> RetryAfterOf(const mcp::Reply& reply) {
 }
 
 // The reply's RateLimit-Policy and RateLimit headers, as metadata (lower case).
-std::vector<std::pair<std::string, std::string>> RateLimitOf(const mcp::Reply& reply) {
-  std::vector<std::pair<std::string, std::string>> out;
+mcp::Headers RateLimitOf(const mcp::Reply& reply) {
+  mcp::Headers out;
   for (const auto& [name, value] : reply.headers) {
     if (strcasecmp(name.c_str(), "RateLimit-Policy") == 0) out.emplace_back("ratelimit-policy", value);
     if (strcasecmp(name.c_str(), "RateLimit") == 0) out.emplace_back("ratelimit", value);

@@ -17,8 +17,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
 
 namespace mcpgw::rpc {
 
@@ -33,7 +31,7 @@ struct Answer {
   // The rate-limit state HTTP sends as RateLimit-Policy and RateLimit (on a
   // refusal, and with rate_limits.headers: always on every answer of a
   // limited call): trailing metadata "ratelimit-policy" and "ratelimit".
-  std::vector<std::pair<std::string, std::string>> rate_limit;
+  mcp::Headers rate_limit;
 };
 
 // A refusal the front door itself makes (no route, two credentials...).

@@ -108,7 +108,7 @@ class PostResponder final : public mcp::Responder, public std::enable_shared_fro
     Write(jsonrpc::Serialize(notification), false);
   }
 
-  void StreamHeaders(std::vector<std::pair<std::string, std::string>> headers) override {
+  void StreamHeaders(mcp::Headers headers) override {
     std::lock_guard lock(mu_);
     stream_headers_ = std::move(headers);
   }
@@ -186,7 +186,7 @@ class PostResponder final : public mcp::Responder, public std::enable_shared_fro
   std::shared_ptr<Exchange> exchange_;
   Accepts accepts_;
   std::shared_ptr<SessionStreams> streams_;
-  std::vector<std::pair<std::string, std::string>> stream_headers_;  // for the SSE head
+  mcp::Headers stream_headers_;  // for the SSE head
   uint64_t stream_id_ = 0;
   bool is_request_;
   const StreamableHttpOptions& options_;
