@@ -601,7 +601,7 @@ std::string Gateway::ApplyRoutes(const std::vector<config::Route>& routes, std::
   for (std::size_t i = 0; i < plan.entries.size(); ++i) {
     const mcp::RoutePlan::Entry& entry = plan.entries[i];
     if (entry.keep) {
-      entry.current->ReplaceScopes(entry.route->scopes);
+      entry.current->ReplaceScopes(entry.route->scopes, config_.auth.configured);
     } else {
       fanouts_[PluginIndex(entry.route->plugin)]->Add(next[i]);
     }

@@ -68,8 +68,8 @@ void Backend::ToolListRefreshed(const plugin::PluginReply& reply) {
   Broadcast(MCPGW_LIST_TOOLS);
 }
 
-void Backend::ReplaceScopes(const config::RouteScopes& scopes) {
-  const bool calls_changed = scope_policy_.load()->CallsDifferFrom(scopes);
+void Backend::ReplaceScopes(const config::RouteScopes& scopes, bool authorized) {
+  const bool calls_changed = authorized && scope_policy_.load()->CallsDifferFrom(scopes);
   scope_policy_.store(std::make_shared<const auth::ScopePolicy>(scopes));
   if (calls_changed) Broadcast(MCPGW_LIST_TOOLS);
 }

@@ -60,10 +60,11 @@ class Backend : public std::enable_shared_from_this<Backend> {
   // The scopes this route requires; replaced on reload, so callers hold the
   // snapshot they read for as long as they use it.
   std::shared_ptr<const auth::ScopePolicy> scope_policy() const { return scope_policy_.load(); }
-  // When what a tools/call needs changed, so did what tools/list shows a
-  // caller (ADR 0026): the route's sessions and listeners hear
-  // notifications/tools/list_changed.
-  void ReplaceScopes(const config::RouteScopes& scopes);
+  // When what a tools/call needs changed and calls are authorized (`auth:`),
+  // so did what tools/list shows a caller (ADR 0026): the route's sessions
+  // and listeners hear notifications/tools/list_changed. Without `auth:` the
+  // list does not depend on scopes and nobody is told.
+  void ReplaceScopes(const config::RouteScopes& scopes, bool authorized);
   plugin::PluginInstance& plugin() { return *plugin_; }
   ToolCatalog& tools() { return tools_; }
   SessionRegistry& sessions() { return sessions_; }

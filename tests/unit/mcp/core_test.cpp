@@ -343,7 +343,7 @@ class AuthorizedCoreTest : public CoreTest {
     CoreOptions options;
     options.authorize = true;
     MakeCore(options);
-    backend_->ReplaceScopes(Scopes());
+    backend_->ReplaceScopes(Scopes(), /*authorized=*/true);
   }
 
   // The route's scopes: test_* needs t:test, test_image_content t:image;
@@ -437,20 +437,40 @@ TEST_F(AuthorizedCoreTest, AReloadThatChangesWhatCallsNeedTellsSessionsAndListen
   };
   ASSERT_EQ(methods(), (std::vector<std::string>{"notifications/subscriptions/acknowledged"}));
   config::RouteScopes scopes = Scopes();
-  backend_->ReplaceScopes(scopes);  // the same
+  backend_->ReplaceScopes(scopes, true);  // the same
   scopes.list = std::vector<std::string>{"t:other-list"};
-  backend_->ReplaceScopes(scopes);  // only the list class: what a call needs is the same
+  backend_->ReplaceScopes(scopes, true);  // only the list class: what a call needs is the same
   EXPECT_EQ(channel->sent(), (std::vector<std::string>{}));
   scopes.tools.pop_back();  // test_image_content now needs t:test only
-  backend_->ReplaceScopes(scopes);
+  backend_->ReplaceScopes(scopes, true);
   scopes.call = std::vector<std::string>{};
-  backend_->ReplaceScopes(scopes);
+  backend_->ReplaceScopes(scopes, true);
   EXPECT_EQ(channel->sent(), (std::vector<std::string>{"notifications/tools/list_changed",
                                                        "notifications/tools/list_changed"}));
   EXPECT_EQ(methods(), (std::vector<std::string>{"notifications/subscriptions/acknowledged",
                                                  "notifications/tools/list_changed",
                                                  "notifications/tools/list_changed"}))
       << json(listener->messages()).dump();
+  core_->CloseListenStreams(backend_.get());
+  listener->Wait();
+}
+
+// Without `auth:` nothing is authorized, so tools/list does not depend on the
+// route's scopes: a reload that changes them tells nobody anything.
+TEST_F(CoreTest, WithoutAuthorizationAScopeReloadDoesNotTellSessionsOrListenersTheToolListChanged) {
+  auto session = NewSession();
+  auto channel = std::make_shared<RecordingChannel>();
+  session->set_channel(channel);
+  auto listener = Listen({{"toolsListChanged", true}});
+  config::RouteScopes scopes;
+  scopes.configured = true;
+  scopes.call = std::vector<std::string>{"t:call"};
+  backend_->ReplaceScopes(scopes, /*authorized=*/false);
+  scopes.tools = {{"echo", {"t:echo"}}};
+  backend_->ReplaceScopes(scopes, false);
+  EXPECT_EQ(channel->sent(), (std::vector<std::string>{}));
+  ASSERT_EQ(listener->messages().size(), 1u) << json(listener->messages()).dump();
+  EXPECT_EQ(listener->messages()[0]["method"], "notifications/subscriptions/acknowledged");
   core_->CloseListenStreams(backend_.get());
   listener->Wait();
 }
