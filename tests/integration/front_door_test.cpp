@@ -110,6 +110,94 @@ TEST_F(FrontDoor, AnswersGarbageThatIsNotHttpWith400AndStaysUp) {
   EXPECT_EQ(Post(InitializeBody(), McpHeaders()).status, 200);
 }
 
+// How many responses a transcript holds.
+int Responses(const std::string& transcript) {
+  int n = 0;
+  for (size_t at = transcript.find("HTTP/1.1 "); at != std::string::npos; at = transcript.find("HTTP/1.1 ", at + 1)) ++n;
+  return n;
+}
+
+// A request whose body the server cannot frame is answered once and its
+// connection closed: what follows it must never be read as a request of its
+// own (request smuggling, RFC 9112 §6.1 and §6.3).
+TEST_F(FrontDoor, RefusesTransferEncodingsItCannotFrameAndReadsNothingAfterThem) {
+  const std::string smuggled = "POST /mcp/nope HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n";
+  const struct {
+    const char* headers;
+    const char* status;
+    const char* message;
+  } cases[] = {
+      {"Transfer-Encoding: xchunked\r\n", "400", "Transfer-Encoding must end with chunked"},
+      {"Transfer-Encoding: chunked, identity\r\n", "400", "Transfer-Encoding must end with chunked"},
+      {"Transfer-Encoding: gzip\r\n", "400", "Transfer-Encoding must end with chunked"},
+      // Framed chunked (a body of "{}"), so only the header is wrong.
+      {"Transfer-Encoding: gzip, chunked\r\n\r\n2\r\n{}\r\n0\r\n", "501",
+       "Transfer coding \\\"gzip\\\" is not supported"},
+      // Beast's parser refuses this one itself (CheckFraming would too).
+      {"Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n2\r\n{}\r\n0\r\n", "400",
+       "Malformed HTTP request: bad Content-Length"},
+  };
+  for (const auto& c : cases) {
+    const RawTranscript t = RawExchangeUntilClosed(
+        port(), std::string("POST /mcp/example HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n") +
+                    c.headers + "\r\n" + smuggled);
+    EXPECT_TRUE(t.closed) << c.headers;
+    EXPECT_EQ(t.bytes.rfind(std::string("HTTP/1.1 ") + c.status, 0), 0u) << c.headers << t.bytes;
+    EXPECT_EQ(Responses(t.bytes), 1) << c.headers << t.bytes;
+    EXPECT_NE(t.bytes.find(c.message), std::string::npos) << c.headers << t.bytes;
+  }
+  EXPECT_NE(Metrics().find(R"(mcpgw_rejected_requests_total{reason="unsupported_coding"} 1)"), std::string::npos)
+      << Metrics();
+}
+
+TEST_F(FrontDoor, RefusesACompressedBodyWith415AndSaysWhatItAccepts) {
+  const std::string body = InitializeBody();
+  const RawTranscript t = RawExchangeUntilClosed(
+      port(), "POST /mcp/example HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+              "Accept: application/json, text/event-stream\r\nContent-Encoding: gzip\r\nContent-Length: " +
+                  std::to_string(body.size()) + "\r\n\r\n" + body);
+  EXPECT_EQ(t.bytes.rfind("HTTP/1.1 415", 0), 0u) << t.bytes;
+  EXPECT_NE(t.bytes.find("Accept-Encoding: identity\r\n"), std::string::npos) << t.bytes;
+  EXPECT_NE(t.bytes.find(R"(Content-Encoding \"gzip\" is not supported; send the body uncompressed)"),
+            std::string::npos)
+      << t.bytes;
+}
+
+TEST_F(FrontDoor, RefusesAnHttp11RequestWithoutExactlyOneHost) {
+  const std::string rest = "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+  for (const std::string& hosts : {std::string(""), std::string("Host: 127.0.0.1\r\nHost: evil.example\r\n")}) {
+    const RawTranscript t = RawExchangeUntilClosed(port(), "POST /mcp/example HTTP/1.1\r\n" + hosts + rest);
+    EXPECT_EQ(t.bytes.rfind("HTTP/1.1 400", 0), 0u) << hosts << t.bytes;
+    EXPECT_NE(t.bytes.find("exactly one Host header"), std::string::npos) << t.bytes;
+    EXPECT_TRUE(t.closed);
+  }
+}
+
+// A name an attacker's DNS points at 127.0.0.1 is not a loopback host.
+TEST_F(FrontDoor, RefusesAHostThatOnlyLooksLikeALoopbackAddress) {
+  for (const char* host : {"127.evil.example", "127.0.0.1.rebind.example"}) {
+    Headers h = McpHeaders();
+    h.emplace_back("Host", std::string(host) + ":" + std::to_string(port()));
+    const HttpResponse r = Post(InitializeBody(), h);
+    EXPECT_EQ(r.status, 403) << host;
+    EXPECT_NE(r.body.find("is not allowed on this loopback listener"), std::string::npos) << r.body;
+  }
+}
+
+// HEAD says what GET would send without sending it: on a kept-alive
+// connection a body would be read as the start of the next response.
+TEST_F(FrontDoor, AnswersHeadOnTheOperationsListenerWithoutABody) {
+  const RawTranscript t = RawExchangeUntilClosed(
+      gateway_->metrics_port(),
+      "HEAD /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  ASSERT_EQ(Responses(t.bytes), 2) << t.bytes;
+  const size_t second = t.bytes.find("HTTP/1.1 ", 1);
+  const std::string head = t.bytes.substr(0, second);
+  EXPECT_NE(head.find("Content-Length: 3\r\n"), std::string::npos) << head;
+  EXPECT_EQ(head.substr(head.size() - 4), "\r\n\r\n") << head;  // nothing after the header
+  EXPECT_EQ(t.bytes.substr(t.bytes.size() - 6), "ready\n") << t.bytes;
+}
+
 TEST_F(FrontDoor, CountsRequestsByRouteMethodToolAndOutcome) {
   const std::string sid = OpenSession();
   Post(R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"text":"x"}}})",

@@ -146,13 +146,23 @@ HttpResponse HttpConnection::Request(const std::string& method, const std::strin
   return out;
 }
 
-std::string RawExchange(uint16_t port, const std::string& bytes, std::chrono::milliseconds timeout) {
-  net::io_context io;
-  beast::tcp_stream stream(io);
+namespace {
+
+// A connection to 127.0.0.1:port that has sent `bytes`, expiring after `timeout`.
+void SendRaw(beast::tcp_stream& stream, uint16_t port, const std::string& bytes, std::chrono::milliseconds timeout) {
   stream.expires_after(timeout);
   stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
   beast::error_code ec;
   net::write(stream, net::buffer(bytes), ec);
+}
+
+}  // namespace
+
+std::string RawExchange(uint16_t port, const std::string& bytes, std::chrono::milliseconds timeout) {
+  net::io_context io;
+  beast::tcp_stream stream(io);
+  SendRaw(stream, port, bytes, timeout);
+  beast::error_code ec;
   std::string out;
   char buf[4096];
   for (;;) {
@@ -167,6 +177,23 @@ std::string RawExchange(uint16_t port, const std::string& bytes, std::chrono::mi
     }
   }
   return out;
+}
+
+RawTranscript RawExchangeUntilClosed(uint16_t port, const std::string& bytes, std::chrono::milliseconds timeout) {
+  net::io_context io;
+  beast::tcp_stream stream(io);
+  SendRaw(stream, port, bytes, timeout);
+  beast::error_code ec;
+  RawTranscript out;
+  char buf[4096];
+  for (;;) {
+    const std::size_t n = stream.read_some(net::buffer(buf), ec);
+    out.bytes.append(buf, n);
+    if (ec) {
+      out.closed = ec == net::error::eof || ec == net::error::connection_reset;
+      return out;
+    }
+  }
 }
 
 struct StreamingResponse::Impl {

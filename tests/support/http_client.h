@@ -41,6 +41,16 @@ HttpResponse Request(uint16_t port, const std::string& method, const std::string
 std::string RawExchange(uint16_t port, const std::string& bytes,
                         std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
+// Sends raw bytes and returns everything the server sends until it closes
+// the connection; `closed` says whether it did before the timeout (for
+// pipelined requests and requests the server must answer once, then close).
+struct RawTranscript {
+  std::string bytes;
+  bool closed = false;
+};
+RawTranscript RawExchangeUntilClosed(uint16_t port, const std::string& bytes,
+                                     std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
 // One plain TCP connection to 127.0.0.1:port kept open for several requests
 // (keep-alive). Failures come back in HttpResponse::error, never as throws.
 class HttpConnection {

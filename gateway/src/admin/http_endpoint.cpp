@@ -302,13 +302,14 @@ void HttpEndpoint::Handle(const std::shared_ptr<http::Exchange>& ex) {
 }
 
 http::RefusalAnswer HttpEndpoint::Refuse(const http::Refusal& refusal) {
-  std::string error = "invalid_request", message = "the request is not valid HTTP/1.1";
-  if (refusal.reason == "body_too_large") {
+  std::string error = "invalid_request", message(refusal.message);
+  if (refusal.reason == "unsupported_coding") {
+    error = "unsupported_coding";
+  } else if (refusal.reason == "body_too_large") {
     error = "payload_too_large";
     message = "the body is larger than " + std::to_string(kMaxAdminBodyBytes) + " bytes";
   } else if (refusal.reason == "header_too_large") {
     error = "request_header_fields_too_large";
-    message = std::string(refusal.message);
   }
   const std::string_view path = refusal.target.substr(0, refusal.target.find('?'));
   const bhttp::verb method = bhttp::string_to_verb(refusal.method);

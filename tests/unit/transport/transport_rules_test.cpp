@@ -2,6 +2,7 @@
 // rebinding), the stateless era's mirrored headers, SSE framing.
 #include "mcp/tool_catalog.h"
 #include "transport/http/header_validation.h"
+#include "transport/http/http_server.h"
 #include "transport/http/origin_policy.h"
 #include "transport/http/sse.h"
 
@@ -28,12 +29,72 @@ TEST(OriginPolicy, RefusesAForeignOriginAndAForeignHostOnLoopback) {
   EXPECT_TRUE(p.Check("null", "localhost:8080"));
 }
 
+// DNS rebinding with names that look like loopback addresses: each is a name
+// an attacker's DNS can point at 127.0.0.1, not an address literal.
+TEST(OriginPolicy, RefusesNamesThatOnlyLookLikeLoopbackAddresses) {
+  const OriginPolicy p({}, "http://127.0.0.1:8080", true);
+  for (const char* host : {"127.evil.example:8080", "127.0.0.1.rebind.evil.example:8080", "127.0.0.1.:8080",
+                           "[::1].evil.example:8080", "localhost.:8080", "0x7f.0.0.1:8080"}) {
+    EXPECT_TRUE(p.Check("", host)) << host;
+    EXPECT_TRUE(p.Check(std::string("http://") + host, "127.0.0.1:8080")) << host;
+  }
+  for (const char* host : {"127.0.0.1:8080", "127.1.2.3:8080", "[::1]:8080", "[0:0:0:0:0:0:0:1]:8080", "LOCALHOST"}) {
+    EXPECT_FALSE(p.Check("", host)) << host;
+    EXPECT_FALSE(p.Check(std::string("http://") + host, "127.0.0.1:8080")) << host;
+  }
+}
+
 TEST(OriginPolicy, AcceptsConfiguredOriginsExactly) {
   const OriginPolicy p({"https://app.example.com"}, "https://mcp.example.com", false);
   EXPECT_FALSE(p.Check("https://app.example.com", "mcp.example.com"));
   EXPECT_FALSE(p.Check("https://mcp.example.com", "mcp.example.com"));
   EXPECT_TRUE(p.Check("https://app.example.com.evil.com", "mcp.example.com"));
   EXPECT_TRUE(p.Check("http://app.example.com", "mcp.example.com"));  // scheme differs
+}
+
+// What the server refuses about a request's framing, whatever its parser
+// let through (RFC 9112 §3.2, §6.1, §6.3; RFC 9110 §8.4).
+TEST(CheckFraming, RefusesWhatCannotBeFramedOrDecoded) {
+  const auto check = [](unsigned version, std::vector<std::pair<std::string, std::string>> fields) {
+    Request r{bhttp::verb::post, "/mcp", version};
+    for (const auto& [k, v] : fields) r.insert(k, v);
+    return CheckFraming(r);
+  };
+  EXPECT_FALSE(check(11, {{"Host", "h"}}));
+  EXPECT_FALSE(check(11, {{"Host", "h"}, {"Transfer-Encoding", " Chunked "}}));
+  EXPECT_FALSE(check(11, {{"Host", "h"}, {"Content-Encoding", "identity"}}));
+  EXPECT_FALSE(check(10, {}));  // HTTP/1.0 may leave Host out
+  const struct {
+    unsigned version;
+    std::vector<std::pair<std::string, std::string>> fields;
+    bhttp::status status;
+    std::string message;
+  } refused[] = {
+      {11, {}, bhttp::status::bad_request, "An HTTP/1.1 request carries exactly one Host header; this one has 0"},
+      {11, {{"Host", "a"}, {"Host", "b"}}, bhttp::status::bad_request,
+       "An HTTP/1.1 request carries exactly one Host header; this one has 2"},
+      {10, {{"Host", "a"}, {"Host", "b"}}, bhttp::status::bad_request,
+       "An HTTP/1.1 request carries exactly one Host header; this one has 2"},
+      {10, {{"Transfer-Encoding", "chunked"}}, bhttp::status::bad_request,
+       "Transfer-Encoding is not allowed in an HTTP/1.0 request"},
+      {11, {{"Host", "h"}, {"Transfer-Encoding", "chunked"}, {"Content-Length", "2"}}, bhttp::status::bad_request,
+       "A request must not carry both Transfer-Encoding and Content-Length"},
+      {11, {{"Host", "h"}, {"Transfer-Encoding", "chunked, identity"}}, bhttp::status::bad_request,
+       "Transfer-Encoding must end with chunked; send the body chunked or with Content-Length"},
+      {11, {{"Host", "h"}, {"Transfer-Encoding", ""}}, bhttp::status::bad_request,
+       "Transfer-Encoding must end with chunked; send the body chunked or with Content-Length"},
+      {11, {{"Host", "h"}, {"Transfer-Encoding", "gzip"}, {"Transfer-Encoding", "chunked"}},
+       bhttp::status::not_implemented,
+       "Transfer coding \"gzip\" is not supported; send the body chunked or with Content-Length, uncompressed"},
+      {11, {{"Host", "h"}, {"Content-Encoding", "identity, br"}}, bhttp::status::unsupported_media_type,
+       "Content-Encoding \"br\" is not supported; send the body uncompressed"},
+  };
+  for (const auto& c : refused) {
+    const auto refusal = check(c.version, c.fields);
+    ASSERT_TRUE(refusal) << c.message;
+    EXPECT_EQ(refusal->status, c.status) << c.message;
+    EXPECT_EQ(refusal->message, c.message);
+  }
 }
 
 Request Post(std::initializer_list<std::pair<const char*, const char*>> headers) {
@@ -72,6 +133,26 @@ TEST(StatelessRequest, RefusesMissingOrDisagreeingHeadersWithHeaderMismatch) {
   EXPECT_EQ(ErrorCode(ValidateStatelessRequest(Post({{"MCP-Protocol-Version", "2026-07-28"}, {"Mcp-Method", "tools/call"}}),
                                                Msg("tools/call", {{"name", "bar"}}), nullptr)),
             -32020);
+}
+
+// Two copies of one MCP header: a proxy routing on one and the gateway
+// reading the other would disagree, so neither copy is believed.
+TEST(StatelessRequest, RefusesAnMcpHeaderSentTwiceWithHeaderMismatch) {
+  const auto request = [] {
+    Request r = Post({{"MCP-Protocol-Version", "2026-07-28"}, {"Mcp-Method", "tools/call"}, {"Mcp-Name", "bar"},
+                      {"Mcp-Param-Region", "eu"}});
+    return r;
+  };
+  ASSERT_FALSE(ValidateStatelessRequest(request(), Msg("tools/call", {{"name", "bar"}}), nullptr));
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"mcp-method", "tools/call"}, {"MCP-Protocol-Version", "2026-07-28"}, {"Mcp-Name", "other"},
+           {"MCP-PARAM-REGION", "us"}}) {
+    Request r = request();
+    r.insert(name, value);
+    const auto rejection = ValidateStatelessRequest(r, Msg("tools/call", {{"name", "bar"}}), nullptr);
+    ASSERT_EQ(ErrorCode(rejection), -32020) << name;
+    EXPECT_EQ(rejection->error["error"]["message"], "Header mismatch: the " + name + " header appears more than once");
+  }
 }
 
 TEST(StatelessRequest, ChecksMetaThenHeaderAgainstMetaThenVersionSupport) {

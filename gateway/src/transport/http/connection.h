@@ -104,6 +104,9 @@ class StreamConnection final : public Connection, public std::enable_shared_from
     res->keep_alive(keep_alive_);
     MarkSecure(*res);
     if (!res->has_content_length() && !res->chunked()) res->prepare_payload();
+    // A HEAD answer says what GET would send, without sending it (RFC 9110
+    // §9.3.2): its body would be read as the start of the next response.
+    if (head_request_) res->body().clear();
     Enqueue([self = this->shared_from_this(), res](auto done) { bhttp::async_write(self->stream_, *res, done); });
     FinishExchange();
   }
@@ -224,8 +227,12 @@ class StreamConnection final : public Connection, public std::enable_shared_from
     if (StreamEnded(ec)) return Close();
     if (ec) return RejectMalformed(ec);
     Lowest().expires_never();
+    if (std::optional<FramingRefusal> refusal = CheckFraming(parser_->get())) {
+      return Refuse(refusal->status, refusal->reason, refusal->message);
+    }
     Request req = parser_->release();
     keep_alive_ = req.keep_alive();
+    head_request_ = req.method() == bhttp::verb::head;
     exchange_open_ = true;
     auto exchange = std::make_shared<Exchange>(this->shared_from_this(), std::move(req));
     handler_(std::move(exchange));
@@ -236,7 +243,7 @@ class StreamConnection final : public Connection, public std::enable_shared_from
   void RejectMalformed(beast::error_code ec) {
     bhttp::status status = bhttp::status::bad_request;
     std::string reason = "malformed_http";
-    std::string message = "Malformed HTTP request";
+    std::string message = "Malformed HTTP request: " + ec.message();
     if (ec == bhttp::error::body_limit) {
       status = bhttp::status::payload_too_large;
       reason = "body_too_large";
@@ -246,6 +253,12 @@ class StreamConnection final : public Connection, public std::enable_shared_from
       reason = "header_too_large";
       message = "Request headers exceed the limit of " + std::to_string(options_.max_header_bytes) + " bytes";
     }
+    Refuse(status, reason, message);
+  }
+
+  // Answers a request the server will not serve and closes the connection:
+  // nothing after it on the stream is read as a request.
+  void Refuse(bhttp::status status, std::string_view reason, const std::string& message) {
     if (metrics_) metrics_->RecordRejected(reason);
     Refusal refusal{status, reason, message, {}, {}, remote_};
     if (parser_ && !parser_->get().target().empty()) {  // the request line was read
@@ -256,6 +269,7 @@ class StreamConnection final : public Connection, public std::enable_shared_from
                                             : RefusalAnswer{"text/plain; charset=utf-8", message + "\n"};
     auto res = std::make_shared<Response>(status, 11);
     res->set(bhttp::field::content_type, answer.content_type);
+    if (status == bhttp::status::unsupported_media_type) res->set(bhttp::field::accept_encoding, "identity");
     MarkSecure(*res);
     res->keep_alive(false);
     res->body() = std::move(answer.body);
@@ -451,6 +465,7 @@ class StreamConnection final : public Connection, public std::enable_shared_from
   std::deque<WriteOp> queue_;
   bool writing_ = false;
   bool keep_alive_ = true;
+  bool head_request_ = false;  // the request being answered is a HEAD
   bool busy_ = true;  // counted in listener_->busy until the first request is read
   bool streaming_ = false;
   bool exchange_open_ = false;

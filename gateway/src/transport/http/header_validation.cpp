@@ -5,6 +5,8 @@
 #include "mcp/request_meta.h"
 #include "mcp/tool_catalog.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 
 namespace mcpgw::http {
@@ -112,6 +114,23 @@ std::optional<HeaderProblem> CheckNames(const Request& req, const jsonrpc::Messa
   return std::nullopt;
 }
 
+// The first MCP header (MCP-Protocol-Version, Mcp-Method, Mcp-Name,
+// Mcp-Param-*) the request carries more than once: a proxy that routes on
+// one copy and the gateway that reads another would disagree.
+std::optional<std::string> RepeatedMcpHeader(const Request& req) {
+  std::vector<std::string> names;
+  for (const auto& field : req) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (name == "mcp-protocol-version" || name == "mcp-method" || name == "mcp-name" ||
+        name.rfind("mcp-param-", 0) == 0) {
+      if (std::find(names.begin(), names.end(), name) != names.end()) return std::string(field.name_string());
+      names.push_back(std::move(name));
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<std::string> DecodeHeaderValue(std::string_view value) {
@@ -140,6 +159,9 @@ std::optional<StatelessRejection> ValidateStatelessRequest(const Request& req, c
   auto reject = [&](std::string reason, const HeaderProblem& p) {
     return StatelessRejection{std::move(reason), jsonrpc::MakeError(msg.id, jsonrpc::code::kHeaderMismatch, p.message)};
   };
+  if (auto repeated = RepeatedMcpHeader(req)) {
+    return reject("header_mismatch", Mismatch("the " + *repeated + " header appears more than once"));
+  }
   const auto version = Find(req, "MCP-Protocol-Version");
   if (!version) return reject("header_mismatch", Mismatch("the MCP-Protocol-Version header is required"));
   const auto method = Find(req, "Mcp-Method");

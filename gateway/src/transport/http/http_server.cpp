@@ -6,6 +6,9 @@
 
 #include <boost/asio/post.hpp>
 
+#include <cctype>
+#include <vector>
+
 namespace mcpgw::http {
 
 // --- Exchange ---
@@ -58,6 +61,70 @@ void Exchange::OnClientGone(std::function<void()> callback) {
 bool Exchange::client_gone() const { return connection_->gone(); }
 
 // --- Server ---
+
+namespace {
+
+// The comma-separated tokens of every `field` line, trimmed and lowercased.
+std::vector<std::string> Tokens(const Request& request, bhttp::field field) {
+  std::vector<std::string> out;
+  const auto [first_line, last_line] = request.equal_range(field);
+  for (auto line = first_line; line != last_line; ++line) {
+    const std::string_view value = line->value();
+    size_t start = 0;
+    while (start <= value.size()) {
+      size_t end = value.find(',', start);
+      if (end == std::string_view::npos) end = value.size();
+      std::string token(value.substr(start, end - start));
+      const auto first = token.find_first_not_of(" \t");
+      token = first == std::string::npos ? "" : token.substr(first, token.find_last_not_of(" \t") - first + 1);
+      for (char& c : token) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (!token.empty()) out.push_back(std::move(token));
+      start = end + 1;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<FramingRefusal> CheckFraming(const Request& request) {
+  const bool http11 = request.version() >= 11;
+  const std::size_t hosts = request.count(bhttp::field::host);
+  if (hosts > 1 || (http11 && hosts == 0)) {
+    return FramingRefusal{bhttp::status::bad_request, "malformed_http",
+                          "An HTTP/1.1 request carries exactly one Host header; this one has " +
+                              std::to_string(hosts)};
+  }
+  if (request.count(bhttp::field::transfer_encoding) > 0) {
+    const std::vector<std::string> codings = Tokens(request, bhttp::field::transfer_encoding);
+    if (!http11) {
+      return FramingRefusal{bhttp::status::bad_request, "malformed_http",
+                            "Transfer-Encoding is not allowed in an HTTP/1.0 request"};
+    }
+    if (request.count(bhttp::field::content_length) > 0) {
+      return FramingRefusal{bhttp::status::bad_request, "malformed_http",
+                            "A request must not carry both Transfer-Encoding and Content-Length"};
+    }
+    if (codings.empty() || codings.back() != "chunked") {
+      return FramingRefusal{bhttp::status::bad_request, "malformed_http",
+                            "Transfer-Encoding must end with chunked; send the body chunked or with Content-Length"};
+    }
+    for (const std::string& coding : codings) {
+      if (coding != "chunked") {
+        return FramingRefusal{bhttp::status::not_implemented, "unsupported_coding",
+                              "Transfer coding \"" + coding + "\" is not supported; send the body chunked or with "
+                              "Content-Length, uncompressed"};
+      }
+    }
+  }
+  for (const std::string& coding : Tokens(request, bhttp::field::content_encoding)) {
+    if (coding != "identity") {
+      return FramingRefusal{bhttp::status::unsupported_media_type, "unsupported_coding",
+                            "Content-Encoding \"" + coding + "\" is not supported; send the body uncompressed"};
+    }
+  }
+  return std::nullopt;
+}
 
 Server::Server(transport::IoPool& pool, ServerOptions options, Handler handler, metrics::Metrics* metrics)
     : pool_(pool),

@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 namespace boost::asio::ssl {
@@ -87,7 +88,8 @@ using Handler = std::function<void(std::shared_ptr<Exchange>)>;
 // request line, empty when that line itself was not read.
 struct Refusal {
   bhttp::status status = bhttp::status::bad_request;
-  std::string_view reason;   // body_too_large, header_too_large or malformed_http
+  // body_too_large, header_too_large, malformed_http or unsupported_coding
+  std::string_view reason;
   std::string_view message;  // for the client: what limit it broke
   std::string_view method, target;
   std::string_view remote;   // the peer's address
@@ -96,6 +98,22 @@ struct Refusal {
 struct RefusalAnswer {
   std::string content_type, body;
 };
+
+// What a request's header says about its framing that the server will not
+// serve, found after it was read; such a request is refused and its
+// connection closed, so no byte after it is read as a request (RFC 9112
+// §6.1, §6.3, §3.2; RFC 9110 §8.4):
+//  - an HTTP/1.1 request without exactly one Host, or an HTTP/1.0 one with
+//    several (400);
+//  - Transfer-Encoding on HTTP/1.0, together with Content-Length, or not
+//    ending in chunked (400); a transfer coding other than chunked (501);
+//  - a Content-Encoding other than identity (415, with Accept-Encoding).
+struct FramingRefusal {
+  bhttp::status status;
+  std::string_view reason;
+  std::string message;
+};
+std::optional<FramingRefusal> CheckFraming(const Request& request);
 
 struct ServerOptions {
   std::string host = "127.0.0.1";

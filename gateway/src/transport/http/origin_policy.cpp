@@ -1,5 +1,8 @@
 #include "transport/http/origin_policy.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
 #include <cctype>
 
@@ -26,14 +29,24 @@ std::string HostWithoutPort(std::string_view host) {
   std::string h = Lower(host);
   if (!h.empty() && h[0] == '[') {
     const auto close = h.find(']');
-    return close == std::string::npos ? h : h.substr(0, close + 1);
+    // "[::1]" or "[::1]:8080"; anything else after the bracket keeps it
+    // whole, and so never names a loopback host.
+    if (close == std::string::npos || (close + 1 < h.size() && h[close + 1] != ':')) return h;
+    return h.substr(0, close + 1);
   }
   const auto colon = h.rfind(':');
   return colon == std::string::npos ? h : h.substr(0, colon);
 }
 
 bool IsLoopbackHostName(std::string_view h) {
-  return h == "localhost" || h == "[::1]" || h == "::1" || h.rfind("127.", 0) == 0;
+  if (h == "localhost") return true;
+  // Only address literals: "127.evil.example" is a name a rebinding attacker
+  // controls, not an address in 127.0.0.0/8.
+  const std::string literal(h.size() > 1 && h.front() == '[' && h.back() == ']' ? h.substr(1, h.size() - 2) : h);
+  in_addr v4{};
+  if (::inet_pton(AF_INET, literal.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  return ::inet_pton(AF_INET6, literal.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
 OriginPolicy::OriginPolicy(const std::vector<std::string>& allowed_origins, const std::string& public_url,

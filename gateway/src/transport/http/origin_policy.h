@@ -31,6 +31,8 @@ class OriginPolicy {
 
 // Lowercases and strips a trailing ":port" (IPv6 literals keep brackets).
 std::string HostWithoutPort(std::string_view host);
+// "localhost" or a loopback address literal (127.0.0.0/8, ::1), never a
+// name that merely starts like one.
 bool IsLoopbackHostName(std::string_view host_without_port);
 
 }  // namespace mcpgw::http
