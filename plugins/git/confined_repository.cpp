@@ -1,10 +1,13 @@
 #include "confined_repository.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <sys/stat.h>
 #include <climits>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <memory>
 
@@ -17,13 +20,15 @@ std::string RealPath(const std::string& path) {
   return resolved ? std::string(resolved.get()) : std::string();
 }
 
-void RequireWithin(const char* what, const char* path, const Root& root) {
+// The canonical form of `path`, which must lie beneath the root.
+std::string RequireWithin(const char* what, const char* path, const Root& root) {
   const std::string canonical = path != nullptr ? RealPath(path) : std::string();
   if (canonical.empty() || !PathWithin(canonical, root.canonical)) {
     throw GitRefusal(std::string("The repository's ") + what +
                      " lies outside the allowed root (a .git file, core.worktree or a linked worktree pointing "
                      "elsewhere); refusing to open it");
   }
+  return canonical;
 }
 
 // objects/info/alternates lets a repository read another's objects: each
@@ -42,6 +47,83 @@ void RequireAlternatesWithin(const std::string& objects, const Root& root, int d
     }
     RequireAlternatesWithin(canonical, root, depth + 1);
   }
+}
+
+// How deep the walk of a git directory goes: far beyond anything git makes
+// (refs/heads/a/b/c is four), and a bound on a planted tree of directories.
+constexpr int kMaxGitDirDepth = 64;
+
+struct CloseDir {
+  void operator()(DIR* dir) const { ::closedir(dir); }
+};
+using DirStream = std::unique_ptr<DIR, CloseDir>;
+
+[[noreturn]] void RefuseSymlink(const char* what, const std::string& relative) {
+  throw GitRefusal("'" + relative + "' in the repository's " + what +
+                   " is a symbolic link; the repository is refused (git makes none there, and a link could lead "
+                   "outside the allowed root)");
+}
+
+[[noreturn]] void RefuseUninspectable(const char* what, const std::string& relative, int error) {
+  throw GitRefusal("Cannot inspect '" + relative + "' in the repository's " + what + " (" + std::strerror(error) +
+                   "); the repository is refused");
+}
+
+// Refuses when any entry beneath the directory open as `fd` (owned from
+// here on; `relative` is its path in the git directory, "" for the top) is
+// a symbolic link. One readdir pass per directory; an entry is stat'ed only
+// when the file system leaves its type unknown; only real directories are
+// entered, each with O_NOFOLLOW.
+void RequireNoSymlinksBeneath(int fd, const std::string& relative, const char* what, int depth) {
+  DirStream dir(::fdopendir(fd));
+  if (!dir) {
+    const int error = errno;
+    ::close(fd);
+    RefuseUninspectable(what, relative.empty() ? "." : relative, error);
+  }
+  for (;;) {
+    errno = 0;
+    const dirent* entry = ::readdir(dir.get());
+    if (entry == nullptr) {
+      if (errno != 0) RefuseUninspectable(what, relative.empty() ? "." : relative, errno);
+      return;
+    }
+    const char* name = entry->d_name;
+    if (std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0) continue;
+    const std::string path = relative.empty() ? std::string(name) : relative + "/" + name;
+    unsigned char type = entry->d_type;
+    if (type == DT_UNKNOWN) {
+      struct stat st {};
+      if (::fstatat(::dirfd(dir.get()), name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (errno == ENOENT) continue;  // gone since readdir (git removing a lock or temporary file)
+        RefuseUninspectable(what, path, errno);
+      }
+      type = S_ISLNK(st.st_mode) ? DT_LNK : S_ISDIR(st.st_mode) ? DT_DIR : DT_REG;
+    }
+    if (type == DT_LNK) RefuseSymlink(what, path);
+    if (type != DT_DIR) continue;
+    if (depth >= kMaxGitDirDepth) {
+      throw GitRefusal("The repository's " + std::string(what) + " nests deeper than " +
+                       std::to_string(kMaxGitDirDepth) + " levels ('" + path + "'); the repository is refused");
+    }
+    const int child = ::openat(::dirfd(dir.get()), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (child < 0) {
+      if (errno == ELOOP) RefuseSymlink(what, path);   // swapped for a link since readdir
+      if (errno == ENOENT || errno == ENOTDIR) continue;  // gone, or no longer a directory
+      RefuseUninspectable(what, path, errno);
+    }
+    RequireNoSymlinksBeneath(child, path, what, depth + 1);
+  }
+}
+
+// Git never puts a symbolic link inside a git directory; a planted one
+// (objects, refs/heads, a pack, the index, config, ...) would have libgit2
+// read or write wherever it points. `canonical` lies beneath `root`.
+void RequireNoSymlinksIn(const char* what, const std::string& canonical, const RepoRoots& roots, const Root& root) {
+  const ResolvedDirectory dir = roots.Reopen(root, canonical);
+  const int fd = ::openat(dir.fd.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) RefuseUninspectable(what, ".", errno);
+  RequireNoSymlinksBeneath(fd, "", what, 0);
 }
 
 bool IsDotOrEmpty(const std::string& path) {
@@ -81,9 +163,11 @@ ConfinedRepository ConfinedRepository::Open(const RepoRoots& roots, const std::s
   Check(rc, "Cannot open the repository at '" + repo_path + "'");
 
   const Root& root = *dir.root;
-  RequireWithin("git directory", git_repository_path(repo.get()), root);
-  RequireWithin("common git directory", git_repository_commondir(repo.get()), root);
-  RequireAlternatesWithin(RealPath(git_repository_commondir(repo.get())) + "/objects", root);
+  const std::string git_dir = RequireWithin("git directory", git_repository_path(repo.get()), root);
+  const std::string common_dir = RequireWithin("common git directory", git_repository_commondir(repo.get()), root);
+  RequireNoSymlinksIn("git directory", git_dir, roots, root);
+  if (common_dir != git_dir) RequireNoSymlinksIn("common git directory", common_dir, roots, root);
+  RequireAlternatesWithin(common_dir + "/objects", root);
   const char* workdir = git_repository_workdir(repo.get());
   if (workdir == nullptr) return ConfinedRepository(std::move(repo), "", UniqueFd(), "");
   RequireWithin("working tree", workdir, root);

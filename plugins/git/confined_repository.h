@@ -10,6 +10,17 @@
 // and must lie beneath the same root: a `.git` file saying "gitdir:
 // /elsewhere", a core.worktree pointing out, or an alternates file reading
 // another repository's objects are refused.
+//
+// The git directory and the common directory are then walked (one readdir
+// pass per directory, at most 64 levels deep, entering only real directories
+// with O_NOFOLLOW): a repository with a symbolic link anywhere inside them
+// is refused, naming the link's path. Git never makes one there, and libgit2
+// follows them: objects, refs/heads, a pack, the index, config or packed-refs
+// linked elsewhere would be read, or written, wherever they point. The walk
+// checks the tree as it is when the repository is opened; someone with write
+// access to the root who swaps a directory for a link between the check and
+// libgit2's use of it (TOCTOU) is not stopped. The tools themselves never
+// create a symbolic link inside a git directory.
 #pragma once
 
 #include <string>

@@ -143,6 +143,84 @@ TEST_F(ConfinementTest, AlternatesChainedThroughAnInsideRepositoryAreRefused) {
   ExpectEveryToolRefused(root_ + "/repo", "borrows objects from outside the allowed root");
 }
 
+TEST_F(ConfinementTest, AnObjectsDirectorySymlinkedOutIsRefused) {
+  const std::string git_dir = root_ + "/repo/.git";
+  std::filesystem::remove_all(git_dir + "/objects");
+  std::filesystem::create_directory_symlink(canary_ + "/.git/objects", git_dir + "/objects");
+  WriteFile(git_dir + "/refs/heads/main", Git(canary_, {"rev-parse", "HEAD"}));
+  ExpectEveryToolRefused(root_ + "/repo", "'objects' in the repository's git directory is a symbolic link");
+  EXPECT_EQ(Refusal("git_show", {{"repo_path", "repo"}, {"revision", "HEAD"}}).find("canary secret"), std::string::npos);
+}
+
+TEST_F(ConfinementTest, RefsSymlinkedOutAreRefusedAndNothingIsWrittenThere) {
+  // A clone holds the canary's objects, so only the refs decide where a branch or a commit lands.
+  Git(root_, {"clone", "-q", canary_, "clone"});
+  const std::string clone = root_ + "/clone";
+  std::filesystem::remove_all(clone + "/.git/refs/heads");
+  std::filesystem::create_directory_symlink(canary_ + "/.git/refs/heads", clone + "/.git/refs/heads");
+  WriteFile(clone + "/staged.txt", "staged\n");
+  Git(clone, {"add", "staged.txt"});
+  const std::string expected = "'refs/heads' in the repository's git directory is a symbolic link";
+  EXPECT_NE(Refusal("git_create_branch", {{"repo_path", "clone"}, {"branch_name", "pwned"}}).find(expected),
+            std::string::npos);
+  EXPECT_NE(Refusal("git_commit", {{"repo_path", "clone"}, {"message", "pwned"}}).find(expected), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(canary_ + "/.git/refs/heads/pwned"));
+  EXPECT_EQ(GitText(canary_, {"log", "--format=%s"}), "canary");
+  ExpectEveryToolRefused(clone, expected);
+}
+
+TEST_F(ConfinementTest, APackFileSymlinkedOutIsRefused) {
+  Git(canary_, {"repack", "-q", "-a", "-d"});
+  canary_before_ = Fingerprint(canary_);
+  std::string pack_name;
+  for (const auto& entry : std::filesystem::directory_iterator(canary_ + "/.git/objects/pack")) {
+    if (entry.path().extension() == ".pack") pack_name = entry.path().stem().string();
+  }
+  ASSERT_FALSE(pack_name.empty());
+  const std::string pack_dir = root_ + "/repo/.git/objects/pack";
+  std::filesystem::copy_file(canary_ + "/.git/objects/pack/" + pack_name + ".idx", pack_dir + "/" + pack_name + ".idx");
+  std::filesystem::create_symlink(canary_ + "/.git/objects/pack/" + pack_name + ".pack",
+                                  pack_dir + "/" + pack_name + ".pack");
+  WriteFile(root_ + "/repo/.git/refs/heads/main", Git(canary_, {"rev-parse", "HEAD"}));
+  ExpectEveryToolRefused(root_ + "/repo", "'objects/pack/" + pack_name + ".pack' in the repository's git directory "
+                                          "is a symbolic link");
+}
+
+TEST_F(ConfinementTest, ASymlinkInsideTheGitDirectoryIsRefusedEvenWhenItStaysInsideTheRoot) {
+  std::filesystem::create_directories(root_ + "/elsewhere/info");
+  std::filesystem::remove_all(root_ + "/repo/.git/info");
+  std::filesystem::create_directory_symlink(root_ + "/elsewhere/info", root_ + "/repo/.git/info");
+  const std::string text = Refusal("git_status", {{"repo_path", "repo"}});
+  EXPECT_EQ(text, "'info' in the repository's git directory is a symbolic link; the repository is refused (git "
+                  "makes none there, and a link could lead outside the allowed root)");
+  std::filesystem::remove(root_ + "/repo/.git/info");
+  std::filesystem::remove(root_ + "/repo/.git/description");
+  std::filesystem::create_symlink("HEAD", root_ + "/repo/.git/description");  // a relative link to a sibling
+  ExpectEveryToolRefused("repo", "'description' in the repository's git directory is a symbolic link");
+}
+
+TEST_F(ConfinementTest, ASymlinkedBareRepositoryOrCommonDirectoryIsRefused) {
+  Git(root_, {"clone", "-q", "--bare", canary_, "bare.git"});
+  std::filesystem::remove_all(root_ + "/bare.git/refs/tags");
+  std::filesystem::create_directory_symlink(canary_ + "/.git/refs/tags", root_ + "/bare.git/refs/tags");
+  EXPECT_NE(Refusal("git_log", {{"repo_path", "bare.git"}}).find("'refs/tags' in the repository's git directory"),
+            std::string::npos);
+  // A linked worktree: its own git directory is clean, the common one holds the link.
+  Git(root_ + "/repo", {"commit", "-q", "--allow-empty", "-m", "first"});
+  Git(root_ + "/repo", {"worktree", "add", "-q", root_ + "/linked"});
+  std::filesystem::create_directory_symlink(canary_ + "/.git/refs/heads", root_ + "/repo/.git/refs/remotes");
+  EXPECT_NE(Refusal("git_status", {{"repo_path", "linked"}})
+                .find("'refs/remotes' in the repository's common git directory is a symbolic link"),
+            std::string::npos);
+}
+
+TEST_F(ConfinementTest, AGitDirectoryNestedTooDeeplyIsRefused) {
+  std::string deep = root_ + "/repo/.git/refs/heads";
+  for (int i = 0; i < 70; ++i) deep += "/d";
+  std::filesystem::create_directories(deep);
+  EXPECT_NE(Refusal("git_status", {{"repo_path", "repo"}}).find("nests deeper than 64 levels"), std::string::npos);
+}
+
 TEST_F(ConfinementTest, RepositoriesInsideTheRootStillWorkWhateverTheSpelling) {
   for (const std::string& path : std::vector<std::string>{root_ + "/repo", root_ + "/repo/", "repo", "./repo", root_ + "/repo/../repo"}) {
     const json result = *tools_->Call("git_status", Caller{"a", "t"}, {{"repo_path", path}});
