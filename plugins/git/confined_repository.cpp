@@ -126,6 +126,32 @@ void RequireNoSymlinksIn(const char* what, const std::string& canonical, const R
   RequireNoSymlinksBeneath(fd, "", what, 0);
 }
 
+// include.path and includeIf.<condition>.path make libgit2 read further
+// files into the repository's config, wherever they lie (the system, XDG
+// and global configs are never read: see GitLibrary). No include is
+// accepted, whatever its condition or target. libgit2 gives the names with
+// the section and key lowercased.
+void RequireNoConfigIncludes(git_repository* repo) {
+  git_config* raw_config = nullptr;
+  Check(git_repository_config(&raw_config, repo), "Cannot read the repository's config");
+  const Config config(raw_config);
+  // Not git_config_iterator_glob_new: libgit2 1.5 leaks PCRE2 match data
+  // on each entry a regular expression does not match.
+  git_config_iterator* raw_iterator = nullptr;
+  Check(git_config_iterator_new(&raw_iterator, config.get()), "Cannot read the repository's config");
+  const ConfigIterator iterator(raw_iterator);
+  git_config_entry* entry = nullptr;
+  int rc = 0;
+  while ((rc = git_config_next(&entry, iterator.get())) == 0) {
+    const std::string_view name = entry->name;
+    if (name == "include.path" || (name.starts_with("includeif.") && name.ends_with(".path"))) {
+      throw GitRefusal("The repository's config includes other files ('" + std::string(name) +
+                       "'), which may lie outside the allowed root; the repository is refused");
+    }
+  }
+  if (rc != GIT_ITEROVER) Check(rc, "Cannot read the repository's config");
+}
+
 bool IsDotOrEmpty(const std::string& path) {
   for (char c : path) {
     if (c != '.' && c != '/') return false;
@@ -168,6 +194,7 @@ ConfinedRepository ConfinedRepository::Open(const RepoRoots& roots, const std::s
   RequireNoSymlinksIn("git directory", git_dir, roots, root);
   if (common_dir != git_dir) RequireNoSymlinksIn("common git directory", common_dir, roots, root);
   RequireAlternatesWithin(common_dir + "/objects", root);
+  RequireNoConfigIncludes(repo.get());
   const char* workdir = git_repository_workdir(repo.get());
   if (workdir == nullptr) return ConfinedRepository(std::move(repo), "", UniqueFd(), "");
   RequireWithin("working tree", workdir, root);

@@ -21,6 +21,11 @@
 // access to the root who swaps a directory for a link between the check and
 // libgit2's use of it (TOCTOU) is not stopped. The tools themselves never
 // create a symbolic link inside a git directory.
+//
+// A repository whose own config has an include.path or
+// includeIf.<condition>.path entry is refused too: libgit2 reads the
+// included file wherever it lies (user.name and user.email from outside the
+// root would sign commits under commit_identity "repository").
 #pragma once
 
 #include <string>

@@ -63,6 +63,7 @@ using RevWalk = std::unique_ptr<git_revwalk, GitFree<&git_revwalk_free>>;
 using BranchIterator = std::unique_ptr<git_branch_iterator, GitFree<&git_branch_iterator_free>>;
 using Signature = std::unique_ptr<git_signature, GitFree<&git_signature_free>>;
 using Config = std::unique_ptr<git_config, GitFree<&git_config_free>>;
+using ConfigIterator = std::unique_ptr<git_config_iterator, GitFree<&git_config_iterator_free>>;
 
 // Owns the strings of a git_buf that libgit2 filled.
 class Buffer {

@@ -221,6 +221,35 @@ TEST_F(ConfinementTest, AGitDirectoryNestedTooDeeplyIsRefused) {
   EXPECT_NE(Refusal("git_status", {{"repo_path", "repo"}}).find("nests deeper than 64 levels"), std::string::npos);
 }
 
+TEST_F(ConfinementTest, ConfigIncludesAreRefused) {
+  const std::string outside = base_.path() + "/outside.cfg";
+  WriteFile(outside, "[user]\n\tname = Outside\n\temail = outside@example.com\n");
+  const std::string repo = root_ + "/repo";
+  const std::string expected = "The repository's config includes other files";
+  Git(repo, {"config", "include.path", outside});
+  // With commit_identity "repository" the outside file would name the author.
+  GitOptions options;
+  options.roots = {root_};
+  options.commit_identity = CommitIdentity::kRepository;
+  const GitTools by_repository(options);
+  WriteFile(repo + "/a.txt", "a\n");
+  Git(repo, {"add", "a.txt"});
+  const json commit = *by_repository.Call("git_commit", Caller{"a", "t"}, {{"repo_path", repo}, {"message", "m"}});
+  EXPECT_TRUE(commit.value("isError", false)) << commit.dump();
+  EXPECT_EQ(RunGit(repo, {"log", "-1", "--format=%an"}).out, "");  // nothing committed, by Outside or anyone
+  ExpectEveryToolRefused(repo, expected);
+  Git(repo, {"config", "--unset", "include.path"});
+  Git(repo, {"config", "includeIf.gitdir:/.path", outside});
+  ExpectEveryToolRefused(repo, expected);
+  // Strict, whatever the condition or where the file lies.
+  Git(repo, {"config", "--unset", "includeIf.gitdir:/.path"});
+  Git(repo, {"config", "includeIf.onbranch:nowhere.path", "inside.cfg"});
+  ExpectEveryToolRefused(repo, expected);
+  Git(repo, {"config", "--remove-section", "includeIf.onbranch:nowhere"});
+  const json fine = *tools_->Call("git_status", Caller{"a", "t"}, {{"repo_path", repo}});
+  EXPECT_FALSE(fine.value("isError", false)) << fine.dump();
+}
+
 TEST_F(ConfinementTest, RepositoriesInsideTheRootStillWorkWhateverTheSpelling) {
   for (const std::string& path : std::vector<std::string>{root_ + "/repo", root_ + "/repo/", "repo", "./repo", root_ + "/repo/../repo"}) {
     const json result = *tools_->Call("git_status", Caller{"a", "t"}, {{"repo_path", path}});
