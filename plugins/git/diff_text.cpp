@@ -9,6 +9,9 @@ namespace {
 git_diff_options Options(const DiffSettings& settings) {
   git_diff_options options = GIT_DIFF_OPTIONS_INIT;
   options.context_lines = settings.context_lines;
+  // Never open a submodule's repository: its .git file may point anywhere,
+  // outside the root too. A gitlink counts as unchanged against the working tree.
+  options.ignore_submodules = GIT_SUBMODULE_IGNORE_ALL;
   options.max_size = static_cast<git_off_t>(settings.max_blob_bytes > INT64_MAX ? INT64_MAX : settings.max_blob_bytes);
   return options;
 }

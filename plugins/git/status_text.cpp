@@ -50,8 +50,10 @@ const char* WorkdirLabel(unsigned int status) {
 Sections Collect(git_repository* repo) {
   git_status_options options = GIT_STATUS_OPTIONS_INIT;
   options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+  // Submodules are left out: their repositories (a .git file may point
+  // outside the root) are never opened.
   options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX |
-                  GIT_STATUS_OPT_SORT_CASE_SENSITIVELY;
+                  GIT_STATUS_OPT_SORT_CASE_SENSITIVELY | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
   git_status_list* raw = nullptr;
   Check(git_status_list_new(&raw, repo, &options), "Cannot read the repository status");
   const StatusList list(raw);

@@ -250,6 +250,26 @@ TEST_F(ConfinementTest, ConfigIncludesAreRefused) {
   EXPECT_FALSE(fine.value("isError", false)) << fine.dump();
 }
 
+TEST_F(ConfinementTest, ASubmoduleWhoseGitDirIsOutsideIsNeverLookedInto) {
+  const std::string repo = root_ + "/repo";
+  const std::string canary_head = GitText(canary_, {"rev-parse", "HEAD"});
+  const std::string recorded = "1111111111111111111111111111111111111111";
+  Git(repo, {"update-index", "--add", "--cacheinfo", "160000," + recorded + ",sm"});
+  Git(repo, {"commit", "-q", "-m", "add sm"});
+  WriteFile(repo + "/sm/.git", "gitdir: " + canary_ + "/.git\n");
+  for (const char* tool : {"git_diff_unstaged", "git_diff_staged", "git_status"}) {
+    const json result = *tools_->Call(tool, Caller{"a", "t"}, {{"repo_path", repo}});
+    const std::string text = result.at("content").at(0).at("text");
+    EXPECT_FALSE(result.value("isError", false)) << tool << ": " << text;
+    EXPECT_EQ(text.find(canary_head), std::string::npos) << tool << ": " << text;
+    EXPECT_EQ(text.find(canary_head.substr(0, 7)), std::string::npos) << tool << ": " << text;
+    EXPECT_EQ(text.find("sm"), std::string::npos) << tool << ": " << text;
+  }
+  const json diff = *tools_->Call("git_diff", Caller{"a", "t"}, {{"repo_path", repo}, {"target", "HEAD"}});
+  EXPECT_EQ(diff.at("content").at(0).at("text").get<std::string>().find(canary_head.substr(0, 7)), std::string::npos)
+      << diff.dump();
+}
+
 TEST_F(ConfinementTest, RepositoriesInsideTheRootStillWorkWhateverTheSpelling) {
   for (const std::string& path : std::vector<std::string>{root_ + "/repo", root_ + "/repo/", "repo", "./repo", root_ + "/repo/../repo"}) {
     const json result = *tools_->Call("git_status", Caller{"a", "t"}, {{"repo_path", path}});
