@@ -1,7 +1,10 @@
 // The tools that change a repository: add, commit, reset, create_branch
 // and checkout. None runs a hook (libgit2 has no hook support), none
 // touches the network, and checkout never overwrites local changes.
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <vector>
 
 #include "tool_handlers.h"
@@ -59,6 +62,24 @@ void StageRemoval(git_index* index, const std::string& path) {
   if (tracked_dir) Check(git_index_remove_directory(index, path.c_str(), 0), "Cannot stage the removal of '" + path + "'");
 }
 
+struct Staging {
+  git_index* index;
+  std::string workdir;  // with its trailing '/'
+};
+
+// git_add leaves a gitlink (a submodule) still in the working tree as the
+// index records it: staging it would record the HEAD of whatever
+// repository its .git file names, outside the root too. Its removal is
+// staged as usual.
+int SkipGitlinks(const char* path, const char*, void* payload) {
+  const Staging& staging = *static_cast<const Staging*>(payload);
+  const git_index_entry* entry = git_index_get_bypath(staging.index, path, 0);
+  if (entry == nullptr || entry->mode != GIT_FILEMODE_COMMIT) return 0;
+  struct stat st {};
+  const bool gone = ::lstat((staging.workdir + path).c_str(), &st) != 0 && errno == ENOENT;
+  return gone ? 0 : 1;  // > 0 skips the path
+}
+
 std::vector<char*> CStrings(std::vector<std::string>& strings) {
   std::vector<char*> out;
   for (std::string& s : strings) out.push_back(s.data());
@@ -106,16 +127,18 @@ void RefuseOption(const std::string& value, const char* what) {
 std::string GitAddTool(const ConfinedRepository& repo, const json& args, const ToolContext&) {
   const Pathspecs pathspecs = repo.WorkdirPathspecs(args.at("files").get<std::vector<std::string>>());
   const Index index = IndexOf(repo.get());
+  Staging staging{index.get(), git_repository_workdir(repo.get())};
   if (pathspecs.whole_tree) {
-    Check(git_index_add_all(index.get(), nullptr, GIT_INDEX_ADD_DEFAULT, nullptr, nullptr), "Cannot stage the files");
-    Check(git_index_update_all(index.get(), nullptr, nullptr, nullptr), "Cannot stage the removals");
+    Check(git_index_add_all(index.get(), nullptr, GIT_INDEX_ADD_DEFAULT, &SkipGitlinks, &staging),
+          "Cannot stage the files");
+    Check(git_index_update_all(index.get(), nullptr, &SkipGitlinks, &staging), "Cannot stage the removals");
   } else {
     for (const std::string& path : pathspecs.missing) StageRemoval(index.get(), path);
     std::vector<std::string> present = pathspecs.paths;
     if (!present.empty()) {
       std::vector<char*> strings = CStrings(present);
       const git_strarray array{strings.data(), strings.size()};
-      Check(git_index_add_all(index.get(), &array, GIT_INDEX_ADD_DISABLE_PATHSPEC_MATCH, nullptr, nullptr),
+      Check(git_index_add_all(index.get(), &array, GIT_INDEX_ADD_DISABLE_PATHSPEC_MATCH, &SkipGitlinks, &staging),
             "Cannot stage the files");
     }
   }

@@ -270,6 +270,28 @@ TEST_F(ConfinementTest, ASubmoduleWhoseGitDirIsOutsideIsNeverLookedInto) {
       << diff.dump();
 }
 
+TEST_F(ConfinementTest, GitAddLeavesASubmoduleWhoseGitDirIsOutsideAlone) {
+  const std::string repo = root_ + "/repo";
+  const std::string canary_head = GitText(canary_, {"rev-parse", "HEAD"});
+  const std::string recorded = "1111111111111111111111111111111111111111";
+  Git(repo, {"update-index", "--add", "--cacheinfo", "160000," + recorded + ",sm"});
+  Git(repo, {"commit", "-q", "-m", "add sm"});
+  WriteFile(repo + "/sm/.git", "gitdir: " + canary_ + "/.git\n");
+  WriteFile(repo + "/a.txt", "a\n");
+  for (const json& files : {json{"sm"}, json{"sm", "a.txt"}, json{"."}}) {
+    const json result = *tools_->Call("git_add", Caller{"a", "t"}, {{"repo_path", repo}, {"files", files}});
+    EXPECT_FALSE(result.value("isError", false)) << result.dump();
+    EXPECT_EQ(Git(repo, {"ls-files", "-s", "sm"}), "160000 " + recorded + " 0\tsm\n") << files.dump();
+  }
+  EXPECT_EQ(Git(repo, {"ls-files", "a.txt"}), "a.txt\n");  // everything else is still staged
+  const json staged = *tools_->Call("git_diff_staged", Caller{"a", "t"}, {{"repo_path", repo}});
+  EXPECT_EQ(staged.dump().find(canary_head.substr(0, 7)), std::string::npos) << staged.dump();
+  // A submodule gone from the working tree is staged as removed, as git add does.
+  std::filesystem::remove_all(repo + "/sm");
+  EXPECT_FALSE(tools_->Call("git_add", Caller{"a", "t"}, {{"repo_path", repo}, {"files", {"."}}})->value("isError", false));
+  EXPECT_EQ(Git(repo, {"ls-files", "-s", "sm"}), "");
+}
+
 TEST_F(ConfinementTest, RepositoriesInsideTheRootStillWorkWhateverTheSpelling) {
   for (const std::string& path : std::vector<std::string>{root_ + "/repo", root_ + "/repo/", "repo", "./repo", root_ + "/repo/../repo"}) {
     const json result = *tools_->Call("git_status", Caller{"a", "t"}, {{"repo_path", path}});
