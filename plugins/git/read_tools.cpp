@@ -24,9 +24,16 @@ std::optional<std::string> OptionalString(const json& args, const char* key) {
   return it->get<std::string>();
 }
 
-int64_t IntegerOr(const json& args, const char* key, int64_t fallback) {
+// An optional integer argument in [0, max]. Only a JSON integer is taken:
+// a float (1e30, 2.5), a string or a value out of range is refused, never
+// converted (a float beyond int64_t would be undefined behaviour).
+int64_t IntegerOr(const json& args, const char* key, int64_t fallback, int64_t max) {
   const auto it = args.find(key);
-  return it == args.end() || it->is_null() ? fallback : it->get<int64_t>();
+  if (it == args.end() || it->is_null()) return fallback;
+  const bool in_range = it->is_number_unsigned() ? it->get<uint64_t>() <= static_cast<uint64_t>(max)
+                        : it->is_number_integer() && it->get<int64_t>() >= 0 && it->get<int64_t>() <= max;
+  if (!in_range) throw GitRefusal(std::string(key) + " must be an integer between 0 and " + std::to_string(max));
+  return it->get<int64_t>();
 }
 
 uint64_t BlobLimit(const ToolContext& context) {
@@ -34,8 +41,7 @@ uint64_t BlobLimit(const ToolContext& context) {
 }
 
 DiffSettings Settings(const json& args, const ToolContext& context) {
-  const int64_t lines = IntegerOr(args, "context_lines", 3);
-  if (lines < 0 || lines > 100000) throw GitRefusal("context_lines must be between 0 and 100000");
+  const int64_t lines = IntegerOr(args, "context_lines", 3, 100000);
   return DiffSettings{static_cast<uint32_t>(lines), BlobLimit(context)};
 }
 
@@ -90,8 +96,7 @@ std::string GitDiffTool(const ConfinedRepository& repo, const json& args, const 
 }
 
 std::string GitLogTool(const ConfinedRepository& repo, const json& args, const ToolContext& context) {
-  const int64_t requested = IntegerOr(args, "max_count", 10);
-  if (requested < 0) throw GitRefusal("max_count must not be negative");
+  const int64_t requested = IntegerOr(args, "max_count", 10, INT64_MAX);
   const uint64_t max_count = std::min<uint64_t>(static_cast<uint64_t>(requested), context.options.max_log_count);
   const std::optional<int64_t> since = TimeFilter(args, "start_timestamp");
   const std::optional<int64_t> until = TimeFilter(args, "end_timestamp");

@@ -131,6 +131,25 @@ TEST_F(ReadToolsTest, LogListsCommitsAsTheReferenceFormatsGitPythonObjects) {
   EXPECT_EQ(f_.Text("git_log", {{"max_count", 1}}).find(first), std::string::npos);
 }
 
+TEST_F(ReadToolsTest, IntegerArgumentsMustBeIntegersInRange) {
+  f_.Commit("a.txt", "a\n", "first");
+  WriteFile(f_.repo + "/a.txt", "b\n");
+  const std::string max_count = "max_count must be an integer between 0 and 9223372036854775807";
+  for (const json& bad : {json(1e30), json(2.5), json(10.0), json(-1), json(UINT64_MAX), json("10")}) {
+    EXPECT_EQ(f_.Refusal("git_log", {{"max_count", bad}}), max_count) << bad.dump();
+  }
+  EXPECT_NE(f_.Text("git_log", {{"max_count", INT64_MAX}}).find("first"), std::string::npos);
+  EXPECT_EQ(f_.Text("git_log", {{"max_count", 0}}), "Commit history:\n");
+  const std::string context = "context_lines must be an integer between 0 and 100000";
+  for (const char* tool : {"git_diff_unstaged", "git_diff_staged"}) {
+    for (const json& bad : {json(1e30), json(0.5), json(-1), json(100001), json(UINT64_MAX)}) {
+      EXPECT_EQ(f_.Refusal(tool, {{"context_lines", bad}}), context) << tool << " " << bad.dump();
+    }
+  }
+  EXPECT_EQ(f_.Refusal("git_diff", {{"target", "HEAD"}, {"context_lines", 1e30}}), context);
+  EXPECT_EQ(f_.Text("git_diff_unstaged", {{"context_lines", 100000}}).rfind("Unstaged changes:\n", 0), 0u);
+}
+
 TEST_F(ReadToolsTest, LogTimeFiltersSelectWhatGitLogSinceAndUntilSelect) {
   ::setenv("TZ", "UTC", 1);  // dates without an offset are local time, as in git (which runs with TZ=UTC here)
   ::tzset();
