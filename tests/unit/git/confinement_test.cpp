@@ -74,6 +74,18 @@ class ConfinementTest : public ::testing::Test {
     }
   }
 
+  static constexpr const char* kRecordedSubmoduleCommit = "1111111111111111111111111111111111111111";
+
+  // root/repo with a committed gitlink `sm` (kRecordedSubmoduleCommit)
+  // whose `sm/.git` file names the canary's git directory.
+  std::string PlantSubmoduleOfTheCanary() const {
+    const std::string repo = root_ + "/repo";
+    Git(repo, {"update-index", "--add", "--cacheinfo", "160000," + std::string(kRecordedSubmoduleCommit) + ",sm"});
+    Git(repo, {"commit", "-q", "-m", "add sm"});
+    WriteFile(repo + "/sm/.git", "gitdir: " + canary_ + "/.git\n");
+    return repo;
+  }
+
   TempDirectory base_;
   std::string root_, canary_, canary_before_;
   std::unique_ptr<GitTools> tools_;
@@ -149,7 +161,8 @@ TEST_F(ConfinementTest, AnObjectsDirectorySymlinkedOutIsRefused) {
   std::filesystem::create_directory_symlink(canary_ + "/.git/objects", git_dir + "/objects");
   WriteFile(git_dir + "/refs/heads/main", Git(canary_, {"rev-parse", "HEAD"}));
   ExpectEveryToolRefused(root_ + "/repo", "'objects' in the repository's git directory is a symbolic link");
-  EXPECT_EQ(Refusal("git_show", {{"repo_path", "repo"}, {"revision", "HEAD"}}).find("canary secret"), std::string::npos);
+  EXPECT_EQ(Refusal("git_show", {{"repo_path", "repo"}, {"revision", "HEAD"}}).find("canary secret"),
+            std::string::npos);
 }
 
 TEST_F(ConfinementTest, RefsSymlinkedOutAreRefusedAndNothingIsWrittenThere) {
@@ -251,12 +264,8 @@ TEST_F(ConfinementTest, ConfigIncludesAreRefused) {
 }
 
 TEST_F(ConfinementTest, ASubmoduleWhoseGitDirIsOutsideIsNeverLookedInto) {
-  const std::string repo = root_ + "/repo";
+  const std::string repo = PlantSubmoduleOfTheCanary();
   const std::string canary_head = GitText(canary_, {"rev-parse", "HEAD"});
-  const std::string recorded = "1111111111111111111111111111111111111111";
-  Git(repo, {"update-index", "--add", "--cacheinfo", "160000," + recorded + ",sm"});
-  Git(repo, {"commit", "-q", "-m", "add sm"});
-  WriteFile(repo + "/sm/.git", "gitdir: " + canary_ + "/.git\n");
   for (const char* tool : {"git_diff_unstaged", "git_diff_staged", "git_status"}) {
     const json result = *tools_->Call(tool, Caller{"a", "t"}, {{"repo_path", repo}});
     const std::string text = result.at("content").at(0).at("text");
@@ -271,24 +280,22 @@ TEST_F(ConfinementTest, ASubmoduleWhoseGitDirIsOutsideIsNeverLookedInto) {
 }
 
 TEST_F(ConfinementTest, GitAddLeavesASubmoduleWhoseGitDirIsOutsideAlone) {
-  const std::string repo = root_ + "/repo";
+  const std::string repo = PlantSubmoduleOfTheCanary();
   const std::string canary_head = GitText(canary_, {"rev-parse", "HEAD"});
-  const std::string recorded = "1111111111111111111111111111111111111111";
-  Git(repo, {"update-index", "--add", "--cacheinfo", "160000," + recorded + ",sm"});
-  Git(repo, {"commit", "-q", "-m", "add sm"});
-  WriteFile(repo + "/sm/.git", "gitdir: " + canary_ + "/.git\n");
   WriteFile(repo + "/a.txt", "a\n");
   for (const json& files : {json{"sm"}, json{"sm", "a.txt"}, json{"."}}) {
     const json result = *tools_->Call("git_add", Caller{"a", "t"}, {{"repo_path", repo}, {"files", files}});
     EXPECT_FALSE(result.value("isError", false)) << result.dump();
-    EXPECT_EQ(Git(repo, {"ls-files", "-s", "sm"}), "160000 " + recorded + " 0\tsm\n") << files.dump();
+    EXPECT_EQ(Git(repo, {"ls-files", "-s", "sm"}), "160000 " + std::string(kRecordedSubmoduleCommit) + " 0\tsm\n")
+        << files.dump();
   }
   EXPECT_EQ(Git(repo, {"ls-files", "a.txt"}), "a.txt\n");  // everything else is still staged
   const json staged = *tools_->Call("git_diff_staged", Caller{"a", "t"}, {{"repo_path", repo}});
   EXPECT_EQ(staged.dump().find(canary_head.substr(0, 7)), std::string::npos) << staged.dump();
   // A submodule gone from the working tree is staged as removed, as git add does.
   std::filesystem::remove_all(repo + "/sm");
-  EXPECT_FALSE(tools_->Call("git_add", Caller{"a", "t"}, {{"repo_path", repo}, {"files", {"."}}})->value("isError", false));
+  const json removal = *tools_->Call("git_add", Caller{"a", "t"}, {{"repo_path", repo}, {"files", {"."}}});
+  EXPECT_FALSE(removal.value("isError", false)) << removal.dump();
   EXPECT_EQ(Git(repo, {"ls-files", "-s", "sm"}), "");
 }
 
