@@ -1,21 +1,18 @@
 #include "glob_match.h"
 
-#include <string>
-#include <vector>
+#include <optional>
+#include <utility>
 
 namespace mcpgw::filesystem {
 namespace {
 
-// Brace expansion can multiply patterns; past this many alternatives the
-// rest are ignored rather than letting a caller exhaust memory.
-constexpr size_t kMaxAlternatives = 1024;
-
-std::vector<std::string_view> SplitSegments(std::string_view text) {
-  std::vector<std::string_view> segments;
+template <typename Segment>
+std::vector<Segment> SplitSegments(std::string_view text) {
+  std::vector<Segment> segments;
   size_t start = 0;
   for (;;) {
     const size_t slash = text.find('/', start);
-    segments.push_back(text.substr(start, slash - start));
+    segments.emplace_back(text.substr(start, slash - start));
     if (slash == std::string_view::npos) return segments;
     start = slash + 1;
   }
@@ -97,96 +94,145 @@ bool SegmentMatch(std::string_view name, std::string_view pattern) {
   return p == pattern.size();
 }
 
-bool SegmentsMatch(const std::vector<std::string_view>& file, size_t f, const std::vector<std::string_view>& pattern,
-                   size_t p) {
-  if (p == pattern.size()) return f == file.size();
-  if (pattern[p] == "**") {
-    // A trailing "**" needs at least one segment ("a/**" does not match
-    // "a"); elsewhere it may match none ("**/x" matches "x").
-    if (p + 1 == pattern.size()) return f < file.size();
-    for (size_t skip = f; skip <= file.size(); ++skip) {
-      if (SegmentsMatch(file, skip, pattern, p + 1)) return true;
+// Whether the path's segments match the pattern's. Dynamic programming
+// from the ends, one pattern segment at a time: `next[f]` says whether
+// file[f..] matches pattern[p + 1..], `here[f]` the same for pattern[p..].
+// O(files x pattern segments) segment tests, where retrying every skip of
+// every "**" recursively was exponential in the number of "**".
+bool SegmentsMatch(const std::vector<std::string_view>& file, const std::vector<std::string>& pattern) {
+  const size_t files = file.size();
+  std::vector<char> next(files + 1, 0), here(files + 1, 0);
+  next[files] = 1;  // an exhausted pattern matches an exhausted path only
+  for (size_t p = pattern.size(); p-- > 0;) {
+    if (pattern[p] == "**" && p + 1 == pattern.size()) {
+      // A trailing "**" needs at least one segment ("a/**" does not match "a").
+      for (size_t f = 0; f <= files; ++f) here[f] = f < files;
+    } else if (pattern[p] == "**") {
+      // Elsewhere it may match none ("**/x" matches "x"), or any run.
+      here[files] = next[files];
+      for (size_t f = files; f-- > 0;) here[f] = next[f] || here[f + 1];
+    } else {
+      here[files] = 0;
+      for (size_t f = 0; f < files; ++f) here[f] = next[f + 1] && SegmentMatch(file[f], pattern[p]);
     }
-    return false;
+    std::swap(here, next);
   }
-  return f < file.size() && SegmentMatch(file[f], pattern[p]) && SegmentsMatch(file, f + 1, pattern, p + 1);
+  return next[0] != 0;
 }
 
-// The first top-level "{...,...}" in `pattern`: its start and end, or npos.
+// The first top-level "{...,...}" in `pattern` (the leftmost "{" whose
+// group is closed and has a comma of its own): its start and end, or npos.
+// One pass with a stack of the groups still open.
 std::pair<size_t, size_t> FindBraces(std::string_view pattern) {
-  for (size_t open = 0; open < pattern.size(); ++open) {
-    if (pattern[open] == '\\') {
-      ++open;
-      continue;
-    }
-    if (pattern[open] != '{') continue;
-    int depth = 0;
-    bool has_comma = false;
-    for (size_t i = open; i < pattern.size(); ++i) {
-      if (pattern[i] == '\\') {
-        ++i;
-      } else if (pattern[i] == '{') {
-        ++depth;
-      } else if (pattern[i] == '}') {
-        if (--depth == 0) {
-          if (has_comma) return {open, i};
-          break;
-        }
-      } else if (pattern[i] == ',' && depth == 1) {
-        has_comma = true;
-      }
-    }
-  }
-  return {std::string_view::npos, std::string_view::npos};
-}
-
-void ExpandBraces(const std::string& pattern, std::vector<std::string>& out) {
-  if (out.size() >= kMaxAlternatives) return;
-  const auto [open, close] = FindBraces(pattern);
-  if (open == std::string_view::npos) {
-    out.push_back(pattern);
-    return;
-  }
-  const std::string head = pattern.substr(0, open), tail = pattern.substr(close + 1);
-  int depth = 0;
-  size_t start = open + 1;
-  for (size_t i = open + 1; i <= close; ++i) {
+  struct Open {
+    size_t at;
+    bool has_comma;
+  };
+  std::vector<Open> open;
+  std::pair<size_t, size_t> first{std::string_view::npos, std::string_view::npos};
+  for (size_t i = 0; i < pattern.size(); ++i) {
     const char c = pattern[i];
     if (c == '\\') {
       ++i;
     } else if (c == '{') {
-      ++depth;
-    } else if ((c == ',' && depth == 0) || i == close) {
-      ExpandBraces(head + pattern.substr(start, i - start) + tail, out);
-      start = i + 1;
-    } else if (c == '}') {
-      --depth;
+      open.push_back(Open{i, false});
+    } else if (c == ',' && !open.empty()) {
+      open.back().has_comma = true;
+    } else if (c == '}' && !open.empty()) {
+      const Open group = open.back();
+      open.pop_back();
+      if (group.has_comma && group.at < first.first) first = {group.at, i};
+      if (open.empty() && first.first != std::string_view::npos) break;  // no later group starts further left
     }
   }
+  return first;
+}
+
+// The patterns `pattern`'s braces stand for, or nullopt past
+// kMaxGlobAlternatives of them or kMaxGlobExpandedBytes made on the way.
+// Iterative, so nesting depth cannot exhaust the stack.
+std::optional<std::vector<std::string>> ExpandBraces(std::string_view pattern) {
+  std::vector<std::string> expanded;
+  std::vector<std::string> pending{std::string(pattern)};
+  size_t made = 0;
+  while (!pending.empty()) {
+    std::string current = std::move(pending.back());
+    pending.pop_back();
+    const auto [open, close] = FindBraces(current);
+    if (open == std::string_view::npos) {
+      if (expanded.size() == kMaxGlobAlternatives) return std::nullopt;
+      expanded.push_back(std::move(current));
+      continue;
+    }
+    const std::string_view head = std::string_view(current).substr(0, open);
+    const std::string_view tail = std::string_view(current).substr(close + 1);
+    std::vector<std::string> choices;
+    int depth = 0;
+    size_t start = open + 1;
+    for (size_t i = open + 1; i <= close; ++i) {
+      const char c = current[i];
+      if (c == '\\') {
+        ++i;
+      } else if (c == '{') {
+        ++depth;
+      } else if ((c == ',' && depth == 0) || i == close) {
+        const std::string_view choice = std::string_view(current).substr(start, i - start);
+        made += head.size() + choice.size() + tail.size();
+        if (made > kMaxGlobExpandedBytes) return std::nullopt;
+        choices.push_back(std::string(head).append(choice).append(tail));
+        start = i + 1;
+      } else if (c == '}') {
+        --depth;
+      }
+    }
+    // Last first onto the stack, so alternatives come out left to right.
+    for (auto it = choices.rbegin(); it != choices.rend(); ++it) pending.push_back(std::move(*it));
+  }
+  return expanded;
 }
 
 }  // namespace
 
-bool GlobMatch(std::string_view path, std::string_view pattern) {
-  if (!pattern.empty() && pattern.front() == '#') return false;  // minimatch reads it as a comment
-  bool negated = false;
+std::variant<Glob, std::string> Glob::Compile(std::string_view pattern) {
+  Glob glob;
+  if (!pattern.empty() && pattern.front() == '#') {
+    glob.comment_ = true;
+    return glob;
+  }
   while (!pattern.empty() && pattern.front() == '!') {
-    negated = !negated;
+    glob.negated_ = !glob.negated_;
     pattern.remove_prefix(1);
   }
+  auto expanded = ExpandBraces(pattern);
+  if (!expanded) {
+    return "its braces expand to more than " + std::to_string(kMaxGlobAlternatives) + " patterns (or " +
+           std::to_string(kMaxGlobExpandedBytes) + " bytes of them)";
+  }
+  for (const std::string& alternative : *expanded) {
+    glob.alternatives_.push_back(SplitSegments<std::string>(alternative));
+  }
+  return glob;
+}
+
+bool Glob::Matches(std::string_view path) const {
+  if (comment_) return false;
   bool matched = false;
   if (!path.empty()) {
-    std::vector<std::string> alternatives;
-    ExpandBraces(std::string(pattern), alternatives);
-    const std::vector<std::string_view> file = SplitSegments(path);
-    for (const std::string& alternative : alternatives) {
-      if (SegmentsMatch(file, 0, SplitSegments(alternative), 0)) {
+    const std::vector<std::string_view> file = SplitSegments<std::string_view>(path);
+    for (const std::vector<std::string>& alternative : alternatives_) {
+      if (SegmentsMatch(file, alternative)) {
         matched = true;
         break;
       }
     }
   }
-  return matched != negated;
+  return matched != negated_;
+}
+
+bool GlobMatch(std::string_view path, std::string_view pattern) {
+  const auto glob = Glob::Compile(pattern);
+  const Glob* compiled = std::get_if<Glob>(&glob);
+  return compiled != nullptr && compiled->Matches(path);
 }
 
 }  // namespace mcpgw::filesystem

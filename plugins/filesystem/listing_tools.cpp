@@ -30,6 +30,25 @@ std::vector<std::string> Patterns(const json& arguments, const char* key) {
   return patterns;
 }
 
+// `pattern` compiled, or a tool error naming it when it cannot be used.
+Glob CompilePattern(const std::string& pattern) {
+  auto compiled = Glob::Compile(pattern);
+  if (auto* reason = std::get_if<std::string>(&compiled)) {
+    throw ToolRefusal{"Invalid pattern - " + *reason + ": " + json(pattern).dump()};
+  }
+  return std::get<Glob>(std::move(compiled));
+}
+
+std::vector<Glob> CompilePatterns(const std::vector<std::string>& patterns) {
+  std::vector<Glob> globs;
+  for (const std::string& pattern : patterns) globs.push_back(CompilePattern(pattern));
+  return globs;
+}
+
+bool AnyMatches(const std::vector<Glob>& globs, const std::string& relative) {
+  return std::any_of(globs.begin(), globs.end(), [&](const Glob& glob) { return glob.Matches(relative); });
+}
+
 // An approximation of String.prototype.localeCompare under ICU's root
 // collation for the names directories usually hold: letters compare
 // case-insensitively, then lower case first; punctuation sorts before
@@ -56,24 +75,22 @@ bool LocaleLess(const std::string& a, const std::string& b) {
   return false;
 }
 
-bool ExcludedFromTree(const std::string& relative, const std::vector<std::string>& patterns) {
+// directory_tree's excludePatterns as globs: a pattern with a "*" as it
+// is; a bare name excludes that file or directory at any depth.
+std::vector<Glob> TreeExcludes(const std::vector<std::string>& patterns) {
+  std::vector<std::string> expanded;
   for (const std::string& pattern : patterns) {
-    if (pattern.find('*') != std::string::npos) {
-      if (GlobMatch(relative, pattern)) return true;
-      continue;
-    }
-    // A bare name excludes that file or directory at any depth.
-    if (GlobMatch(relative, pattern) || GlobMatch(relative, "**/" + pattern) ||
-        GlobMatch(relative, "**/" + pattern + "/**")) {
-      return true;
-    }
+    expanded.push_back(pattern);
+    if (pattern.find('*') != std::string::npos) continue;
+    expanded.push_back("**/" + pattern);
+    expanded.push_back("**/" + pattern + "/**");
   }
-  return false;
+  return CompilePatterns(expanded);
 }
 
 struct TreeWalk {
   const ConfinedRoot& root;
-  const std::vector<std::string>& excludes;
+  const std::vector<Glob>& excludes;
   size_t entries = 0;
 };
 
@@ -88,7 +105,7 @@ bool BuildTree(TreeWalk& walk, const std::string& below_root, const std::string&
   for (const DirectoryEntry& entry : *entries) {
     const std::string name = DecodeUtf8Lossy(entry.name);
     const std::string relative = shown_relative.empty() ? name : shown_relative + "/" + name;
-    if (ExcludedFromTree(relative, walk.excludes)) continue;
+    if (AnyMatches(walk.excludes, relative)) continue;
     if (++walk.entries > kMaxWalkEntries) return false;
     nlohmann::ordered_json node;
     node["name"] = name;
@@ -160,7 +177,7 @@ json FilesystemTools::ListDirectoryWithSizes(const json& arguments) const {
 
 json FilesystemTools::DirectoryTree(const json& arguments) const {
   const Target target = Resolve(arguments.at("path").get<std::string>());
-  const std::vector<std::string> excludes = Patterns(arguments, "excludePatterns");
+  const std::vector<Glob> excludes = TreeExcludes(Patterns(arguments, "excludePatterns"));
   TreeWalk walk{*target.root, excludes};
   nlohmann::ordered_json tree = nlohmann::ordered_json::array();
   SysError error{0, ""};
@@ -174,8 +191,8 @@ json FilesystemTools::DirectoryTree(const json& arguments) const {
 
 json FilesystemTools::SearchFiles(const json& arguments) const {
   const Target target = Resolve(arguments.at("path").get<std::string>());
-  const std::string pattern = arguments.at("pattern").get<std::string>();
-  const std::vector<std::string> excludes = Patterns(arguments, "excludePatterns");
+  const Glob pattern = CompilePattern(arguments.at("pattern").get<std::string>());
+  const std::vector<Glob> excludes = CompilePatterns(Patterns(arguments, "excludePatterns"));
   const std::string shown_start = DisplayPath(*target.root_name, target.relative);
   // The start must be a readable directory; below it, unreadable
   // directories and symlinks leading outside the root are skipped.
@@ -205,10 +222,8 @@ json FilesystemTools::SearchFiles(const json& arguments) const {
     const std::string name = DecodeUtf8Lossy(entry.name);
     const std::string relative = frame.relative.empty() ? name : frame.relative + "/" + name;
     if (entry.is_symlink && !StatBeneath(*target.root, below_root)) continue;  // leads outside, or nowhere
-    bool excluded = false;
-    for (const std::string& exclude : excludes) excluded = excluded || GlobMatch(relative, exclude);
-    if (excluded) continue;
-    if (GlobMatch(relative, pattern)) found.push_back(shown_start + "/" + relative);
+    if (AnyMatches(excludes, relative)) continue;
+    if (pattern.Matches(relative)) found.push_back(shown_start + "/" + relative);
     if (!entry.is_directory) continue;
     auto children = ListEntries(*target.root, below_root);
     if (children) stack.push_back(Frame{std::move(*children), 0, below_root, relative});

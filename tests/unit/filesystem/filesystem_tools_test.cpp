@@ -203,6 +203,18 @@ TEST_F(FilesystemToolsTest, SearchFilesMatchesRelativePathsAndAnswersAbsoluteOne
   EXPECT_EQ(Ok("search_files", {{"path", "/ws"}, {"pattern", "**/canary*"}}), "No matches found");
 }
 
+TEST_F(FilesystemToolsTest, SearchAndTreeRefuseAPatternWhoseBracesExpandPastTheBound) {
+  TempTree::Write(tree_.InRoot("a.txt"), "");
+  std::string groups;
+  for (int i = 0; i < 20; ++i) groups += "{a,b}";
+  const std::string expected =
+      "Invalid pattern - its braces expand to more than 1024 patterns (or 1048576 bytes of them): \"" + groups + "\"";
+  EXPECT_EQ(Refused("search_files", {{"path", "/ws"}, {"pattern", groups}}), expected);
+  EXPECT_EQ(Refused("search_files", {{"path", "/ws"}, {"pattern", "*"}, {"excludePatterns", {groups}}}), expected);
+  EXPECT_EQ(Refused("directory_tree", {{"path", "/ws"}, {"excludePatterns", {groups}}}), expected);
+  EXPECT_EQ(Ok("search_files", {{"path", "/ws"}, {"pattern", "{a,b}.{txt,md}"}}), "/ws/a.txt");
+}
+
 TEST_F(FilesystemToolsTest, GetFileInfoListsTheReferencesFields) {
   TempTree::Write(tree_.InRoot("i.txt"), "12345");
   ::chmod(tree_.InRoot("i.txt").c_str(), 0640);

@@ -33,6 +33,38 @@ TEST(GlobMatchTest, AgreesWithMinimatchWithDotTrue) {
   for (const Case& c : cases) EXPECT_EQ(GlobMatch(c.path, c.pattern), c.matches) << c.path << " ~ " << c.pattern;
 }
 
+TEST(GlobMatchTest, ManyDoubleStarsAgainstADeepPathAreDecidedWithoutRetryingEverySkip) {
+  // Retrying each "**"'s every skip recursively takes about C(100, 40)
+  // steps here; matching segment by segment is 40 x 60.
+  std::string stars;
+  for (int i = 0; i < 40; ++i) stars += "**/";
+  std::string deep;
+  for (int i = 0; i < 59; ++i) deep += "d" + std::to_string(i) + "/";
+  EXPECT_FALSE(GlobMatch(deep + "x", stars + "zzz"));
+  EXPECT_TRUE(GlobMatch(deep + "zzz", stars + "zzz"));
+  EXPECT_TRUE(GlobMatch(deep + "x", stars + "d5/**/x"));
+  EXPECT_FALSE(GlobMatch(deep + "x", stars + "d5/**/d4/**"));
+  EXPECT_TRUE(GlobMatch(deep + "x", stars + "**"));
+  EXPECT_TRUE(GlobMatch(std::string(10000, 'a') + "b", std::string(40, '*') + "b"));  // one segment: O(n x m)
+}
+
+TEST(GlobMatchTest, RefusesPatternsWhoseBracesExpandPastTheBound) {
+  std::string ten, eleven;
+  for (int i = 0; i < 10; ++i) ten += "{a,b}";
+  eleven = ten + "{a,b}";
+  ASSERT_TRUE(std::holds_alternative<Glob>(Glob::Compile(ten)));  // exactly 1024 alternatives
+  EXPECT_TRUE(std::get<Glob>(Glob::Compile(ten)).Matches("abababbbba"));
+  EXPECT_EQ(std::get<std::string>(Glob::Compile(eleven)),
+            "its braces expand to more than 1024 patterns (or 1048576 bytes of them)");
+  EXPECT_FALSE(GlobMatch("aaaaaaaaaaa", eleven));  // a refused pattern matches nothing, not a part of its alternatives
+  std::string many;  // a million groups: refused at once, without recursing once per group
+  for (int i = 0; i < 1000000; ++i) many += "{a,b}";
+  EXPECT_TRUE(std::holds_alternative<std::string>(Glob::Compile(many)));
+  // Groups that never close are literal text, found in one pass.
+  EXPECT_TRUE(GlobMatch(std::string(1 << 20, '{') + "x", std::string(1 << 20, '{') + "x"));
+  EXPECT_TRUE(GlobMatch("{a", "{{a,b}"));
+}
+
 TEST(UnifiedDiffTest, LaysOutHunksWithFourLinesOfContextLikeTheDiffPackage) {
   std::string a;
   for (int i = 1; i <= 15; ++i) a += "l" + std::to_string(i) + "\n";
