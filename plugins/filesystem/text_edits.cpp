@@ -111,9 +111,13 @@ EditOutcome ApplyTextEdits(std::string_view file_text, const std::vector<TextEdi
 }
 
 std::string FencedDiff(std::string_view diff) {
-  size_t ticks = 3;
-  while (diff.find(std::string(ticks, '`')) != std::string_view::npos) ++ticks;
-  const std::string fence(ticks, '`');
+  // One more backtick than the longest run in the diff, found in one pass.
+  size_t longest = 0, run = 0;
+  for (const char c : diff) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  const std::string fence(std::max<size_t>(3, longest + 1), '`');
   return fence + "diff\n" + std::string(diff) + fence + "\n\n";
 }
 

@@ -100,6 +100,17 @@ TEST(TextEditsTest, ReplacesTheFirstExactMatchThenFallsBackToWhitespaceInsensiti
   EXPECT_EQ(FencedDiff("has ``` inside\n"), "````diff\nhas ``` inside\n````\n\n");
 }
 
+TEST(TextEditsTest, FencesADiffWithOneBacktickMoreThanItsLongestRun) {
+  // Trying 3, 4, 5... backticks in turn is quadratic in the run's length.
+  const std::string run(200000, '`');
+  const std::string fence(200001, '`');
+  EXPECT_EQ(FencedDiff("+" + run + "\n"), fence + "diff\n+" + run + "\n" + fence + "\n\n");
+  const std::string file_sized(8 << 20, '`');  // quadratically, about a quarter of an hour
+  EXPECT_EQ(FencedDiff(file_sized).size(), 2 * (file_sized.size() + 1) + file_sized.size() + 7);
+  EXPECT_EQ(FencedDiff("a `` b ``` c\n"), "````diff\na `` b ``` c\n````\n\n");
+  EXPECT_EQ(FencedDiff("plain\n"), "```diff\nplain\n```\n\n");
+}
+
 TEST(Utf8TextTest, ReplacesEachIllFormedSubpartLikeNode) {
   EXPECT_EQ(DecodeUtf8Lossy("ok \xC3\xA9"), "ok \xC3\xA9");
   EXPECT_EQ(DecodeUtf8Lossy("\xFF"), "\xEF\xBF\xBD");
