@@ -155,10 +155,14 @@ std::string FilesystemTools::AllowedRoots(std::string_view separator) const {
   return Join(shown, separator);
 }
 
-std::string FilesystemTools::ReadTextOf(const Target& target, uint64_t limit) const {
+std::string FilesystemTools::ReadBytesOf(const Target& target, uint64_t limit) const {
   auto bytes = ReadWholeFile(*target.root, target.relative, limit);
   if (!bytes) Fail(bytes.error(), target.given);
-  return DecodeUtf8Lossy(*bytes);
+  return std::move(*bytes);
+}
+
+std::string FilesystemTools::ReadTextOf(const Target& target, uint64_t limit) const {
+  return DecodeUtf8Lossy(ReadBytesOf(target, limit));
 }
 
 json FilesystemTools::ReadTextFile(const json& arguments) const {
@@ -191,15 +195,14 @@ json FilesystemTools::ReadTextFile(const json& arguments) const {
 
 json FilesystemTools::ReadMediaFile(const json& arguments) const {
   const Target target = Resolve(arguments.at("path").get<std::string>());
-  auto bytes = ReadWholeFile(*target.root, target.relative, config_.max_read_bytes);
-  if (!bytes) Fail(bytes.error(), target.given);
+  const std::string bytes = ReadBytesOf(target, config_.max_read_bytes);
   const std::string shown = DisplayPath(*target.root_name, target.relative);
   const std::string mime = MediaMimeType(shown.substr(shown.rfind('/') + 1));
   json item;
   if (mime.rfind("image/", 0) == 0 || mime.rfind("audio/", 0) == 0) {
-    item = {{"type", mime.substr(0, 5)}, {"data", Base64(*bytes)}, {"mimeType", mime}};
+    item = {{"type", mime.substr(0, 5)}, {"data", Base64(bytes)}, {"mimeType", mime}};
   } else {
-    item = {{"type", "resource"}, {"resource", {{"uri", FileUrl(shown)}, {"mimeType", mime}, {"blob", Base64(*bytes)}}}};
+    item = {{"type", "resource"}, {"resource", {{"uri", FileUrl(shown)}, {"mimeType", mime}, {"blob", Base64(bytes)}}}};
   }
   json answer{{"content", json::array({item})}};
   answer["structuredContent"] = {{"content", json::array({std::move(item)})}};
@@ -244,16 +247,27 @@ json FilesystemTools::EditFile(const json& arguments) const {
     edits.push_back(TextEdit{edit.at("oldText").get<std::string>(), edit.at("newText").get<std::string>()});
   }
   const bool dry_run = arguments.value("dryRun", false);
-  const EditOutcome outcome = ApplyTextEdits(ReadTextOf(target, config_.max_read_bytes), edits);
+  // Only the edited bytes may change: a file whose other bytes could not be
+  // written back as they are (not UTF-8, mixed line endings) is refused.
+  const std::string bytes = ReadBytesOf(target, config_.max_read_bytes);
+  const auto layout = DetectLayout(bytes);
+  if (const auto* reason = std::get_if<std::string>(&layout)) {
+    throw ToolRefusal{"Refused - " + target.given + " " + *reason +
+                      "; edit_file would change bytes it was not asked to change, so nothing was written"};
+  }
+  const FileLayout& file = std::get<FileLayout>(layout);
+  const EditOutcome outcome = ApplyTextEdits(TextOf(file, bytes), edits);
   if (outcome.failure) throw ToolRefusal{*outcome.failure};
+  // The diff is of the text with "\n" line endings and no byte order mark.
   const std::string diff =
       FencedDiff(UnifiedDiff(DisplayPath(*target.root_name, target.relative), outcome.original, outcome.edited));
   if (!dry_run) {
-    if (outcome.edited.size() > config_.max_write_bytes) {
-      throw ToolRefusal{"The edited file would be too large to write: " + std::to_string(outcome.edited.size()) +
+    const std::string edited = FileBytes(file, outcome.edited);
+    if (edited.size() > config_.max_write_bytes) {
+      throw ToolRefusal{"The edited file would be too large to write: " + std::to_string(edited.size()) +
                         " bytes (this route writes at most " + std::to_string(config_.max_write_bytes) + " bytes)"};
     }
-    if (auto written = WriteFileAtomically(*target.root, target.relative, outcome.edited); !written) {
+    if (auto written = WriteFileAtomically(*target.root, target.relative, edited); !written) {
       Fail(written.error(), target.given);
     }
   }

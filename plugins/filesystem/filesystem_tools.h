@@ -48,6 +48,7 @@ class FilesystemTools {
   Target Resolve(const std::string& given) const;
   [[noreturn]] void Fail(const SysError& error, std::string_view shown) const;
   std::string AllowedRoots(std::string_view separator) const;
+  std::string ReadBytesOf(const Target& target, uint64_t limit) const;
   std::string ReadTextOf(const Target& target, uint64_t limit) const;
 
   nlohmann::json ReadTextFile(const nlohmann::json& arguments) const;

@@ -2,8 +2,22 @@
 
 #include <algorithm>
 
+#include "utf8_text.h"
+
 namespace mcpgw::filesystem {
 namespace {
+
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
+std::string WithCrlf(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 16);
+  for (const char c : text) {
+    if (c == '\n') out.push_back('\r');
+    out.push_back(c);
+  }
+  return out;
+}
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
 
@@ -89,6 +103,30 @@ std::string NormalizeLineEndings(std::string_view text) {
     out.push_back(text[i]);
   }
   return out;
+}
+
+std::variant<FileLayout, std::string> DetectLayout(std::string_view bytes) {
+  if (!IsValidUtf8(bytes)) return std::string("is not valid UTF-8 text");
+  FileLayout layout;
+  layout.byte_order_mark = bytes.substr(0, kByteOrderMark.size()) == kByteOrderMark;
+  const std::string_view text = TextOf(layout, bytes);
+  // Without "\r\n" normalisation changes nothing; with it, every "\n"
+  // must have been one, or writing "\r\n" back would add a "\r".
+  layout.crlf = text.find("\r\n") != std::string_view::npos;
+  if (layout.crlf && WithCrlf(NormalizeLineEndings(text)) != text) {
+    return std::string("mixes CRLF and LF line endings");
+  }
+  return layout;
+}
+
+std::string_view TextOf(const FileLayout& layout, std::string_view bytes) {
+  return layout.byte_order_mark ? bytes.substr(kByteOrderMark.size()) : bytes;
+}
+
+std::string FileBytes(const FileLayout& layout, std::string_view edited) {
+  std::string bytes = layout.byte_order_mark ? std::string(kByteOrderMark) : std::string();
+  bytes += layout.crlf ? WithCrlf(edited) : std::string(edited);
+  return bytes;
 }
 
 EditOutcome ApplyTextEdits(std::string_view file_text, const std::vector<TextEdit>& edits) {

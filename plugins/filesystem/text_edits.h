@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace mcpgw::filesystem {
@@ -30,5 +31,25 @@ EditOutcome ApplyTextEdits(std::string_view file_text, const std::vector<TextEdi
 std::string FencedDiff(std::string_view diff);
 
 std::string NormalizeLineEndings(std::string_view text);
+
+// How a file's bytes hold its text, so that edit_file writes back exactly
+// the bytes it did not edit: a UTF-8 byte order mark is kept aside (no edit
+// can match or remove it), and a file whose line endings are "\r\n" gets
+// them back after the edit ("\n" in newText becomes "\r\n" too).
+struct FileLayout {
+  bool byte_order_mark = false;
+  bool crlf = false;
+};
+
+// The layout of `bytes`, or why editing them would change bytes outside
+// the edit ("is not valid UTF-8 text", or line endings mixed so that no
+// one ending restores them after normalisation).
+std::variant<FileLayout, std::string> DetectLayout(std::string_view bytes);
+
+// `bytes` without the byte order mark the layout keeps aside.
+std::string_view TextOf(const FileLayout& layout, std::string_view bytes);
+
+// The bytes to write for `edited` (text with "\n" line endings).
+std::string FileBytes(const FileLayout& layout, std::string_view edited);
 
 }  // namespace mcpgw::filesystem

@@ -57,6 +57,17 @@ std::string DecodeUtf8Lossy(std::string_view bytes) {
   return text;
 }
 
+bool IsValidUtf8(std::string_view bytes) {
+  size_t at = 0;
+  while (at < bytes.size()) {
+    size_t consumed = 0;
+    const size_t length = WellFormedLength(bytes, at, consumed);
+    if (length == 0) return false;
+    at += length;
+  }
+  return true;
+}
+
 size_t Utf16Length(std::string_view text) {
   size_t units = 0;
   for (const char c : text) {

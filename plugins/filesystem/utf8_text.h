@@ -13,6 +13,10 @@ namespace mcpgw::filesystem {
 // UTF-8 and can travel in JSON.
 std::string DecodeUtf8Lossy(std::string_view bytes);
 
+// Whether `bytes` is well-formed UTF-8 throughout (DecodeUtf8Lossy would
+// return it unchanged).
+bool IsValidUtf8(std::string_view bytes);
+
 // The length of valid UTF-8 `text` in UTF-16 code units.
 size_t Utf16Length(std::string_view text);
 

@@ -142,6 +142,60 @@ TEST_F(FilesystemToolsTest, EditFileDryRunShowsTheDiffAndChangesNothing) {
   EXPECT_EQ(RootEntries(), std::vector<std::string>{"e.txt"});
 }
 
+TEST_F(FilesystemToolsTest, EditFileRefusesAFileThatIsNotUtf8AndWritesNothing) {
+  const std::string latin1 = "caf\xE9\nline\n";
+  TempTree::Write(tree_.InRoot("l1.txt"), latin1);
+  const json edits = {{{"oldText", "line"}, {"newText", "LINE"}}};
+  const std::string expected =
+      "Refused - /ws/l1.txt is not valid UTF-8 text; edit_file would change bytes it was not asked to change, so "
+      "nothing was written";
+  EXPECT_EQ(Refused("edit_file", {{"path", "/ws/l1.txt"}, {"edits", edits}}), expected);
+  EXPECT_EQ(Refused("edit_file", {{"path", "/ws/l1.txt"}, {"edits", edits}, {"dryRun", true}}), expected);
+  EXPECT_EQ(TempTree::Read(tree_.InRoot("l1.txt")), latin1);
+  EXPECT_EQ(RootEntries(), std::vector<std::string>{"l1.txt"});
+}
+
+TEST_F(FilesystemToolsTest, EditFileWritesACrlfFileBackWithCrlfLineEndings) {
+  TempTree::Write(tree_.InRoot("w.txt"), "one\r\ntwo\r\nthree\r\n");
+  // Matching is on "\n" text; newText's line endings follow the file's.
+  const json edits = {{{"oldText", "two\nthree"}, {"newText", "2\nand 3"}}};
+  const std::string diff = Ok("edit_file", {{"path", "w.txt"}, {"edits", edits}, {"dryRun", true}});
+  EXPECT_NE(diff.find("@@ -1,3 +1,3 @@\n one\n-two\n-three\n+2\n+and 3\n```"), std::string::npos) << diff;
+  EXPECT_EQ(TempTree::Read(tree_.InRoot("w.txt")), "one\r\ntwo\r\nthree\r\n");
+  EXPECT_EQ(Ok("edit_file", {{"path", "w.txt"}, {"edits", edits}}), diff);
+  EXPECT_EQ(TempTree::Read(tree_.InRoot("w.txt")), "one\r\n2\r\nand 3\r\n");
+  // A carriage return that ends no line is kept as it is, in either kind of file.
+  TempTree::Write(tree_.InRoot("cr.txt"), "a\rb\r\r\nc\r\n");
+  Ok("edit_file", {{"path", "cr.txt"}, {"edits", {{{"oldText", "c"}, {"newText", "C"}}}}});
+  EXPECT_EQ(TempTree::Read(tree_.InRoot("cr.txt")), "a\rb\r\r\nC\r\n");
+  TempTree::Write(tree_.InRoot("lf.txt"), "a\rb\nc\n");
+  Ok("edit_file", {{"path", "lf.txt"}, {"edits", {{{"oldText", "c"}, {"newText", "C\r\nD"}}}}});
+  EXPECT_EQ(TempTree::Read(tree_.InRoot("lf.txt")), "a\rb\nC\nD\n");
+}
+
+TEST_F(FilesystemToolsTest, EditFileRefusesMixedLineEndingsAndWritesNothing) {
+  const std::string mixed = "a\r\nb\nc\r\n";
+  TempTree::Write(tree_.InRoot("m.txt"), mixed);
+  const json edits = {{{"oldText", "c"}, {"newText", "C"}}};
+  const std::string expected =
+      "Refused - m.txt mixes CRLF and LF line endings; edit_file would change bytes it was not asked to change, so "
+      "nothing was written";
+  EXPECT_EQ(Refused("edit_file", {{"path", "m.txt"}, {"edits", edits}}), expected);
+  EXPECT_EQ(Refused("edit_file", {{"path", "m.txt"}, {"edits", edits}, {"dryRun", true}}), expected);
+  EXPECT_EQ(TempTree::Read(tree_.InRoot("m.txt")), mixed);
+  EXPECT_EQ(RootEntries(), std::vector<std::string>{"m.txt"});
+}
+
+TEST_F(FilesystemToolsTest, EditFileKeepsAByteOrderMarkAsItIs) {
+  TempTree::Write(tree_.InRoot("bom.txt"), "\xEF\xBB\xBF  first\r\nsecond\r\n");
+  // Matched up to whitespace on the first line: the mark is no part of its indentation.
+  Ok("edit_file", {{"path", "bom.txt"}, {"edits", {{{"oldText", "first  "}, {"newText", "1st"}}}}});
+  EXPECT_EQ(TempTree::Read(tree_.InRoot("bom.txt")), "\xEF\xBB\xBF  1st\r\nsecond\r\n");
+  TempTree::Write(tree_.InRoot("bom-lf.txt"), "\xEF\xBB\xBFx\n");
+  Ok("edit_file", {{"path", "bom-lf.txt"}, {"edits", {{{"oldText", "x"}, {"newText", "y"}}}}});
+  EXPECT_EQ(TempTree::Read(tree_.InRoot("bom-lf.txt")), "\xEF\xBB\xBFy\n");
+}
+
 TEST_F(FilesystemToolsTest, CreateDirectoryMakesParentsAndSucceedsWhenItExists) {
   EXPECT_EQ(Ok("create_directory", {{"path", "/ws/a/b/c"}}), "Successfully created directory /ws/a/b/c");
   EXPECT_TRUE(std::filesystem::is_directory(tree_.InRoot("a/b/c")));
