@@ -206,7 +206,8 @@ SysResult<bool> MoveEntry(const ParentAndName& from, const ParentAndName& to) {
   return true;
 }
 
-SysResult<std::vector<DirectoryEntry>> ListEntries(const ConfinedRoot& root, std::string_view relative) {
+SysResult<std::vector<DirectoryEntry>> ListEntries(const ConfinedRoot& root, std::string_view relative,
+                                                   size_t max_entries) {
   auto fd = root.OpenBeneath(relative, O_RDONLY | O_DIRECTORY);
   if (!fd) return Relabel(fd.error(), "scandir");
   const int dir_fd = fd->get();
@@ -223,6 +224,7 @@ SysResult<std::vector<DirectoryEntry>> ListEntries(const ConfinedRoot& root, std
     }
     const std::string_view name = entry->d_name;
     if (name == "." || name == "..") continue;
+    if (entries.size() == max_entries) return SysError{kTooManyEntries, "scandir"};
     unsigned char type = entry->d_type;
     if (type == DT_UNKNOWN) {  // some file systems do not say: ask without following
       struct stat info {};

@@ -49,8 +49,10 @@ struct DirectoryEntry {
 };
 
 // The entries of a directory except "." and "..", sorted bytewise (the
-// order Node's readdir gives).
-SysResult<std::vector<DirectoryEntry>> ListEntries(const ConfinedRoot& root, std::string_view relative);
+// order Node's readdir gives); kTooManyEntries, without reading further,
+// when it holds more than `max_entries`.
+SysResult<std::vector<DirectoryEntry>> ListEntries(const ConfinedRoot& root, std::string_view relative,
+                                                   size_t max_entries);
 
 // stat(2) of what `relative` names, following symlinks beneath the root.
 SysResult<struct statx> StatBeneath(const ConfinedRoot& root, std::string_view relative);

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "confined_root.h"
+#include "file_ops.h"
 #include "filesystem_config.h"
 
 namespace mcpgw::filesystem {
@@ -48,6 +49,7 @@ class FilesystemTools {
   Target Resolve(const std::string& given) const;
   [[noreturn]] void Fail(const SysError& error, std::string_view shown) const;
   std::string AllowedRoots(std::string_view separator) const;
+  std::vector<DirectoryEntry> ListDirectoryOf(const Target& target) const;
   std::string ReadBytesOf(const Target& target, uint64_t limit) const;
   std::string ReadTextOf(const Target& target, uint64_t limit) const;
 

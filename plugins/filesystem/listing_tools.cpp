@@ -18,9 +18,12 @@ using nlohmann::json;
 
 namespace {
 
-// A walk stops once it has gathered this many entries: a tree or search
-// over millions of files is no answer a client can use.
-constexpr size_t kMaxWalkEntries = 100000;
+// The refusal of a listing whose directory (`shown` as the caller sees
+// it) holds more than `max_entries`.
+[[noreturn]] void RefuseHugeDirectory(const std::string& shown, size_t max_entries) {
+  throw ToolRefusal{"Directory " + shown + " has more than " + std::to_string(max_entries) +
+                    " entries; this route lists at most " + std::to_string(max_entries) + " entries of a directory"};
+}
 
 std::vector<std::string> Patterns(const json& arguments, const char* key) {
   std::vector<std::string> patterns;
@@ -90,14 +93,19 @@ std::vector<Glob> TreeExcludes(const std::vector<std::string>& patterns) {
 
 struct TreeWalk {
   const ConfinedRoot& root;
+  const std::string& given;  // the start, as the caller wrote it
   const std::vector<Glob>& excludes;
+  size_t max_entries;
   size_t entries = 0;
 };
 
-// Returns false when the walk grew past kMaxWalkEntries.
+// Returns false when the walk grew past walk.max_entries.
 bool BuildTree(TreeWalk& walk, const std::string& below_root, const std::string& shown_relative,
                nlohmann::ordered_json& out, SysError& error) {
-  auto entries = ListEntries(walk.root, below_root);
+  auto entries = ListEntries(walk.root, below_root, walk.max_entries);
+  if (!entries && entries.error().code == kTooManyEntries) {
+    RefuseHugeDirectory(shown_relative.empty() ? walk.given : walk.given + "/" + shown_relative, walk.max_entries);
+  }
   if (!entries) {
     error = entries.error();
     return false;
@@ -106,7 +114,7 @@ bool BuildTree(TreeWalk& walk, const std::string& below_root, const std::string&
     const std::string name = DecodeUtf8Lossy(entry.name);
     const std::string relative = shown_relative.empty() ? name : shown_relative + "/" + name;
     if (AnyMatches(walk.excludes, relative)) continue;
-    if (++walk.entries > kMaxWalkEntries) return false;
+    if (++walk.entries > walk.max_entries) return false;
     nlohmann::ordered_json node;
     node["name"] = name;
     node["type"] = entry.is_directory ? "directory" : "file";
@@ -121,12 +129,18 @@ bool BuildTree(TreeWalk& walk, const std::string& below_root, const std::string&
 
 }  // namespace
 
+std::vector<DirectoryEntry> FilesystemTools::ListDirectoryOf(const Target& target) const {
+  auto entries = ListEntries(*target.root, target.relative, config_.max_listed_entries);
+  if (!entries && entries.error().code == kTooManyEntries) RefuseHugeDirectory(target.given, config_.max_listed_entries);
+  if (!entries) Fail(entries.error(), target.given);
+  return std::move(*entries);
+}
+
 json FilesystemTools::ListDirectory(const json& arguments) const {
   const Target target = Resolve(arguments.at("path").get<std::string>());
-  auto entries = ListEntries(*target.root, target.relative);
-  if (!entries) Fail(entries.error(), target.given);
+  const auto entries = ListDirectoryOf(target);
   std::string text;
-  for (const DirectoryEntry& entry : *entries) {
+  for (const DirectoryEntry& entry : entries) {
     if (!text.empty()) text.push_back('\n');
     text += (entry.is_directory ? "[DIR] " : "[FILE] ") + DecodeUtf8Lossy(entry.name);
   }
@@ -135,15 +149,14 @@ json FilesystemTools::ListDirectory(const json& arguments) const {
 
 json FilesystemTools::ListDirectoryWithSizes(const json& arguments) const {
   const Target target = Resolve(arguments.at("path").get<std::string>());
-  auto entries = ListEntries(*target.root, target.relative);
-  if (!entries) Fail(entries.error(), target.given);
+  const auto entries = ListDirectoryOf(target);
   struct Sized {
     std::string name;
     bool is_directory;
     uint64_t size;
   };
   std::vector<Sized> sized;
-  for (const DirectoryEntry& entry : *entries) {
+  for (const DirectoryEntry& entry : entries) {
     // Sizes follow symlinks, but only beneath the root; one that leads
     // elsewhere (or nowhere) shows 0 as the reference shows unreadable ones.
     auto info = StatBeneath(*target.root, JoinRelative(target.relative, entry.name));
@@ -178,12 +191,12 @@ json FilesystemTools::ListDirectoryWithSizes(const json& arguments) const {
 json FilesystemTools::DirectoryTree(const json& arguments) const {
   const Target target = Resolve(arguments.at("path").get<std::string>());
   const std::vector<Glob> excludes = TreeExcludes(Patterns(arguments, "excludePatterns"));
-  TreeWalk walk{*target.root, excludes};
+  TreeWalk walk{*target.root, target.given, excludes, config_.max_listed_entries};
   nlohmann::ordered_json tree = nlohmann::ordered_json::array();
   SysError error{0, ""};
   if (!BuildTree(walk, target.relative, "", tree, error)) {
     if (error.code != 0) Fail(error, target.given);
-    throw ToolRefusal{"Directory tree of " + target.given + " has more than " + std::to_string(kMaxWalkEntries) +
+    throw ToolRefusal{"Directory tree of " + target.given + " has more than " + std::to_string(walk.max_entries) +
                       " entries; narrow it with excludePatterns or a subdirectory"};
   }
   return TextAnswer(tree.dump(2));
@@ -196,7 +209,15 @@ json FilesystemTools::SearchFiles(const json& arguments) const {
   const std::string shown_start = DisplayPath(*target.root_name, target.relative);
   // The start must be a readable directory; below it, unreadable
   // directories and symlinks leading outside the root are skipped.
-  auto top = ListEntries(*target.root, target.relative);
+  const size_t max_entries = config_.max_listed_entries;
+  const auto refuse = [&] {
+    throw ToolRefusal{"Search below " + target.given + " visited more than " + std::to_string(max_entries) +
+                      " entries; narrow it with excludePatterns or a subdirectory"};
+  };
+  // Every entry listed is visited, so no listing needs more than the
+  // visits left.
+  auto top = ListEntries(*target.root, target.relative, max_entries);
+  if (!top && top.error().code == kTooManyEntries) refuse();
   if (!top) Fail(top.error(), target.given);
   std::vector<std::string> found;
   size_t visited = 0;
@@ -214,10 +235,7 @@ json FilesystemTools::SearchFiles(const json& arguments) const {
       continue;
     }
     const DirectoryEntry& entry = frame.entries[frame.next++];
-    if (++visited > kMaxWalkEntries) {
-      throw ToolRefusal{"Search below " + target.given + " visited more than " + std::to_string(kMaxWalkEntries) +
-                        " entries; narrow it with excludePatterns or a subdirectory"};
-    }
+    if (++visited > max_entries) refuse();
     const std::string below_root = JoinRelative(frame.below_root, entry.name);
     const std::string name = DecodeUtf8Lossy(entry.name);
     const std::string relative = frame.relative.empty() ? name : frame.relative + "/" + name;
@@ -225,7 +243,8 @@ json FilesystemTools::SearchFiles(const json& arguments) const {
     if (AnyMatches(excludes, relative)) continue;
     if (pattern.Matches(relative)) found.push_back(shown_start + "/" + relative);
     if (!entry.is_directory) continue;
-    auto children = ListEntries(*target.root, below_root);
+    auto children = ListEntries(*target.root, below_root, max_entries - visited);
+    if (!children && children.error().code == kTooManyEntries) refuse();
     if (children) stack.push_back(Frame{std::move(*children), 0, below_root, relative});
   }
   if (found.empty()) return TextAnswer("No matches found");

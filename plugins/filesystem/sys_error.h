@@ -16,6 +16,7 @@ inline constexpr int kNotAPlainName = -3;    // the last component is empty, "."
 inline constexpr int kReadLimit = -4;        // the file is larger than the configured read limit
 inline constexpr int kNotRegularFile = -5;   // a read of a FIFO, socket or device
 inline constexpr int kIsSymlink = -6;        // a write whose target is a symlink (refused, never followed)
+inline constexpr int kTooManyEntries = -7;   // a directory holds more entries than a listing may gather
 
 struct SysError {
   int code;             // errno, or one of the k* codes above

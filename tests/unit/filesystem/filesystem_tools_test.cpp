@@ -236,6 +236,26 @@ TEST_F(FilesystemToolsTest, ListingsMarkDirectoriesAndShowSizes) {
   EXPECT_EQ(Refused("list_directory", {{"path", "/ws/b.txt"}}), "ENOTDIR: not a directory, scandir '/ws/b.txt'");
 }
 
+TEST_F(FilesystemToolsTest, ListingsRefuseADirectoryOfMoreEntriesThanTheCap) {
+  // The cap is 100000, fixed; the config field lets this test lower it.
+  auto parsed = ParseFilesystemConfig({{"roots", {{{"name", "ws"}, {"path", tree_.root()}}}}});
+  FilesystemConfig config = std::get<FilesystemConfig>(std::move(parsed));
+  config.max_listed_entries = 3;
+  tools_ = std::get<std::unique_ptr<FilesystemTools>>(FilesystemTools::Create(std::move(config)));
+  for (const char* name : {"a", "b", "c", "d"}) TempTree::Write(tree_.InRoot(std::string("big/") + name), "");
+  for (const char* name : {"x", "y", "z"}) TempTree::Write(tree_.InRoot(std::string("small/") + name), "");
+  const std::string huge = "Directory /ws/big has more than 3 entries; this route lists at most 3 entries of a directory";
+  EXPECT_EQ(Refused("list_directory", {{"path", "/ws/big"}}), huge);
+  EXPECT_EQ(Refused("list_directory_with_sizes", {{"path", "/ws/big"}}), huge);
+  EXPECT_EQ(Refused("directory_tree", {{"path", "/ws"}}), huge);
+  EXPECT_EQ(Refused("directory_tree", {{"path", "/ws"}, {"excludePatterns", {"big"}}}),
+            "Directory tree of /ws has more than 3 entries; narrow it with excludePatterns or a subdirectory");
+  EXPECT_EQ(Refused("search_files", {{"path", "/ws/big"}, {"pattern", "*"}}),
+            "Search below /ws/big visited more than 3 entries; narrow it with excludePatterns or a subdirectory");
+  EXPECT_EQ(Ok("list_directory", {{"path", "/ws/small"}}), "[FILE] x\n[FILE] y\n[FILE] z");
+  EXPECT_EQ(Ok("search_files", {{"path", "/ws/small"}, {"pattern", "*"}}), "/ws/small/x\n/ws/small/y\n/ws/small/z");
+}
+
 TEST_F(FilesystemToolsTest, DirectoryTreeIsIndentedJsonWithoutExcludedEntries) {
   TempTree::Write(tree_.InRoot("src/main.cpp"), "");
   TempTree::Write(tree_.InRoot("node_modules/x/index.js"), "");
