@@ -26,6 +26,24 @@ class FilesystemToolsTest : public ::testing::Test {
     EXPECT_EQ(text.find(tree_.base()), std::string::npos) << "host path leaked: " << text;
     return text;
   }
+  // The bytes on disk after a file of `content` had `old_text` replaced.
+  std::string BytesAfterEdit(const std::string& name, const std::string& content, const std::string& old_text,
+                             const std::string& new_text) {
+    TempTree::Write(tree_.InRoot(name), content);
+    Ok("edit_file", {{"path", name}, {"edits", {{{"oldText", old_text}, {"newText", new_text}}}}});
+    return TempTree::Read(tree_.InRoot(name));
+  }
+  // edit_file on a file of `content` refused with `message`, dry run or
+  // not: the file keeps its bytes and nothing appears beside it.
+  void ExpectEditRefused(const std::string& name, const std::string& content, const json& edits,
+                         const std::string& message) {
+    TempTree::Write(tree_.InRoot(name), content);
+    EXPECT_EQ(Refused("edit_file", {{"path", name}, {"edits", edits}}), message);
+    EXPECT_EQ(Refused("edit_file", {{"path", "/ws/" + name}, {"edits", edits}, {"dryRun", true}}),
+              std::string(message).replace(message.find(name), 0, "/ws/"));
+    EXPECT_EQ(TempTree::Read(tree_.InRoot(name)), content);
+    EXPECT_EQ(RootEntries(), std::vector<std::string>{name});
+  }
   std::vector<std::string> RootEntries() const {
     std::vector<std::string> names;
     for (const auto& entry : std::filesystem::directory_iterator(tree_.root())) {
@@ -143,16 +161,9 @@ TEST_F(FilesystemToolsTest, EditFileDryRunShowsTheDiffAndChangesNothing) {
 }
 
 TEST_F(FilesystemToolsTest, EditFileRefusesAFileThatIsNotUtf8AndWritesNothing) {
-  const std::string latin1 = "caf\xE9\nline\n";
-  TempTree::Write(tree_.InRoot("l1.txt"), latin1);
-  const json edits = {{{"oldText", "line"}, {"newText", "LINE"}}};
-  const std::string expected =
-      "Refused - /ws/l1.txt is not valid UTF-8 text; edit_file would change bytes it was not asked to change, so "
-      "nothing was written";
-  EXPECT_EQ(Refused("edit_file", {{"path", "/ws/l1.txt"}, {"edits", edits}}), expected);
-  EXPECT_EQ(Refused("edit_file", {{"path", "/ws/l1.txt"}, {"edits", edits}, {"dryRun", true}}), expected);
-  EXPECT_EQ(TempTree::Read(tree_.InRoot("l1.txt")), latin1);
-  EXPECT_EQ(RootEntries(), std::vector<std::string>{"l1.txt"});
+  ExpectEditRefused("l1.txt", "caf\xE9\nline\n", {{{"oldText", "line"}, {"newText", "LINE"}}},
+                    "Refused - l1.txt is not valid UTF-8 text; edit_file would change bytes it was not asked to "
+                    "change, so nothing was written");
 }
 
 TEST_F(FilesystemToolsTest, EditFileWritesACrlfFileBackWithCrlfLineEndings) {
@@ -165,35 +176,24 @@ TEST_F(FilesystemToolsTest, EditFileWritesACrlfFileBackWithCrlfLineEndings) {
   EXPECT_EQ(Ok("edit_file", {{"path", "w.txt"}, {"edits", edits}}), diff);
   EXPECT_EQ(TempTree::Read(tree_.InRoot("w.txt")), "one\r\n2\r\nand 3\r\n");
   // A carriage return that ends no line is kept as it is, in either kind of file.
-  TempTree::Write(tree_.InRoot("cr.txt"), "a\rb\r\r\nc\r\n");
-  Ok("edit_file", {{"path", "cr.txt"}, {"edits", {{{"oldText", "c"}, {"newText", "C"}}}}});
-  EXPECT_EQ(TempTree::Read(tree_.InRoot("cr.txt")), "a\rb\r\r\nC\r\n");
-  TempTree::Write(tree_.InRoot("lf.txt"), "a\rb\nc\n");
-  Ok("edit_file", {{"path", "lf.txt"}, {"edits", {{{"oldText", "c"}, {"newText", "C\r\nD"}}}}});
-  EXPECT_EQ(TempTree::Read(tree_.InRoot("lf.txt")), "a\rb\nC\nD\n");
+  EXPECT_EQ(BytesAfterEdit("cr.txt", "a\rb\r\r\nc\r\n", "c", "C"), "a\rb\r\r\nC\r\n");
+  EXPECT_EQ(BytesAfterEdit("lf.txt", "a\rb\nc\n", "c", "C\r\nD"), "a\rb\nC\nD\n");
 }
 
 TEST_F(FilesystemToolsTest, EditFileRefusesMixedLineEndingsAndWritesNothing) {
-  const std::string mixed = "a\r\nb\nc\r\n";
-  TempTree::Write(tree_.InRoot("m.txt"), mixed);
-  const json edits = {{{"oldText", "c"}, {"newText", "C"}}};
-  const std::string expected =
-      "Refused - m.txt mixes CRLF and LF line endings; edit_file would change bytes it was not asked to change, so "
-      "nothing was written";
-  EXPECT_EQ(Refused("edit_file", {{"path", "m.txt"}, {"edits", edits}}), expected);
-  EXPECT_EQ(Refused("edit_file", {{"path", "m.txt"}, {"edits", edits}, {"dryRun", true}}), expected);
-  EXPECT_EQ(TempTree::Read(tree_.InRoot("m.txt")), mixed);
-  EXPECT_EQ(RootEntries(), std::vector<std::string>{"m.txt"});
+  ExpectEditRefused("m.txt", "a\r\nb\nc\r\n", {{{"oldText", "c"}, {"newText", "C"}}},
+                    "Refused - m.txt mixes CRLF and LF line endings; edit_file would change bytes it was not asked "
+                    "to change, so nothing was written");
+  ExpectEditRefused("m.txt", "a\nb\r\nc\n", {{{"oldText", "c"}, {"newText", "C"}}},
+                    "Refused - m.txt mixes CRLF and LF line endings; edit_file would change bytes it was not asked "
+                    "to change, so nothing was written");
 }
 
 TEST_F(FilesystemToolsTest, EditFileKeepsAByteOrderMarkAsItIs) {
-  TempTree::Write(tree_.InRoot("bom.txt"), "\xEF\xBB\xBF  first\r\nsecond\r\n");
   // Matched up to whitespace on the first line: the mark is no part of its indentation.
-  Ok("edit_file", {{"path", "bom.txt"}, {"edits", {{{"oldText", "first  "}, {"newText", "1st"}}}}});
-  EXPECT_EQ(TempTree::Read(tree_.InRoot("bom.txt")), "\xEF\xBB\xBF  1st\r\nsecond\r\n");
-  TempTree::Write(tree_.InRoot("bom-lf.txt"), "\xEF\xBB\xBFx\n");
-  Ok("edit_file", {{"path", "bom-lf.txt"}, {"edits", {{{"oldText", "x"}, {"newText", "y"}}}}});
-  EXPECT_EQ(TempTree::Read(tree_.InRoot("bom-lf.txt")), "\xEF\xBB\xBFy\n");
+  EXPECT_EQ(BytesAfterEdit("bom.txt", "\xEF\xBB\xBF  first\r\nsecond\r\n", "first  ", "1st"),
+            "\xEF\xBB\xBF  1st\r\nsecond\r\n");
+  EXPECT_EQ(BytesAfterEdit("bom-lf.txt", "\xEF\xBB\xBFx\n", "x", "y"), "\xEF\xBB\xBFy\n");
 }
 
 TEST_F(FilesystemToolsTest, CreateDirectoryMakesParentsAndSucceedsWhenItExists) {
