@@ -315,16 +315,63 @@ TEST(RouteReload, ARouteAddedBySighupIsCallableOverGrpc) {
 // With authentication: a re-pointed resource is the route's audience from
 // the next request on. Reloaded through the admin API, whose report names
 // the change.
+// Every scope class open to any token.
+std::string OpenScopes() {
+  return "    scopes:\n      list: []\n      read: []\n      call: []\n      admin: []\n"
+         "      tools:\n        \"*\": []\n";
+}
+
+// With auth: (the development key) and the admin API; route a on example.
+std::string ConfigWithAuthAndAdmin() {
+  return std::string("server:\n  listen: 127.0.0.1:0\n  public_url: ") + kPublicUrl +
+         "\n  data_dir: ${DATA_DIR}\nmetrics:\n  listen: 127.0.0.1:0\nplugin_dir: ${PLUGIN_DIR}\n"
+         "auth:\n  issuers:\n    - issuer: urn:mcp-gateway:dev\n"
+         "      jwks_file: ${DATA_DIR}/dev-key/jwks.json\n"
+         "admin:\n  listen: 127.0.0.1:0\n"
+         "plugins:\n  - name: example\n    file: example.so\nroutes:\n" +
+         RouteYaml("a", "/mcp/a", "example", OpenScopes());
+}
+
+// A public_url changed in the file waits for a restart (the reload says so),
+// and so do the resources that follow it: before, the routes step re-pointed
+// every such route to the new URL, and every token minted for the served
+// one was refused until the restart.
+TEST(RouteReload, AChangedPublicUrlWaitsForTheRestartAndSoDoTheResourcesThatFollowIt) {
+  GatewayProcess gateway(ConfigWithAuthAndAdmin());
+  const ProcessResult init = RunGateway({"dev-key", "init", "-c", gateway.config_path()});
+  ASSERT_EQ(init.exit_code, 0) << init.stderr_text;
+  ASSERT_TRUE(gateway.Start()) << gateway.Log();
+  const std::string token = MintToken(gateway.config_path(), {"--aud", "https://gw.test/mcp/a", "--sub", "alice"});
+  const std::string admin =
+      MintToken(gateway.config_path(), {"--aud", "urn:mcp-gateway:admin", "--sub", "ops", "--scope", "mcpgw:admin"});
+  Headers call = ModernHeaders("tools/call", "echo");
+  call.emplace_back("Authorization", "Bearer " + token);
+  ASSERT_EQ(CallTool(gateway.port(), "/mcp/a", "echo", {{"text", "x"}}, call).status, 200);
+
+  std::string yaml = ReadTestFile(gateway.config_path());
+  yaml.replace(yaml.find(kPublicUrl), std::string(kPublicUrl).size(), "https://elsewhere.test");
+  std::ofstream(gateway.config_path(), std::ios::trunc) << yaml;
+  const HttpResponse reload = Request(gateway.admin_port(), "POST", "/admin/v1/reload", "",
+                                      {{"Authorization", "Bearer " + admin}});
+  EXPECT_EQ(reload.status, 500) << reload.body;
+  EXPECT_EQ(reload.Json()["steps"][0],
+            (json{{"what", "config"},
+                  {"ok", false},
+                  {"error", "changed but only applied by a restart: server; everything else was reloaded"}}))
+      << reload.body;
+  EXPECT_EQ(reload.Json()["steps"].back(), (json{{"what", "routes"}, {"ok", true}})) << reload.body;
+
+  const HttpResponse after = CallTool(gateway.port(), "/mcp/a", "echo", {{"text", "still served"}}, call);
+  ASSERT_EQ(after.status, 200) << after.body;
+  EXPECT_EQ(after.Json()["result"]["content"][0]["text"], "still served");
+  const HttpResponse metadata = Request(gateway.port(), "GET", "/.well-known/oauth-protected-resource/mcp/a", "", {});
+  ASSERT_EQ(metadata.status, 200) << metadata.body;
+  EXPECT_EQ(metadata.Json()["resource"], "https://gw.test/mcp/a");
+}
+
 TEST(RouteReload, ARepointedResourceIsTheAudienceFromTheNextRequestOnAfterAnAdminReload) {
-  const std::string scopes = "    scopes:\n      list: []\n      read: []\n      call: []\n      admin: []\n"
-                             "      tools:\n        \"*\": []\n";
-  GatewayProcess gateway(std::string("server:\n  listen: 127.0.0.1:0\n  public_url: ") + kPublicUrl +
-                         "\n  data_dir: ${DATA_DIR}\nmetrics:\n  listen: 127.0.0.1:0\nplugin_dir: ${PLUGIN_DIR}\n"
-                         "auth:\n  issuers:\n    - issuer: urn:mcp-gateway:dev\n"
-                         "      jwks_file: ${DATA_DIR}/dev-key/jwks.json\n"
-                         "admin:\n  listen: 127.0.0.1:0\n"
-                         "plugins:\n  - name: example\n    file: example.so\nroutes:\n" +
-                         RouteYaml("a", "/mcp/a", "example", scopes));
+  const std::string scopes = OpenScopes();
+  GatewayProcess gateway(ConfigWithAuthAndAdmin());
   const ProcessResult init = RunGateway({"dev-key", "init", "-c", gateway.config_path()});
   ASSERT_EQ(init.exit_code, 0) << init.stderr_text;
   ASSERT_TRUE(gateway.Start()) << gateway.Log();

@@ -526,6 +526,12 @@ admin::ReloadReport Gateway::Reload() {
       report("api_keys", "");
     }
     report("limits", ReloadLimits(*next));
+    // A changed server section (listen, public_url) waits for a restart, so
+    // a resource that follows public_url follows the one being served: the
+    // audience every token was minted for stays what it is.
+    for (config::Route& route : next->routes) {
+      if (route.resource_defaulted) route.resource = config_.server.public_url + route.path;
+    }
     std::string changed;
     const std::string error = ApplyRoutes(next->routes, &changed);
     report("routes", error.empty() ? "" : error + "; no route was changed", changed);

@@ -404,7 +404,10 @@ void ApplyDefaults(Config* c) {
   }
   while (c->server.public_url.size() > 1 && c->server.public_url.back() == '/') c->server.public_url.pop_back();
   for (Route& r : c->routes) {
-    if (r.resource.empty()) r.resource = c->server.public_url + r.path;
+    if (r.resource.empty()) {
+      r.resource = c->server.public_url + r.path;
+      r.resource_defaulted = true;
+    }
   }
   auto resolve = [&](std::string& p) {
     if (!p.empty() && fs::path(p).is_relative()) p = (fs::path(c->base_dir) / p).lexically_normal().string();
