@@ -317,10 +317,10 @@ struct Route {
   std::string name;
   std::string path;      // e.g. /mcp/memory
   std::string resource;  // canonical resource URI (the exact audience); defaults to public_url + path
-  bool resource_defaulted = false;  // `resource` was not configured: it follows public_url
   std::string plugin;    // the plugin instance serving this route
   std::string instructions;
   RouteScopes scopes;
+  bool resource_defaulted = false;  // `resource` was not configured: it follows public_url
 
   bool operator==(const Route&) const = default;
 };
