@@ -281,6 +281,13 @@ TEST_F(GrpcTest, ServesTheMemoryPluginAndEveryOtherBuiltPlugin) {
   v1::CallToolResponse graph;
   ASSERT_TRUE(Call(memory, ToolCall("memory", "read_graph"), &graph).ok());
   EXPECT_NE(Text(graph).find("gRPC"), std::string::npos) << Text(graph);
+  // The memory plugin offers no prompts: UNIMPLEMENTED, the route itself exists.
+  v1::ListPromptsRequest prompts_request;
+  prompts_request.set_route("memory");
+  v1::ListPromptsResponse prompts;
+  const ::grpc::Status no_prompts = stub_->ListPrompts(As(memory).get(), prompts_request, &prompts);
+  EXPECT_EQ(no_prompts.error_code(), ::grpc::StatusCode::UNIMPLEMENTED) << no_prompts.error_message();
+  EXPECT_EQ(no_prompts.error_message(), "Method not found: prompts/list");
   v1::ReadResourceRequest read;
   read.set_route("memory");
   read.set_uri("memory://knowledge-graph");
@@ -588,6 +595,33 @@ TEST(GrpcGateway, TheGatewaysRequestTimeoutIsDeadlineExceeded) {
   EXPECT_EQ(status.error_code(), ::grpc::StatusCode::DEADLINE_EXCEEDED);
   EXPECT_EQ(status.error_message(), "Request timed out after 100 ms; the backend did not answer in time");
   EXPECT_EQ(MetricSum(gateway.metrics_port(), "mcpgw_grpc_calls_total", {"code=\"DEADLINE_EXCEEDED\""}), 1);
+}
+
+// grpc-go sends grpc-timeout 2562047H for a context without a real limit
+// (math.MaxInt64), grpc-java likewise for Long.MAX_VALUE: a deadline centuries
+// away is the gateway's own timeout, not one already passed. grpc++ cannot
+// send such a header, so curl (HTTP/2, an independent client) sends the
+// call: the 5-byte gRPC prefix and a ListToolsRequest naming the route.
+TEST(GrpcGateway, ADeadlineCenturiesAwayIsTheGatewaysOwnTimeout) {
+  GatewayProcess gateway(LocalConfig("", ""));
+  ASSERT_TRUE(gateway.Start()) << gateway.Log();
+  v1::ListToolsRequest request;
+  request.set_route("conformance");
+  const std::string message = request.SerializeAsString();
+  std::string frame(5, '\0');
+  frame[4] = static_cast<char>(message.size());
+  frame += message;
+  const std::string frame_file = gateway.data_dir() + "/list-tools.frame";
+  std::ofstream(frame_file, std::ios::binary) << frame;
+  for (const char* timeout : {"2562047H", "99999999H", "2560000H"}) {
+    const ProcessResult curl = RunProgram(
+        {"/usr/bin/curl", "-s", "--http2-prior-knowledge", "-D", "-", "-o", "/dev/null", "-X", "POST",
+         "http://127.0.0.1:" + std::to_string(GrpcPort(gateway)) + "/mcpgw.mcp.v1.Mcp/ListTools", "-H",
+         "content-type: application/grpc", "-H", "te: trailers", "-H", std::string("grpc-timeout: ") + timeout,
+         "--data-binary", "@" + frame_file});
+    ASSERT_EQ(curl.exit_code, 0) << curl.stderr_text;
+    EXPECT_NE(curl.stdout_text.find("grpc-status: 0\r\n"), std::string::npos) << timeout << "\n" << curl.stdout_text;
+  }
 }
 
 // SIGTERM: the gRPC server stops taking calls, lets the running one finish,

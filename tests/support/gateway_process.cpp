@@ -167,10 +167,16 @@ bool GatewayProcess::WaitForLog(const std::string& needle, std::chrono::millisec
 
 ProcessResult RunGateway(const std::vector<std::string>& args, const std::string& stdin_text,
                          std::chrono::milliseconds timeout) {
+  std::vector<std::string> argv{GatewayBinary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunProgram(argv, stdin_text, timeout);
+}
+
+ProcessResult RunProgram(const std::vector<std::string>& args, const std::string& stdin_text,
+                         std::chrono::milliseconds timeout) {
+  std::vector<std::string> argv_s = args;  // ExecArgv points into it
   int in[2], err[2], out[2];
   if (::pipe2(in, O_CLOEXEC) || ::pipe2(err, O_CLOEXEC) || ::pipe2(out, O_CLOEXEC)) return {};
-  std::vector<std::string> argv_s{GatewayBinary()};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv = ExecArgv(argv_s);
   const pid_t pid = ::fork();
   if (pid == 0) {

@@ -85,5 +85,8 @@ std::string PluginDir();
 // Runs the binary with `args` to completion (for CLI and start-up checks).
 ProcessResult RunGateway(const std::vector<std::string>& args, const std::string& stdin_text = "",
                          std::chrono::milliseconds timeout = std::chrono::seconds(30));
+// Runs `argv` (argv[0] an absolute path) the same way.
+ProcessResult RunProgram(const std::vector<std::string>& argv, const std::string& stdin_text = "",
+                         std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 }  // namespace mcpgw::testing

@@ -39,6 +39,10 @@ TEST(GrpcStatus, MapsEachRefusalToItsCode) {
             ::grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(AnswerOf(Error(jsonrpc::code::kResourceNotFoundLegacy, "Resource not found: u", 200)).status.error_code(),
             ::grpc::StatusCode::NOT_FOUND);
+  // A method the route does not offer (stateless era: HTTP 404 with -32601)
+  // is UNIMPLEMENTED; NOT_FOUND is kept for routes and resources.
+  EXPECT_EQ(AnswerOf(Error(jsonrpc::code::kMethodNotFound, "Method not found: prompts/list", 404)).status.error_code(),
+            ::grpc::StatusCode::UNIMPLEMENTED);
   EXPECT_EQ(AnswerOf(Error(jsonrpc::code::kInternalError, "boom", 200)).status.error_code(),
             ::grpc::StatusCode::INTERNAL);
   mcp::Reply timeout = Error(jsonrpc::code::kInternalError, "Request timed out after 100 ms", 200);

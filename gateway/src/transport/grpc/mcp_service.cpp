@@ -9,11 +9,29 @@
 #include "transport/grpc/metadata.h"
 #include "transport/http/forwarded_for.h"
 
+#include <grpc/support/time.h>
+
+#include <algorithm>
 #include <deque>
 #include <optional>
 
 namespace mcpgw::rpc {
 namespace {
+
+// When the client's deadline falls on this process's steady clock; max()
+// for none, or for one further off than any request timeout. Read from the
+// raw timespec: a deadline centuries away (grpc-go sends 2562047H for
+// math.MaxInt64) overflows grpc's system_clock conversion into the past.
+pipeline::Clock::time_point ClientDeadline(const ::grpc::CallbackServerContext& context) {
+  const gpr_timespec deadline = gpr_convert_clock_type(context.raw_deadline(), GPR_CLOCK_MONOTONIC);
+  if (gpr_time_cmp(deadline, gpr_inf_future(GPR_CLOCK_MONOTONIC)) == 0) return pipeline::Clock::time_point::max();
+  const gpr_timespec left = gpr_time_sub(deadline, gpr_now(GPR_CLOCK_MONOTONIC));
+  const auto now = pipeline::Clock::now();
+  constexpr int64_t kAWeek = 7 * 86400;  // past any request timeout
+  if (left.tv_sec >= kAWeek) return pipeline::Clock::time_point::max();
+  if (left.tv_sec < 0) return now;
+  return now + std::chrono::seconds(left.tv_sec) + std::chrono::nanoseconds(left.tv_nsec);
+}
 
 using json = nlohmann::json;
 
@@ -175,7 +193,7 @@ void McpService::Start(const std::shared_ptr<Call>& call, ::grpc::CallbackServer
                                "No MCP route named \"" + route + "\"; see the gateway's configured routes"));
   }
   const std::string source = SourceOf(*context);
-  const auto client_deadline = context->deadline();
+  const pipeline::Clock::time_point client_deadline = ClientDeadline(*context);
   if (admission_ == nullptr) {
     return Dispatch(call, std::move(backend), LocalUserPrincipal(), method, std::move(params), source, client_deadline);
   }
@@ -216,7 +234,7 @@ std::optional<Principal> McpService::Decide(const std::shared_ptr<Call>& call, c
 
 void McpService::Dispatch(const std::shared_ptr<Call>& call, std::shared_ptr<mcp::Backend> backend, Principal principal,
                           std::string_view method, json params, const std::string& source,
-                          std::chrono::system_clock::time_point client_deadline) {
+                          pipeline::Clock::time_point client_deadline) {
   // Every gRPC request is a stateless-era request: it carries its version
   // and capabilities, defaulted here when the caller's meta leaves them out.
   json& meta = params["_meta"];
@@ -234,13 +252,7 @@ void McpService::Dispatch(const std::shared_ptr<Call>& call, std::shared_ptr<mcp
   request.principal = std::move(principal);
   request.source_address = source;
   // The gateway's request timeout, or the client's deadline if sooner.
-  const auto timeout = core_.options().request_timeout;
-  request.deadline = request.received + timeout;
-  const auto now = std::chrono::system_clock::now();
-  if (client_deadline < now + timeout) {
-    request.deadline = request.received + std::chrono::duration_cast<pipeline::Clock::duration>(
-                                              std::max(client_deadline - now, std::chrono::system_clock::duration{}));
-  }
+  request.deadline = std::min(request.received + core_.options().request_timeout, client_deadline);
   call->Track(core_.Handle(std::move(request), std::make_shared<CallResponder>(call)));
 }
 

@@ -15,6 +15,7 @@
 #include "mcp/route_table.h"
 #include "net/cidr.h"
 #include "pipeline/admission.h"
+#include "pipeline/request.h"
 #include "transport/grpc/call.h"
 
 #include "mcpgw/mcp/v1/mcp.grpc.pb.h"
@@ -82,7 +83,7 @@ class McpService final : public v1::Mcp::CallbackService {
                                   const std::string& source, pipeline::Admission::Outcome outcome);
   void Dispatch(const std::shared_ptr<Call>& call, std::shared_ptr<mcp::Backend> backend, Principal principal,
                 std::string_view method, nlohmann::json params, const std::string& source,
-                std::chrono::system_clock::time_point client_deadline);
+                pipeline::Clock::time_point client_deadline);
 
   // The caller's address: the peer's, or what a trusted proxy forwarded.
   std::string SourceOf(const ::grpc::CallbackServerContext& context) const;

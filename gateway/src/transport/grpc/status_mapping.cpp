@@ -59,7 +59,11 @@ mcp::Headers RateLimitOf(const mcp::Reply& reply) {
   switch (http_status) {
     case 401: return ::grpc::StatusCode::UNAUTHENTICATED;
     case 403: return ::grpc::StatusCode::PERMISSION_DENIED;
-    case 404: return ::grpc::StatusCode::NOT_FOUND;
+    // The stateless era answers a method the route does not offer with 404
+    // and -32601: on gRPC that is UNIMPLEMENTED, not a missing route.
+    case 404:
+      return error.value("code", 0) == code::kMethodNotFound ? ::grpc::StatusCode::UNIMPLEMENTED
+                                                             : ::grpc::StatusCode::NOT_FOUND;
     case 429: return ::grpc::StatusCode::RESOURCE_EXHAUSTED;
     case 503: return ::grpc::StatusCode::UNAVAILABLE;
     default: return CodeOfError(error);
