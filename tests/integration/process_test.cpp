@@ -96,6 +96,35 @@ TEST(GatewayProcessLifecycle, ServesOneRouteOverStdioWithNoNetworkListener) {
   EXPECT_EQ(by_id["none"]["error"]["code"], -32700);
 }
 
+// Like an HTTP body, a stdio message is bounded by max_body_bytes: a longer
+// line is discarded (and its memory not kept) with an error, and the lines
+// after it are served.
+TEST(GatewayProcessLifecycle, RefusesAStdioLineOverTheBodyLimitAndServesTheNext) {
+  TempDir dir;
+  const std::string config = WriteConfig(dir, ExampleConfig("  limits:\n    max_body_bytes: 2048\n"));
+  const std::string call =
+      R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"text":"after"}}})";
+  const std::string big = R"({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"echo","arguments":{"text":")" +
+                          std::string(3000, 'a') + R"("}}})";
+  const ProcessResult r = RunGateway({"serve", "--stdio", "-c", config},
+                                     InitializeBody("2025-11-25", 1) + "\n" + big + "\n" + call + "\r\n");
+  EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
+  // Answers may arrive in any order (JSON-RPC); index them by id.
+  std::istringstream lines(r.stdout_text);
+  std::map<std::string, json> by_id;
+  for (std::string line; std::getline(lines, line);) {
+    const json j = json::parse(line);
+    by_id[j.contains("id") ? j["id"].dump() : "none"] = j;
+  }
+  ASSERT_EQ(by_id.size(), 3u) << r.stdout_text;
+  EXPECT_EQ(by_id["none"], (json{{"jsonrpc", "2.0"},
+                                 {"error",
+                                  {{"code", -32600},
+                                   {"message", "Message exceeds the limit of 2048 bytes "
+                                               "(server.limits.max_body_bytes); it was discarded"}}}}));
+  EXPECT_EQ(by_id["2"]["result"]["content"][0]["text"], "after");
+}
+
 TEST(GatewayProcessLifecycle, ServesStatelessRequestsOverStdio) {
   TempDir dir;
   json discover{{"jsonrpc", "2.0"}, {"id", "d"}, {"method", "server/discover"}, {"params", {{"_meta", ModernMeta()}}}};

@@ -719,7 +719,8 @@ int Gateway::RunStdio(const std::string& route) {
     }
     principal = std::get<Principal>(std::move(admitted));
   }
-  stdio::StdioTransport transport(*core_, backend, config_.server.limits.max_json_depth, std::move(principal));
+  stdio::StdioTransport transport(*core_, backend, config_.server.limits.max_json_depth,
+                                  config_.server.limits.max_body_bytes, std::move(principal));
   if (admission_) {
     transport.RecheckEachMessage([this](const Principal& p) { return admission_->Recheck(p); });
   }

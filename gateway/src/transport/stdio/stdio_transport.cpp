@@ -63,15 +63,53 @@ class LineResponder final : public mcp::Responder {
 
 }  // namespace
 
+namespace {
+
+// Reads one line into `line`, without its '\n'; false at the end of input
+// with nothing read. A line longer than `max` is read to its end and
+// reported in `too_long`, none of it kept.
+bool ReadLine(std::istream& in, std::string& line, std::size_t max, bool& too_long) {
+  line.clear();
+  too_long = false;
+  std::streambuf* input = in.rdbuf();
+  bool any = false;
+  for (int c = input->sbumpc(); c != std::char_traits<char>::eof(); c = input->sbumpc()) {
+    any = true;
+    if (c == '\n') return true;
+    if (too_long) continue;
+    if (line.size() == max + 1) {  // +1: room for the '\r' of a CRLF line
+      too_long = true;
+      std::string().swap(line);
+      continue;
+    }
+    line.push_back(static_cast<char>(c));
+  }
+  return any;
+}
+
+}  // namespace
+
 StdioTransport::StdioTransport(mcp::Core& core, std::shared_ptr<mcp::Backend> backend, std::size_t max_json_depth,
-                               Principal principal)
-    : core_(core), backend_(std::move(backend)), max_json_depth_(max_json_depth), principal_(std::move(principal)) {}
+                               std::size_t max_line_bytes, Principal principal)
+    : core_(core),
+      backend_(std::move(backend)),
+      max_json_depth_(max_json_depth),
+      max_line_bytes_(max_line_bytes),
+      principal_(std::move(principal)) {}
 
 void StdioTransport::Run(std::istream& in, std::ostream& out) {
   auto writer = std::make_shared<LineWriter>(out);
   std::string line;
-  while (std::getline(in, line)) {
+  bool too_long = false;
+  while (ReadLine(in, line, max_line_bytes_, too_long)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (too_long || line.size() > max_line_bytes_) {
+      line.clear();
+      writer->Send(jsonrpc::MakeError(nullptr, jsonrpc::code::kInvalidRequest,
+                                      "Message exceeds the limit of " + std::to_string(max_line_bytes_) +
+                                          " bytes (server.limits.max_body_bytes); it was discarded"));
+      continue;
+    }
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
     HandleLine(line, writer);
   }

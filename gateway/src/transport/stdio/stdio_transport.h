@@ -24,8 +24,11 @@ namespace mcpgw::stdio {
 
 class StdioTransport {
  public:
+  // A line longer than `max_line_bytes` (server.limits.max_body_bytes, as
+  // for an HTTP body) is read to its end, kept nowhere, and answered with an
+  // error.
   StdioTransport(mcp::Core& core, std::shared_ptr<mcp::Backend> backend, std::size_t max_json_depth,
-                 Principal principal);
+                 std::size_t max_line_bytes, Principal principal);
 
   // Checked before each message (the credential may be revoked while the
   // server runs): a denial answers a request with a JSON-RPC error and drops
@@ -46,6 +49,7 @@ class StdioTransport {
   mcp::Core& core_;
   std::shared_ptr<mcp::Backend> backend_;
   std::size_t max_json_depth_;
+  std::size_t max_line_bytes_;
   Principal principal_;
   Recheck recheck_;
   std::shared_ptr<mcp::Session> session_;
