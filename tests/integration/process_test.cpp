@@ -73,6 +73,18 @@ TEST(GatewayProcessLifecycle, TheAnnotatedExampleConfigurationIsValid) {
   EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
 }
 
+// stdio answers, indexed by id ("none" for an error without one): they may
+// arrive in any order (JSON-RPC).
+std::map<std::string, json> RepliesById(const std::string& stdout_text) {
+  std::istringstream lines(stdout_text);
+  std::map<std::string, json> by_id;
+  for (std::string line; std::getline(lines, line);) {
+    const json j = json::parse(line);
+    by_id[j.contains("id") ? j["id"].dump() : "none"] = j;
+  }
+  return by_id;
+}
+
 TEST(GatewayProcessLifecycle, ServesOneRouteOverStdioWithNoNetworkListener) {
   TempDir dir;
   const std::string config = WriteConfig(dir, ExampleConfig());
@@ -83,17 +95,11 @@ TEST(GatewayProcessLifecycle, ServesOneRouteOverStdioWithNoNetworkListener) {
   const ProcessResult r = RunGateway({"serve", "--stdio", "-c", config}, input);
   EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
   EXPECT_EQ(r.stderr_text.find("\"listening\""), std::string::npos);
-  // Answers may arrive in any order (JSON-RPC); index them by id.
-  std::istringstream lines(r.stdout_text);
-  std::map<std::string, json> by_id;
-  for (std::string line; std::getline(lines, line);) {
-    const json j = json::parse(line);
-    by_id[j.contains("id") ? j["id"].dump() : "none"] = j;
-  }
+  const std::map<std::string, json> by_id = RepliesById(r.stdout_text);
   ASSERT_EQ(by_id.size(), 3u) << r.stdout_text;
-  EXPECT_EQ(by_id["1"]["result"]["protocolVersion"], "2025-11-25");
-  EXPECT_EQ(by_id["2"]["result"]["content"][0]["text"], "over stdio");
-  EXPECT_EQ(by_id["none"]["error"]["code"], -32700);
+  EXPECT_EQ(by_id.at("1")["result"]["protocolVersion"], "2025-11-25");
+  EXPECT_EQ(by_id.at("2")["result"]["content"][0]["text"], "over stdio");
+  EXPECT_EQ(by_id.at("none")["error"]["code"], -32700);
 }
 
 // Like an HTTP body, a stdio message is bounded by max_body_bytes: a longer
@@ -109,20 +115,14 @@ TEST(GatewayProcessLifecycle, RefusesAStdioLineOverTheBodyLimitAndServesTheNext)
   const ProcessResult r = RunGateway({"serve", "--stdio", "-c", config},
                                      InitializeBody("2025-11-25", 1) + "\n" + big + "\n" + call + "\r\n");
   EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
-  // Answers may arrive in any order (JSON-RPC); index them by id.
-  std::istringstream lines(r.stdout_text);
-  std::map<std::string, json> by_id;
-  for (std::string line; std::getline(lines, line);) {
-    const json j = json::parse(line);
-    by_id[j.contains("id") ? j["id"].dump() : "none"] = j;
-  }
+  const std::map<std::string, json> by_id = RepliesById(r.stdout_text);
   ASSERT_EQ(by_id.size(), 3u) << r.stdout_text;
-  EXPECT_EQ(by_id["none"], (json{{"jsonrpc", "2.0"},
+  EXPECT_EQ(by_id.at("none"), (json{{"jsonrpc", "2.0"},
                                  {"error",
                                   {{"code", -32600},
                                    {"message", "Message exceeds the limit of 2048 bytes "
                                                "(server.limits.max_body_bytes); it was discarded"}}}}));
-  EXPECT_EQ(by_id["2"]["result"]["content"][0]["text"], "after");
+  EXPECT_EQ(by_id.at("2")["result"]["content"][0]["text"], "after");
 }
 
 TEST(GatewayProcessLifecycle, ServesStatelessRequestsOverStdio) {
