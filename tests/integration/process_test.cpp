@@ -125,6 +125,33 @@ TEST(GatewayProcessLifecycle, RefusesAStdioLineOverTheBodyLimitAndServesTheNext)
   EXPECT_EQ(by_id.at("2")["result"]["content"][0]["text"], "after");
 }
 
+// `api-key new` prints a configuration entry: only what the configuration
+// accepts, quoted so that no scope or audience can change its YAML.
+TEST(GatewayProcessLifecycle, ApiKeyNewRefusesNamesAndScopesTheConfigurationWouldNotTake) {
+  TempDir dir;
+  const std::string config = WriteConfig(dir, ExampleConfig());
+  const ProcessResult good =
+      RunGateway({"api-key", "new", "-c", config, "--name", "ci-bot", "--route", "example", "--scope", "ex:read",
+                  "--scope", "a,b]"});
+  EXPECT_EQ(good.exit_code, 0) << good.stderr_text;
+  EXPECT_NE(good.stdout_text.find("    - name: ci-bot\n"), std::string::npos) << good.stdout_text;
+  EXPECT_NE(good.stdout_text.find("      scopes: [\"ex:read\", \"a,b]\"]\n"), std::string::npos) << good.stdout_text;
+  const std::vector<std::string> bad_names{"", "bad name", "x\n    - name: injected", std::string(65, 'a')};
+  for (const std::string& name : bad_names) {
+    const ProcessResult r = RunGateway({"api-key", "new", "-c", config, "--name", name, "--route", "example"});
+    EXPECT_EQ(r.exit_code, 2) << name;
+    EXPECT_EQ(r.stdout_text, "") << name;
+    EXPECT_EQ(r.stderr_text,
+              "mcp-gateway: --name must be 1-64 letters, digits, '-' or '_' (it becomes the key's subject)\n");
+  }
+  for (const std::string scope : {"a b", "a\nb", "say\"hi\""}) {
+    const ProcessResult r =
+        RunGateway({"api-key", "new", "-c", config, "--name", "ok", "--route", "example", "--scope", scope});
+    EXPECT_EQ(r.exit_code, 2) << scope;
+    EXPECT_NE(r.stderr_text.find("is not a scope (RFC 6749"), std::string::npos) << r.stderr_text;
+  }
+}
+
 TEST(GatewayProcessLifecycle, ServesStatelessRequestsOverStdio) {
   TempDir dir;
   json discover{{"jsonrpc", "2.0"}, {"id", "d"}, {"method", "server/discover"}, {"params", {{"_meta", ModernMeta()}}}};

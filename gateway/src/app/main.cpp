@@ -10,6 +10,7 @@
 #include "log/log.h"
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <unistd.h>
 
@@ -103,6 +104,12 @@ void PrintConnectInfo(const Config& c, uint16_t port, const std::string& config_
 
 int PrintNewApiKey(const Config& c, const std::string& name, const std::vector<std::string>& routes,
                    const std::vector<std::string>& scopes) {
+  if (!mcpgw::config::IsValidName(name)) {
+    std::cerr << "mcp-gateway: --name must be 1-64 letters, digits, '-' or '_' (it becomes the key's subject)\n";
+    return 2;
+  }
+  // Quoted as JSON strings, which YAML reads as they are.
+  const auto quoted = [](const std::string& s) { return nlohmann::json(s).dump(); };
   std::string audiences;
   for (const std::string& route : routes) {
     const auto* r = c.FindRoute(route);
@@ -110,10 +117,21 @@ int PrintNewApiKey(const Config& c, const std::string& name, const std::vector<s
       std::cerr << "mcp-gateway: no route named \"" << route << "\"\n";
       return 2;
     }
-    audiences += (audiences.empty() ? "" : ", ") + r->resource;
+    audiences += (audiences.empty() ? "" : ", ") + quoted(r->resource);
   }
   std::string scope_list;
-  for (const std::string& s : scopes) scope_list += (scope_list.empty() ? "" : ", ") + s;
+  for (const std::string& s : scopes) {
+    // RFC 6749 §3.3 scope-token: printable ASCII but space, '"' and '\\'.
+    const bool token = !s.empty() && std::all_of(s.begin(), s.end(), [](char ch) {
+      return ch >= 0x21 && ch <= 0x7E && ch != '"' && ch != '\\';
+    });
+    if (!token) {
+      std::cerr << "mcp-gateway: --scope \"" << s << "\" is not a scope (RFC 6749: printable ASCII without spaces, "
+                << "'\"' or '\\')\n";
+      return 2;
+    }
+    scope_list += (scope_list.empty() ? "" : ", ") + quoted(s);
+  }
   const mcpgw::auth::NewApiKey key = mcpgw::auth::GenerateApiKey();
   std::cout << "API key (shown once; give it to the client as a secret, send it as X-API-Key):\n  " << key.key
             << "\n\nAdd this to the auth: section of the configuration (it holds only the key's SHA-256):\n"

@@ -59,10 +59,6 @@ bool IsAbsoluteHttpUri(const std::string& uri) {
          uri.size() > 8;
 }
 
-bool IsValidName(const std::string& name) {
-  return !name.empty() && name.size() <= 64 &&
-         std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; });
-}
 
 class ConfigParser {
  public:
@@ -630,6 +626,12 @@ routes:
         "*": [vector:write]
 )";
   return kYaml;
+}
+
+bool IsValidName(const std::string& name) {
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+         });
 }
 
 }  // namespace mcpgw::config

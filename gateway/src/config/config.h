@@ -216,6 +216,9 @@ struct Redis {
   bool operator==(const Redis&) const = default;
 };
 
+// A plugin, route or API key name: 1-64 letters, digits, '-' or '_'.
+bool IsValidName(const std::string& name);
+
 // What a stage does while its store (Redis) cannot answer.
 enum class FailMode { kOpen, kClosed };
 
