@@ -92,8 +92,9 @@ std::optional<FramingRefusal> CheckFraming(const Request& request) {
   const std::size_t hosts = request.count(bhttp::field::host);
   if (hosts > 1 || (http11 && hosts == 0)) {
     return FramingRefusal{bhttp::status::bad_request, "malformed_http",
-                          "An HTTP/1.1 request carries exactly one Host header; this one has " +
-                              std::to_string(hosts)};
+                          std::string(http11 ? "An HTTP/1.1 request carries exactly one Host header"
+                                             : "A request carries at most one Host header") +
+                              "; this one has " + std::to_string(hosts)};
   }
   if (request.count(bhttp::field::transfer_encoding) > 0) {
     const std::vector<std::string> codings = Tokens(request, bhttp::field::transfer_encoding);
