@@ -152,6 +152,33 @@ TEST(GatewayProcessLifecycle, ApiKeyNewRefusesNamesAndScopesTheConfigurationWoul
   }
 }
 
+// Over stdio a 2026-07-28 request has no session and no connection of its
+// own to close: notifications/cancelled naming its id stops it, and it gets
+// no answer; another request runs to the end.
+TEST(GatewayProcessLifecycle, CancelsAStatelessRequestOverStdio) {
+  TempDir dir;
+  const std::string config = WriteConfig(
+      dir, "server:\n  listen: 127.0.0.1:0\n  data_dir: ${DATA_DIR}\nplugin_dir: ${PLUGIN_DIR}\n"
+           "plugins:\n  - name: conformance\n    file: conformance.so\n    workers: 4\n"
+           "routes:\n  - name: conformance\n    path: /mcp/conformance\n    plugin: conformance\n");
+  const auto call = [](int id) {
+    return json{{"jsonrpc", "2.0"},
+                {"id", id},
+                {"method", "tools/call"},
+                {"params", {{"name", "test_reconnection"}, {"arguments", json::object()}, {"_meta", ModernMeta()}}}}
+        .dump();
+  };
+  const std::string cancel =
+      json{{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", 7}}}}.dump();
+  const ProcessResult r =
+      RunGateway({"serve", "--stdio", "-c", config}, call(7) + "\n" + call(8) + "\n" + cancel + "\n");
+  EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
+  const std::map<std::string, json> by_id = RepliesById(r.stdout_text);
+  EXPECT_EQ(by_id.count("7"), 0u) << r.stdout_text;
+  ASSERT_EQ(by_id.count("8"), 1u) << r.stdout_text;
+  EXPECT_EQ(by_id.at("8")["result"]["resultType"], "complete") << r.stdout_text;
+}
+
 TEST(GatewayProcessLifecycle, ServesStatelessRequestsOverStdio) {
   TempDir dir;
   json discover{{"jsonrpc", "2.0"}, {"id", "d"}, {"method", "server/discover"}, {"params", {{"_meta", ModernMeta()}}}};

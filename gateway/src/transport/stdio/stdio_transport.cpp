@@ -167,20 +167,49 @@ void StdioTransport::HandleLine(const std::string& line, const std::shared_ptr<L
                                           "params._meta[\"io.modelcontextprotocol/protocolVersion\"] (2026-07-28)"));
     }
   }
+  if (msg.kind == jsonrpc::Message::Kind::kNotification && msg.method == "notifications/cancelled") {
+    CancelStateless(msg.params);
+  }
+  // A stateless request is tracked by its id until it is answered.
+  const std::string tracked =
+      modern && msg.kind == jsonrpc::Message::Kind::kRequest ? msg.id.dump() : std::string();
   request.id = std::move(msg.id);
   request.method = std::move(msg.method);
   request.params = std::move(msg.params);
 
   out->Begin();
-  auto responder = std::make_shared<LineResponder>(out, [this, out](mcp::Reply& reply) {
+  auto finished = std::make_shared<bool>(false);  // guarded by stateless_mu_
+  auto responder = std::make_shared<LineResponder>(out, [this, out, tracked, finished](mcp::Reply& reply) {
     if (reply.new_session) {
       // One client per process: the latest initialize defines the session.
       reply.new_session->set_channel(out);
       session_ = reply.new_session;
     }
+    if (!tracked.empty()) {
+      std::lock_guard lock(stateless_mu_);
+      *finished = true;
+      stateless_.erase(tracked);
+    }
     out->Done();
   });
-  core_.Handle(std::move(request), std::move(responder));
+  std::shared_ptr<mcp::Cancellable> running = core_.Handle(std::move(request), std::move(responder));
+  if (!tracked.empty() && running) {
+    std::lock_guard lock(stateless_mu_);
+    if (!*finished) stateless_[tracked] = running;
+  }
+}
+
+void StdioTransport::CancelStateless(const nlohmann::json& params) {
+  const auto id = params.find("requestId");
+  if (id == params.end() || !(id->is_string() || id->is_number_integer())) return;
+  std::shared_ptr<mcp::Cancellable> running;
+  {
+    std::lock_guard lock(stateless_mu_);
+    const auto it = stateless_.find(id->dump());
+    if (it == stateless_.end()) return;
+    running = it->second.lock();
+  }
+  if (running) running->Cancel();
 }
 
 }  // namespace mcpgw::stdio

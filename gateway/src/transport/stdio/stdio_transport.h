@@ -12,6 +12,7 @@
 #include <functional>
 #include <optional>
 #include <istream>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <ostream>
@@ -45,6 +46,8 @@ class StdioTransport {
 
  private:
   void HandleLine(const std::string& line, const std::shared_ptr<LineWriter>& out);
+  // notifications/cancelled naming a stateless request still running.
+  void CancelStateless(const nlohmann::json& params);
 
   mcp::Core& core_;
   std::shared_ptr<mcp::Backend> backend_;
@@ -53,6 +56,11 @@ class StdioTransport {
   Principal principal_;
   Recheck recheck_;
   std::shared_ptr<mcp::Session> session_;
+  // Stateless-era requests still running, by id (JSON text): with no session
+  // and no connection to close, notifications/cancelled is how a stdio
+  // client stops one.
+  std::mutex stateless_mu_;
+  std::map<std::string, std::weak_ptr<mcp::Cancellable>> stateless_;
 };
 
 }  // namespace mcpgw::stdio
