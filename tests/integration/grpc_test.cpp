@@ -624,6 +624,40 @@ TEST(GrpcGateway, ADeadlineCenturiesAwayIsTheGatewaysOwnTimeout) {
   }
 }
 
+// A call that opened its stream and never sent its request is held by gRPC,
+// not by the gateway: once nothing of the gateway's own is in flight the
+// drain cancels it, instead of waiting out drain_s (20 s here).
+TEST(GrpcGateway, ACallThatNeverSendsItsRequestDoesNotHoldUpTheDrain) {
+  GatewayProcess gateway(LocalConfig("  drain_s: 20\n", ""));
+  ASSERT_TRUE(gateway.Start()) << gateway.Log();
+  auto channel = ::grpc::CreateChannel("127.0.0.1:" + std::to_string(GrpcPort(gateway)),
+                                       ::grpc::InsecureChannelCredentials());
+  ::grpc::GenericStub generic(channel);
+  ::grpc::CompletionQueue queue;
+  ::grpc::ClientContext pending;
+  auto call = generic.PrepareCall(&pending, "/mcpgw.mcp.v1.Mcp/ListTools", &queue);
+  call->StartCall(reinterpret_cast<void*>(1));
+  void* tag = nullptr;
+  bool ok = false;
+  ASSERT_TRUE(queue.Next(&tag, &ok) && ok);
+  // Answered on the same connection after it: the server has the pending stream.
+  ::grpc::ClientContext listed;
+  listed.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  v1::ListToolsRequest list;
+  list.set_route("conformance");
+  v1::ListToolsResponse tools;
+  ASSERT_TRUE(v1::Mcp::NewStub(channel)->ListTools(&listed, list, &tools).ok());
+
+  const auto stopping = std::chrono::steady_clock::now();
+  const ProcessResult stopped = gateway.Stop(SIGTERM);
+  EXPECT_EQ(stopped.exit_code, 0) << stopped.stderr_text;
+  EXPECT_LT(std::chrono::steady_clock::now() - stopping, std::chrono::seconds(10)) << stopped.stderr_text;
+  pending.TryCancel();
+  queue.Shutdown();
+  while (queue.Next(&tag, &ok)) {
+  }
+}
+
 // SIGTERM: the gRPC server stops taking calls, lets the running one finish,
 // and the process exits 0 (under the sanitizers: without a leak report).
 // The call is a stream whose first progress message proves it reached the

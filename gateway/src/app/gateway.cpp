@@ -465,6 +465,9 @@ void Gateway::PollDrain(std::chrono::steady_clock::time_point deadline) {
     if (!idle) {
       log::Warn("drain_timeout", {{"in_flight", core_->in_flight()}, {"busy_connections", http_->busy_connections()}});
     }
+    // gRPC may still hold calls that never delivered their request: nothing
+    // of ours is waiting for them.
+    if (grpc_server_) grpc_server_->CancelRemaining();
     // Let the last responses flush, then stop.
     drain_timer_->expires_after(std::chrono::milliseconds(50));
     drain_timer_->async_wait([this](const boost::system::error_code&) { io_.Stop(); });

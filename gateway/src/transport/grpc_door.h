@@ -67,6 +67,11 @@ class GrpcDoor {
   // Stops taking calls and waits for those in flight until `deadline`
   // (then cancels them). Blocks: call it off the I/O threads.
   virtual void Shutdown(std::chrono::system_clock::time_point deadline) = 0;
+  // After Shutdown began: cancels what it still waits for at once. The
+  // drain calls it when nothing of its own is in flight any more, so calls
+  // gRPC holds that never delivered a request do not keep the process up
+  // until the drain deadline.
+  virtual void CancelRemaining() = 0;
 };
 
 // Loads the module (once; it stays loaded) from `module_path`, or from next

@@ -30,6 +30,7 @@ class Door final : public GrpcDoor {
   uint16_t port() const override { return server_->port(); }
   void SetServing(bool serving) override { server_->SetServing(serving); }
   void Shutdown(std::chrono::system_clock::time_point deadline) override { server_->Shutdown(deadline); }
+  void CancelRemaining() override { server_->CancelRemaining(); }
 
  private:
   // The server goes first: its calls use the services.

@@ -2,11 +2,14 @@
 
 #include "os/file.h"
 
+#include <grpc/grpc.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 
 namespace mcpgw::rpc {
 namespace {
+
+constexpr int kMaxConcurrentStreams = 1000;
 
 // gRPC's SSL credentials from server.tls: the same certificate and key as
 // the HTTPS listener, and its client-certificate rule. gRPC never
@@ -64,6 +67,9 @@ std::variant<std::unique_ptr<GrpcServer>, std::string> GrpcServer::Start(
   const std::string address = options.listen.ToString();
   builder.AddListeningPort(address, credentials, &port);
   builder.SetMaxReceiveMessageSize(static_cast<int>(options.max_message_bytes));
+  // Streams a connection may hold open at once (HTTP/2 SETTINGS): a client
+  // that opens calls and never sends their request cannot pile them up.
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, kMaxConcurrentStreams);
   for (::grpc::Service* service : services) builder.RegisterService(service);
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || port == 0) return "server.grpc.listen: cannot listen on " + address;
@@ -84,6 +90,8 @@ GrpcServer::~GrpcServer() {
 void GrpcServer::SetServing(bool serving) {
   if (auto* health = server_->GetHealthCheckService()) health->SetServingStatus(serving);
 }
+
+void GrpcServer::CancelRemaining() { grpc_server_cancel_all_calls(server_->c_server()); }
 
 void GrpcServer::Shutdown(std::chrono::system_clock::time_point deadline) {
   SetServing(false);

@@ -32,6 +32,8 @@ class GrpcServer {
   // Stops taking new calls and waits until the calls in flight are done or
   // `deadline` passes (then cancels them). Blocks: call it off the I/O threads.
   void Shutdown(std::chrono::system_clock::time_point deadline);
+  // Cancels every call Shutdown still waits for (only once it has begun).
+  void CancelRemaining();
 
  private:
   GrpcServer() = default;
