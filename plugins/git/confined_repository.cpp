@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <set>
 
 namespace mcpgw::git {
 namespace {
@@ -58,10 +59,9 @@ struct CloseDir {
 };
 using DirStream = std::unique_ptr<DIR, CloseDir>;
 
-[[noreturn]] void RefuseSymlink(const char* what, const std::string& relative) {
-  throw GitRefusal("'" + relative + "' in the repository's " + what +
-                   " is a symbolic link; the repository is refused (git makes none there, and a link could lead "
-                   "outside the allowed root)");
+[[noreturn]] void RefuseSymlink(const char* what, const std::string& relative, const char* why) {
+  throw GitRefusal("'" + relative + "' in the repository's " + what + " is a symbolic link " + why +
+                   "; the repository is refused");
 }
 
 [[noreturn]] void RefuseUninspectable(const char* what, const std::string& relative, int error) {
@@ -69,61 +69,103 @@ using DirStream = std::unique_ptr<DIR, CloseDir>;
                    "); the repository is refused");
 }
 
-// Refuses when any entry beneath the directory open as `fd` (owned from
-// here on; `relative` is its path in the git directory, "" for the top) is
-// a symbolic link. One readdir pass per directory; an entry is stat'ed only
-// when the file system leaves its type unknown; only real directories are
-// entered, each with O_NOFOLLOW.
-void RequireNoSymlinksBeneath(int fd, const std::string& relative, const char* what, int depth) {
-  DirStream dir(::fdopendir(fd));
-  if (!dir) {
-    const int error = errno;
-    ::close(fd);
-    RefuseUninspectable(what, relative.empty() ? "." : relative, error);
+// Walks a git directory for symbolic links that lead out of the root.
+class GitDirWalk {
+ public:
+  GitDirWalk(const char* what, const RepoRoots& roots, const Root& root) : what_(what), roots_(roots), root_(root) {}
+
+  // Walks the directory at `canonical` (beneath the root), shown as
+  // `relative` ("" for the top), `depth` levels down.
+  void Walk(const std::string& canonical, const std::string& relative, int depth) {
+    if (!walked_.insert(canonical).second) return;  // reached again through a link
+    const ResolvedDirectory dir = roots_.Reopen(root_, canonical);
+    const int fd = ::openat(dir.fd.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) RefuseUninspectable(what_, relative.empty() ? "." : relative, errno);
+    WalkOpen(fd, canonical, relative, depth);
   }
-  for (;;) {
-    errno = 0;
-    const dirent* entry = ::readdir(dir.get());
-    if (entry == nullptr) {
-      if (errno != 0) RefuseUninspectable(what, relative.empty() ? "." : relative, errno);
-      return;
+
+ private:
+  // One readdir pass over the directory open as `fd` (owned from here on);
+  // an entry is stat'ed only when the file system leaves its type unknown;
+  // real directories are entered with O_NOFOLLOW.
+  void WalkOpen(int fd, const std::string& canonical, const std::string& relative, int depth) {
+    DirStream dir(::fdopendir(fd));
+    if (!dir) {
+      const int error = errno;
+      ::close(fd);
+      RefuseUninspectable(what_, relative.empty() ? "." : relative, error);
     }
-    const char* name = entry->d_name;
-    if (std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0) continue;
-    const std::string path = relative.empty() ? std::string(name) : relative + "/" + name;
-    unsigned char type = entry->d_type;
-    if (type == DT_UNKNOWN) {
-      struct stat st {};
-      if (::fstatat(::dirfd(dir.get()), name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-        if (errno == ENOENT) continue;  // gone since readdir (git removing a lock or temporary file)
-        RefuseUninspectable(what, path, errno);
+    for (;;) {
+      errno = 0;
+      const dirent* entry = ::readdir(dir.get());
+      if (entry == nullptr) {
+        if (errno != 0) RefuseUninspectable(what_, relative.empty() ? "." : relative, errno);
+        return;
       }
-      type = S_ISLNK(st.st_mode) ? DT_LNK : S_ISDIR(st.st_mode) ? DT_DIR : DT_REG;
+      const char* name = entry->d_name;
+      if (std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0) continue;
+      const std::string path = relative.empty() ? std::string(name) : relative + "/" + name;
+      unsigned char type = entry->d_type;
+      if (type == DT_UNKNOWN) {
+        struct stat st {};
+        if (::fstatat(::dirfd(dir.get()), name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+          if (errno == ENOENT) continue;  // gone since readdir (git removing a lock or temporary file)
+          RefuseUninspectable(what_, path, errno);
+        }
+        type = S_ISLNK(st.st_mode) ? DT_LNK : S_ISDIR(st.st_mode) ? DT_DIR : DT_REG;
+      }
+      if (type == DT_LNK) {
+        FollowLink(canonical + "/" + name, path, depth);
+        continue;
+      }
+      if (type != DT_DIR) continue;
+      RequireDepth(path, depth);
+      walked_.insert(canonical + "/" + name);
+      const int child = ::openat(::dirfd(dir.get()), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (child < 0) {
+        if (errno == ELOOP) {  // swapped for a link since readdir
+          FollowLink(canonical + "/" + name, path, depth);
+          continue;
+        }
+        if (errno == ENOENT || errno == ENOTDIR) continue;  // gone, or no longer a directory
+        RefuseUninspectable(what_, path, errno);
+      }
+      WalkOpen(child, canonical + "/" + name, path, depth + 1);
     }
-    if (type == DT_LNK) RefuseSymlink(what, path);
-    if (type != DT_DIR) continue;
+  }
+
+  // A link must resolve beneath the root; libgit2 follows it, so a
+  // directory it leads to is walked too (each directory once).
+  void FollowLink(const std::string& link, const std::string& path, int depth) {
+    const std::string target = RealPath(link);
+    if (target.empty()) RefuseSymlink(what_, path, "that leads nowhere (dangling)");
+    if (!PathWithin(target, root_.canonical)) RefuseSymlink(what_, path, "leading outside the allowed root");
+    struct stat st {};
+    if (::stat(target.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return;
+    RequireDepth(path, depth);
+    Walk(target, path, depth + 1);
+  }
+
+  void RequireDepth(const std::string& path, int depth) const {
     if (depth >= kMaxGitDirDepth) {
-      throw GitRefusal("The repository's " + std::string(what) + " nests deeper than " +
+      throw GitRefusal("The repository's " + std::string(what_) + " nests deeper than " +
                        std::to_string(kMaxGitDirDepth) + " levels ('" + path + "'); the repository is refused");
     }
-    const int child = ::openat(::dirfd(dir.get()), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (child < 0) {
-      if (errno == ELOOP) RefuseSymlink(what, path);   // swapped for a link since readdir
-      if (errno == ENOENT || errno == ENOTDIR) continue;  // gone, or no longer a directory
-      RefuseUninspectable(what, path, errno);
-    }
-    RequireNoSymlinksBeneath(child, path, what, depth + 1);
   }
-}
 
-// Git never puts a symbolic link inside a git directory; a planted one
-// (objects, refs/heads, a pack, the index, config, ...) would have libgit2
-// read or write wherever it points. `canonical` lies beneath `root`.
-void RequireNoSymlinksIn(const char* what, const std::string& canonical, const RepoRoots& roots, const Root& root) {
-  const ResolvedDirectory dir = roots.Reopen(root, canonical);
-  const int fd = ::openat(dir.fd.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) RefuseUninspectable(what, ".", errno);
-  RequireNoSymlinksBeneath(fd, "", what, 0);
+  const char* what_;
+  const RepoRoots& roots_;
+  const Root& root_;
+  std::set<std::string> walked_;
+};
+
+// A symbolic link inside a git directory (git-new-workdir, hooks linked
+// from the working tree) is accepted only when it resolves beneath the
+// root: a planted one (objects, refs/heads, a pack, the index, config, ...)
+// leading elsewhere would have libgit2 read or write wherever it points.
+// `canonical` lies beneath `root`.
+void RequireNoSymlinksOut(const char* what, const std::string& canonical, const RepoRoots& roots, const Root& root) {
+  GitDirWalk(what, roots, root).Walk(canonical, "", 0);
 }
 
 // include.path and includeIf.<condition>.path make libgit2 read further
@@ -191,8 +233,8 @@ ConfinedRepository ConfinedRepository::Open(const RepoRoots& roots, const std::s
   const Root& root = *dir.root;
   const std::string git_dir = RequireWithin("git directory", git_repository_path(repo.get()), root);
   const std::string common_dir = RequireWithin("common git directory", git_repository_commondir(repo.get()), root);
-  RequireNoSymlinksIn("git directory", git_dir, roots, root);
-  if (common_dir != git_dir) RequireNoSymlinksIn("common git directory", common_dir, roots, root);
+  RequireNoSymlinksOut("git directory", git_dir, roots, root);
+  if (common_dir != git_dir) RequireNoSymlinksOut("common git directory", common_dir, roots, root);
   RequireAlternatesWithin(common_dir + "/objects", root);
   RequireNoConfigIncludes(repo.get());
   const char* workdir = git_repository_workdir(repo.get());

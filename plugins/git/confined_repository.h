@@ -12,15 +12,19 @@
 // another repository's objects are refused.
 //
 // The git directory and the common directory are then walked (one readdir
-// pass per directory, at most 64 levels deep, entering only real directories
-// with O_NOFOLLOW): a repository with a symbolic link anywhere inside them
-// is refused, naming the link's path. Git never makes one there, and libgit2
-// follows them: objects, refs/heads, a pack, the index, config or packed-refs
-// linked elsewhere would be read, or written, wherever they point. The walk
-// checks the tree as it is when the repository is opened; someone with write
-// access to the root who swaps a directory for a link between the check and
-// libgit2's use of it (TOCTOU) is not stopped. The tools themselves never
-// create a symbolic link inside a git directory.
+// pass per directory, at most 64 levels deep, entering real directories with
+// O_NOFOLLOW). libgit2 follows symbolic links there: objects, refs/heads, a
+// pack, the index, config or packed-refs linked elsewhere would be read, or
+// written, wherever they point. A link is therefore accepted only when it
+// resolves (realpath) beneath the same root, as hooks linked from the working
+// tree or git-new-workdir's links do; a dangling link or one leading outside
+// the root refuses the repository, naming the link's path. A directory a
+// link leads to is walked by the same rule (each directory once, so a link
+// back up does not loop). The walk checks the tree as it is when the
+// repository is opened; someone with write access to the root who swaps a
+// directory for a link between the check and libgit2's use of it (TOCTOU) is
+// not stopped. The tools themselves never create a symbolic link inside a git
+// directory.
 //
 // A repository whose own config has an include.path or
 // includeIf.<condition>.path entry is refused too: libgit2 reads the

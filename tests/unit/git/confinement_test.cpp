@@ -199,17 +199,42 @@ TEST_F(ConfinementTest, APackFileSymlinkedOutIsRefused) {
                                           "is a symbolic link");
 }
 
-TEST_F(ConfinementTest, ASymlinkInsideTheGitDirectoryIsRefusedEvenWhenItStaysInsideTheRoot) {
+TEST_F(ConfinementTest, ASymlinkInsideTheGitDirectoryIsAcceptedWhenItStaysInsideTheRoot) {
+  // A hook linked from the working tree, and a directory linked elsewhere beneath the root (git-new-workdir).
+  Git(root_ + "/repo", {"commit", "-q", "--allow-empty", "-m", "first"});
+  WriteFile(root_ + "/repo/tools/pre-commit", "#!/bin/sh\n");
+  std::filesystem::create_symlink("../../tools/pre-commit", root_ + "/repo/.git/hooks/pre-commit");
   std::filesystem::create_directories(root_ + "/elsewhere/info");
   std::filesystem::remove_all(root_ + "/repo/.git/info");
   std::filesystem::create_directory_symlink(root_ + "/elsewhere/info", root_ + "/repo/.git/info");
-  const std::string text = Refusal("git_status", {{"repo_path", "repo"}});
-  EXPECT_EQ(text, "'info' in the repository's git directory is a symbolic link; the repository is refused (git "
-                  "makes none there, and a link could lead outside the allowed root)");
-  std::filesystem::remove(root_ + "/repo/.git/info");
   std::filesystem::remove(root_ + "/repo/.git/description");
   std::filesystem::create_symlink("HEAD", root_ + "/repo/.git/description");  // a relative link to a sibling
-  ExpectEveryToolRefused("repo", "'description' in the repository's git directory is a symbolic link");
+  std::filesystem::create_directory_symlink("..", root_ + "/repo/.git/refs/loop");  // walked once, not forever
+  for (const char* tool : {"git_status", "git_log", "git_diff_staged"}) {
+    const json result = *tools_->Call(tool, Caller{"a", "t"}, {{"repo_path", "repo"}});
+    EXPECT_FALSE(result.value("isError", false)) << tool << ": " << result.dump();
+  }
+}
+
+TEST_F(ConfinementTest, ADanglingSymlinkInsideTheGitDirectoryIsRefused) {
+  std::filesystem::create_symlink("../../nowhere/pre-commit", root_ + "/repo/.git/hooks/pre-commit");
+  EXPECT_EQ(Refusal("git_status", {{"repo_path", "repo"}}),
+            "'hooks/pre-commit' in the repository's git directory is a symbolic link that leads nowhere (dangling); "
+            "the repository is refused");
+}
+
+TEST_F(ConfinementTest, ALinkOutBehindALinkThatStaysInsideTheRootIsRefused) {
+  // .git/objects leads to a directory beneath the root whose `pack` leads to the canary's packs.
+  Git(canary_, {"repack", "-q", "-a", "-d"});
+  canary_before_ = Fingerprint(canary_);
+  const std::string git_dir = root_ + "/repo/.git";
+  std::filesystem::rename(git_dir + "/objects", root_ + "/objects");
+  std::filesystem::remove_all(root_ + "/objects/pack");
+  std::filesystem::create_directory_symlink(canary_ + "/.git/objects/pack", root_ + "/objects/pack");
+  std::filesystem::create_directory_symlink("../../objects", git_dir + "/objects");
+  WriteFile(git_dir + "/refs/heads/main", Git(canary_, {"rev-parse", "HEAD"}));
+  ExpectEveryToolRefused("repo", "'objects/pack' in the repository's git directory is a symbolic link leading "
+                                 "outside the allowed root; the repository is refused");
 }
 
 TEST_F(ConfinementTest, ASymlinkedBareRepositoryOrCommonDirectoryIsRefused) {
