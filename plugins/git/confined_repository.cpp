@@ -168,12 +168,28 @@ void RequireNoSymlinksOut(const char* what, const std::string& canonical, const 
   GitDirWalk(what, roots, root).Walk(canonical, "", 0);
 }
 
+// Where an include names a file that may be read: the file's canonical
+// path when it exists, else its canonical directory joined with its name
+// (a missing file lends nothing now, but could be created there later);
+// "" when neither resolves.
+std::string IncludeTarget(const std::string& path) {
+  const std::string file = RealPath(path);
+  if (!file.empty()) return file;
+  const size_t slash = path.find_last_of('/');
+  const std::string parent = RealPath(slash == 0 ? "/" : path.substr(0, slash));
+  return parent.empty() ? std::string() : parent + path.substr(slash);
+}
+
 // include.path and includeIf.<condition>.path make libgit2 read further
 // files into the repository's config, wherever they lie (the system, XDG
-// and global configs are never read: see GitLibrary). No include is
-// accepted, whatever its condition or target. libgit2 gives the names with
-// the section and key lowercased.
-void RequireNoConfigIncludes(git_repository* repo) {
+// and global configs are never read: see GitLibrary). An include is
+// accepted, whatever its condition, only when the file it names lies
+// beneath the root: absolute, or relative to the directory of the config
+// file (`config_dir`, the common git directory) that names it. `~` paths
+// and relative includes inside included files (whose directory libgit2
+// does not tell) are refused. libgit2 gives the names with the section and
+// key lowercased.
+void RequireConfigIncludesWithin(git_repository* repo, const std::string& config_dir, const Root& root) {
   git_config* raw_config = nullptr;
   Check(git_repository_config(&raw_config, repo), "Cannot read the repository's config");
   const Config config(raw_config);
@@ -186,9 +202,15 @@ void RequireNoConfigIncludes(git_repository* repo) {
   int rc = 0;
   while ((rc = git_config_next(&entry, iterator.get())) == 0) {
     const std::string_view name = entry->name;
-    if (name == "include.path" || (name.starts_with("includeif.") && name.ends_with(".path"))) {
-      throw GitRefusal("The repository's config includes other files ('" + std::string(name) +
-                       "'), which may lie outside the allowed root; the repository is refused");
+    if (name != "include.path" && !(name.starts_with("includeif.") && name.ends_with(".path"))) continue;
+    const std::string value = entry->value != nullptr ? entry->value : "";
+    const bool absolute = !value.empty() && value[0] == '/';
+    const std::string target = value.empty() || value[0] == '~' || (!absolute && entry->include_depth > 0)
+                                   ? std::string()
+                                   : IncludeTarget(absolute ? value : config_dir + "/" + value);
+    if (target.empty() || !PathWithin(target, root.canonical)) {
+      throw GitRefusal("The repository's config includes a file ('" + std::string(name) +
+                       "') that lies outside the allowed root or cannot be located; the repository is refused");
     }
   }
   if (rc != GIT_ITEROVER) Check(rc, "Cannot read the repository's config");
@@ -236,7 +258,7 @@ ConfinedRepository ConfinedRepository::Open(const RepoRoots& roots, const std::s
   RequireNoSymlinksOut("git directory", git_dir, roots, root);
   if (common_dir != git_dir) RequireNoSymlinksOut("common git directory", common_dir, roots, root);
   RequireAlternatesWithin(common_dir + "/objects", root);
-  RequireNoConfigIncludes(repo.get());
+  RequireConfigIncludesWithin(repo.get(), common_dir, root);
   const char* workdir = git_repository_workdir(repo.get());
   if (workdir == nullptr) return ConfinedRepository(std::move(repo), "", UniqueFd(), "");
   RequireWithin("working tree", workdir, root);

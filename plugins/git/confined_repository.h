@@ -26,10 +26,13 @@
 // not stopped. The tools themselves never create a symbolic link inside a git
 // directory.
 //
-// A repository whose own config has an include.path or
-// includeIf.<condition>.path entry is refused too: libgit2 reads the
-// included file wherever it lies (user.name and user.email from outside the
-// root would sign commits under commit_identity "repository").
+// An include.path or includeIf.<condition>.path entry in the repository's
+// own config is accepted only when the file it names (absolute, or relative
+// to the directory of the config file) lies beneath the same root per
+// realpath; one leading elsewhere, starting with `~`, or relative inside an
+// included file is refused: libgit2 reads the included file wherever it lies
+// (user.name and user.email from outside the root would sign commits under
+// commit_identity "repository").
 #pragma once
 
 #include <string>

@@ -263,7 +263,7 @@ TEST_F(ConfinementTest, ConfigIncludesAreRefused) {
   const std::string outside = base_.path() + "/outside.cfg";
   WriteFile(outside, "[user]\n\tname = Outside\n\temail = outside@example.com\n");
   const std::string repo = root_ + "/repo";
-  const std::string expected = "The repository's config includes other files";
+  const std::string expected = "The repository's config includes a file ('";
   Git(repo, {"config", "include.path", outside});
   // With commit_identity "repository" the outside file would name the author.
   GitOptions options;
@@ -279,13 +279,44 @@ TEST_F(ConfinementTest, ConfigIncludesAreRefused) {
   Git(repo, {"config", "--unset", "include.path"});
   Git(repo, {"config", "includeIf.gitdir:/.path", outside});
   ExpectEveryToolRefused(repo, expected);
-  // Strict, whatever the condition or where the file lies.
+  // Whatever the condition; relative paths are taken from the config file's directory.
   Git(repo, {"config", "--unset", "includeIf.gitdir:/.path"});
-  Git(repo, {"config", "includeIf.onbranch:nowhere.path", "inside.cfg"});
+  Git(repo, {"config", "includeIf.onbranch:nowhere.path", "../../../outside.cfg"});
   ExpectEveryToolRefused(repo, expected);
   Git(repo, {"config", "--remove-section", "includeIf.onbranch:nowhere"});
+  // Through a link beneath the root that leads out.
+  std::filesystem::create_symlink(outside, root_ + "/link.cfg");
+  Git(repo, {"config", "include.path", root_ + "/link.cfg"});
+  ExpectEveryToolRefused(repo, expected);
+  Git(repo, {"config", "--unset", "include.path"});
+  // An inside include naming a relative one: libgit2 does not say which file named it.
+  WriteFile(root_ + "/nested.cfg", "[include]\n\tpath = inside.cfg\n");
+  Git(repo, {"config", "include.path", root_ + "/nested.cfg"});
+  ExpectEveryToolRefused(repo, expected);
+  Git(repo, {"config", "--unset", "include.path"});
   const json fine = *tools_->Call("git_status", Caller{"a", "t"}, {{"repo_path", repo}});
   EXPECT_FALSE(fine.value("isError", false)) << fine.dump();
+}
+
+TEST_F(ConfinementTest, ConfigIncludesBeneathTheRootAreAccepted) {
+  const std::string repo = root_ + "/repo";
+  WriteFile(root_ + "/shared.cfg", "[user]\n\tname = Shared\n\temail = shared@example.com\n");
+  WriteFile(repo + "/.gitconfig", "[core]\n\tautocrlf = false\n");
+  Git(repo, {"config", "--add", "include.path", "../.gitconfig"});  // relative to .git/config
+  Git(repo, {"config", "--add", "include.path", root_ + "/shared.cfg"});
+  Git(repo, {"config", "--add", "include.path", "../not-yet.cfg"});  // missing, but would lie beneath the root
+  Git(repo, {"config", "includeIf.onbranch:main.path", "../../shared.cfg"});
+  GitOptions options;
+  options.roots = {root_};
+  options.commit_identity = CommitIdentity::kRepository;
+  const GitTools by_repository(options);
+  WriteFile(repo + "/a.txt", "a\n");
+  Git(repo, {"add", "a.txt"});
+  const json commit = *by_repository.Call("git_commit", Caller{"a", "t"}, {{"repo_path", repo}, {"message", "m"}});
+  EXPECT_FALSE(commit.value("isError", false)) << commit.dump();
+  EXPECT_EQ(RunGit(repo, {"log", "-1", "--format=%an"}).out, "Shared\n");
+  const json status = *tools_->Call("git_status", Caller{"a", "t"}, {{"repo_path", "repo"}});
+  EXPECT_FALSE(status.value("isError", false)) << status.dump();
 }
 
 TEST_F(ConfinementTest, ASubmoduleWhoseGitDirIsOutsideIsNeverLookedInto) {
