@@ -1,6 +1,7 @@
 // The read-only tools: status, the three diffs, log, show and branch.
 // None of them writes anything (not even git's opportunistic index refresh).
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <ctime>
 #include <optional>
@@ -24,15 +25,27 @@ std::optional<std::string> OptionalString(const json& args, const char* key) {
   return it->get<std::string>();
 }
 
-// An optional integer argument in [0, max]. Only a JSON integer is taken:
-// a float (1e30, 2.5), a string or a value out of range is refused, never
-// converted (a float beyond int64_t would be undefined behaviour).
+// An optional integer argument in [0, max]. A JSON integer, or a float
+// with no fractional part (JSON Schema's "integer" takes 5.0, and Python
+// clients send it); a fractional float, a string or a value out of range is
+// refused. A float's range is checked as a double before it is converted
+// (2^63, beyond int64_t, is the first double refused for INT64_MAX).
 int64_t IntegerOr(const json& args, const char* key, int64_t fallback, int64_t max) {
   const auto it = args.find(key);
   if (it == args.end() || it->is_null()) return fallback;
+  const auto refuse = [&] {
+    return GitRefusal(std::string(key) + " must be an integer between 0 and " + std::to_string(max));
+  };
+  if (it->is_number_float()) {
+    const double d = it->get<double>();
+    if (!(d >= 0 && d < 9223372036854775808.0 && std::floor(d) == d)) throw refuse();
+    const auto whole = static_cast<int64_t>(d);
+    if (whole > max) throw refuse();
+    return whole;
+  }
   const bool in_range = it->is_number_unsigned() ? it->get<uint64_t>() <= static_cast<uint64_t>(max)
                         : it->is_number_integer() && it->get<int64_t>() >= 0 && it->get<int64_t>() <= max;
-  if (!in_range) throw GitRefusal(std::string(key) + " must be an integer between 0 and " + std::to_string(max));
+  if (!in_range) throw refuse();
   return it->get<int64_t>();
 }
 

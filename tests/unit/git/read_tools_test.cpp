@@ -135,9 +135,14 @@ TEST_F(ReadToolsTest, IntegerArgumentsMustBeIntegersInRange) {
   f_.Commit("a.txt", "a\n", "first");
   WriteFile(f_.repo + "/a.txt", "b\n");
   const std::string max_count = "max_count must be an integer between 0 and 9223372036854775807";
-  for (const json& bad : {json(1e30), json(2.5), json(10.0), json(-1), json(UINT64_MAX), json("10")}) {
+  for (const json& bad : {json(1e30), json(2.5), json(-1.0), json(9223372036854775808.0), json(-1), json(UINT64_MAX),
+                          json("10")}) {
     EXPECT_EQ(f_.Refusal("git_log", {{"max_count", bad}}), max_count) << bad.dump();
   }
+  // A whole-number float is an integer to JSON Schema (and Python clients send one).
+  EXPECT_EQ(f_.Text("git_log", {{"max_count", 10.0}}), f_.Text("git_log", {{"max_count", 10}}));
+  EXPECT_EQ(f_.Text("git_log", {{"max_count", 0.0}}), "Commit history:\n");
+  EXPECT_NE(f_.Text("git_log", {{"max_count", 9223372036854774784.0}}).find("first"), std::string::npos);
   EXPECT_NE(f_.Text("git_log", {{"max_count", INT64_MAX}}).find("first"), std::string::npos);
   EXPECT_EQ(f_.Text("git_log", {{"max_count", 0}}), "Commit history:\n");
   const std::string context = "context_lines must be an integer between 0 and 100000";
@@ -147,6 +152,10 @@ TEST_F(ReadToolsTest, IntegerArgumentsMustBeIntegersInRange) {
     }
   }
   EXPECT_EQ(f_.Refusal("git_diff", {{"target", "HEAD"}, {"context_lines", 1e30}}), context);
+  EXPECT_EQ(f_.Refusal("git_diff", {{"target", "HEAD"}, {"context_lines", 100001.0}}), context);
+  EXPECT_EQ(f_.Text("git_diff_unstaged", {{"context_lines", 0.0}}), f_.Text("git_diff_unstaged", {{"context_lines", 0}}));
+  EXPECT_EQ(f_.Text("git_diff", {{"target", "HEAD"}, {"context_lines", 5.0}}),
+            f_.Text("git_diff", {{"target", "HEAD"}, {"context_lines", 5}}));
   EXPECT_EQ(f_.Text("git_diff_unstaged", {{"context_lines", 100000}}).rfind("Unstaged changes:\n", 0), 0u);
 }
 
