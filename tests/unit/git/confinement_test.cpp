@@ -74,6 +74,17 @@ class ConfinementTest : public ::testing::Test {
     }
   }
 
+  // Stages a.txt in `repo` and commits it with commit_identity "repository".
+  json CommitUnderRepositoryIdentity(const std::string& repo) const {
+    GitOptions options;
+    options.roots = {root_};
+    options.commit_identity = CommitIdentity::kRepository;
+    const GitTools by_repository(options);
+    WriteFile(repo + "/a.txt", "a\n");
+    Git(repo, {"add", "a.txt"});
+    return *by_repository.Call("git_commit", Caller{"a", "t"}, {{"repo_path", repo}, {"message", "m"}});
+  }
+
   static constexpr const char* kRecordedSubmoduleCommit = "1111111111111111111111111111111111111111";
 
   // root/repo with a committed gitlink `sm` (kRecordedSubmoduleCommit)
@@ -266,13 +277,7 @@ TEST_F(ConfinementTest, ConfigIncludesAreRefused) {
   const std::string expected = "The repository's config includes a file ('";
   Git(repo, {"config", "include.path", outside});
   // With commit_identity "repository" the outside file would name the author.
-  GitOptions options;
-  options.roots = {root_};
-  options.commit_identity = CommitIdentity::kRepository;
-  const GitTools by_repository(options);
-  WriteFile(repo + "/a.txt", "a\n");
-  Git(repo, {"add", "a.txt"});
-  const json commit = *by_repository.Call("git_commit", Caller{"a", "t"}, {{"repo_path", repo}, {"message", "m"}});
+  const json commit = CommitUnderRepositoryIdentity(repo);
   EXPECT_TRUE(commit.value("isError", false)) << commit.dump();
   EXPECT_EQ(RunGit(repo, {"log", "-1", "--format=%an"}).out, "");  // nothing committed, by Outside or anyone
   ExpectEveryToolRefused(repo, expected);
@@ -306,13 +311,7 @@ TEST_F(ConfinementTest, ConfigIncludesBeneathTheRootAreAccepted) {
   Git(repo, {"config", "--add", "include.path", root_ + "/shared.cfg"});
   Git(repo, {"config", "--add", "include.path", "../not-yet.cfg"});  // missing, but would lie beneath the root
   Git(repo, {"config", "includeIf.onbranch:main.path", "../../shared.cfg"});
-  GitOptions options;
-  options.roots = {root_};
-  options.commit_identity = CommitIdentity::kRepository;
-  const GitTools by_repository(options);
-  WriteFile(repo + "/a.txt", "a\n");
-  Git(repo, {"add", "a.txt"});
-  const json commit = *by_repository.Call("git_commit", Caller{"a", "t"}, {{"repo_path", repo}, {"message", "m"}});
+  const json commit = CommitUnderRepositoryIdentity(repo);
   EXPECT_FALSE(commit.value("isError", false)) << commit.dump();
   EXPECT_EQ(RunGit(repo, {"log", "-1", "--format=%an"}).out, "Shared\n");
   const json status = *tools_->Call("git_status", Caller{"a", "t"}, {{"repo_path", "repo"}});
