@@ -1,5 +1,6 @@
 #include "status_text.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <vector>
 
@@ -47,6 +48,36 @@ const char* WorkdirLabel(unsigned int status) {
   return nullptr;
 }
 
+// Leaving submodules out (above) leaves out their staged changes too: a
+// gitlink added to or removed from the index, or moved to another commit.
+// Those compare HEAD's tree with the index only, commit ids both, and open
+// no submodule repository, so they are listed as git lists them.
+void AddStagedGitlinks(git_repository* repo, Sections& sections) {
+  git_status_options options = GIT_STATUS_OPTIONS_INIT;
+  options.show = GIT_STATUS_SHOW_INDEX_ONLY;
+  options.flags = GIT_STATUS_OPT_SORT_CASE_SENSITIVELY;
+  git_status_list* raw = nullptr;
+  Check(git_status_list_new(&raw, repo, &options), "Cannot read the repository status");
+  const StatusList list(raw);
+  bool added = false;
+  for (size_t i = 0; i < git_status_list_entrycount(list.get()); ++i) {
+    const git_status_entry* entry = git_status_byindex(list.get(), i);
+    const git_diff_delta* delta = entry->head_to_index;
+    if (delta == nullptr ||
+        (delta->old_file.mode != GIT_FILEMODE_COMMIT && delta->new_file.mode != GIT_FILEMODE_COMMIT)) {
+      continue;
+    }
+    if (const char* label = IndexLabel(entry->status)) {
+      sections.staged.push_back({label, DeltaPaths(delta)});
+      added = true;
+    }
+  }
+  if (added) {
+    std::stable_sort(sections.staged.begin(), sections.staged.end(),
+                     [](const Line& a, const Line& b) { return a.path < b.path; });
+  }
+}
+
 Sections Collect(git_repository* repo) {
   git_status_options options = GIT_STATUS_OPTIONS_INIT;
   options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
@@ -72,6 +103,7 @@ Sections Collect(git_repository* repo) {
     }
     if (entry->status & GIT_STATUS_WT_NEW) sections.untracked.push_back({"", DeltaPaths(entry->index_to_workdir)});
   }
+  AddStagedGitlinks(repo, sections);
   return sections;
 }
 

@@ -334,6 +334,24 @@ TEST_F(ConfinementTest, ASubmoduleWhoseGitDirIsOutsideIsNeverLookedInto) {
       << diff.dump();
 }
 
+// Submodules are left out of git_status, but not what the index says of
+// them: a gitlink removed from or added to the index is listed as staged, as
+// git lists it, from the commit ids alone.
+TEST_F(ConfinementTest, GitStatusListsStagedGitlinkChangesWithoutLookingIntoTheSubmodule) {
+  const std::string repo = PlantSubmoduleOfTheCanary();
+  const std::string canary_head = GitText(canary_, {"rev-parse", "HEAD"});
+  Git(repo, {"rm", "-q", "--cached", "sm"});
+  Git(repo, {"update-index", "--add", "--cacheinfo", "160000," + std::string(kRecordedSubmoduleCommit) + ",sm2"});
+  const json result = *tools_->Call("git_status", Caller{"a", "t"}, {{"repo_path", repo}});
+  const std::string text = result.at("content").at(0).at("text");
+  EXPECT_FALSE(result.value("isError", false)) << text;
+  EXPECT_NE(text.find("Changes to be committed:\n  (use \"git restore --staged <file>...\" to unstage)\n"
+                      "\tdeleted:    sm\n\tnew file:   sm2\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find(canary_head.substr(0, 7)), std::string::npos) << text;
+}
+
 TEST_F(ConfinementTest, GitAddLeavesASubmoduleWhoseGitDirIsOutsideAlone) {
   const std::string repo = PlantSubmoduleOfTheCanary();
   const std::string canary_head = GitText(canary_, {"rev-parse", "HEAD"});
