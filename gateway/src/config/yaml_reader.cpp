@@ -39,8 +39,14 @@ bool YamlReader::ExpectMap(const YAML::Node& node, const std::string& path) {
 
 void YamlReader::RejectUnknownKeys(const YAML::Node& node, const std::string& path,
                                    std::initializer_list<const char*> known) {
+  std::vector<std::string> seen;
   for (const auto& kv : node) {
     const std::string key = kv.first.as<std::string>();
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+      Fail(Join(path, key), "duplicate key: only its first value would be read; keep one");
+      continue;
+    }
+    seen.push_back(key);
     if (std::any_of(known.begin(), known.end(), [&](const char* k) { return key == k; })) continue;
     std::string hint;
     std::size_t best = 3;

@@ -46,6 +46,16 @@ TEST(Config, RejectsUnknownKeysAndSuggestsTheNearestKnownOne) {
   EXPECT_TRUE(HasError(errors, "server.listn: unknown key (did you mean \"listen\"?)")) << errors.front();
 }
 
+// YAML readers disagree on a repeated key (first wins here, last in many
+// others): a configuration that says one thing twice is refused.
+TEST(Config, RejectsADuplicateKeyAtAnyLevel) {
+  const auto top = Errors(std::string("server:\n  listen: 127.0.0.1:1\nserver:\n  listen: 127.0.0.1:2\n") + kMinimal);
+  EXPECT_TRUE(HasError(top, "server: duplicate key: only its first value would be read; keep one")) << top.front();
+  const auto nested = Errors(std::string("server:\n  listen: 127.0.0.1:1\n  listen: 0.0.0.0:2\n") + kMinimal);
+  EXPECT_TRUE(HasError(nested, "server.listen: duplicate key: only its first value would be read; keep one"))
+      << nested.front();
+}
+
 TEST(Config, NamesTheKeyOfEveryProblemAndReportsThemAllAtOnce) {
   const auto errors = Errors(R"(
 server:
