@@ -62,6 +62,15 @@ TEST_F(SessionEra, RefusesAnUnsupportedProtocolVersionHeaderWith400) {
   const HttpResponse r = Post(R"({"jsonrpc":"2.0","id":2,"method":"tools/list"})", McpHeaders(sid, "1999-01-01"));
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.Json()["error"]["message"].get<std::string>().find("Unsupported MCP-Protocol-Version"), std::string::npos);
+  // A supported version of the stateless era on a session request: say so,
+  // not that it is unsupported.
+  const HttpResponse stateless =
+      Post(R"({"jsonrpc":"2.0","id":3,"method":"tools/list"})", McpHeaders(sid, "2026-07-28"));
+  EXPECT_EQ(stateless.status, 400);
+  EXPECT_EQ(stateless.Json()["error"]["message"],
+            "MCP-Protocol-Version \"2026-07-28\" is a stateless version: its requests carry "
+            "params._meta[\"io.modelcontextprotocol/protocolVersion\"] and no Mcp-Session-Id; session requests "
+            "use 2025-11-25 or earlier");
 }
 
 TEST_F(SessionEra, TreatsAMissingVersionHeaderAsTheOldestSessionVersion) {

@@ -5,6 +5,7 @@
 #include "jsonrpc/message.h"
 #include "log/log.h"
 #include "mcp/backend.h"
+#include "mcp/protocol_version.h"
 #include "metrics/metrics.h"
 #include "transport/admission_record.h"
 #include "transport/http/forwarded_for.h"
@@ -443,10 +444,16 @@ void StreamableHttpEndpoint::Post(const std::shared_ptr<mcp::Backend>& backend, 
     request.era = mcp::Era::kSession;
     if (!version_header.empty() && mcp::EraOf(version_header) != mcp::Era::kSession) {
       if (metrics_) metrics_->RecordRejected("unsupported_version");
-      return exchange->Respond(ErrorResponse(bhttp::status::bad_request, code::kInvalidRequest,
-                                             "Unsupported MCP-Protocol-Version \"" + std::string(version_header) +
-                                                 "\"; supported: 2025-03-26, 2025-06-18, 2025-11-25, 2026-07-28",
-                                             msg.id));
+      // A version of the stateless era (2026-07-28) that reached here came
+      // without its params._meta, or with a session id.
+      const std::string message =
+          mcp::IsSupported(std::string(version_header))
+              ? "MCP-Protocol-Version \"" + std::string(version_header) +
+                    "\" is a stateless version: its requests carry params._meta[\"io.modelcontextprotocol/"
+                    "protocolVersion\"] and no Mcp-Session-Id; session requests use 2025-11-25 or earlier"
+              : "Unsupported MCP-Protocol-Version \"" + std::string(version_header) +
+                    "\"; supported: 2025-03-26, 2025-06-18, 2025-11-25, 2026-07-28";
+      return exchange->Respond(ErrorResponse(bhttp::status::bad_request, code::kInvalidRequest, message, msg.id));
     }
     if (msg.method == "initialize") {
       request.protocol_version = std::string(version_header.empty() ? mcp::kDefaultHeaderlessVersion : version_header);
