@@ -32,6 +32,7 @@ namespace {
 
 constexpr auto kSweepEvery = std::chrono::seconds(60);
 constexpr auto kSessionIdle = std::chrono::hours(1);
+constexpr auto kGrpcGrace = std::chrono::seconds(2);  // see PollDrain
 
 std::string EnsurePrivateDir(const std::string& path) {
   std::error_code ec;
@@ -448,7 +449,10 @@ void Gateway::BeginShutdown(const std::string& signal) {
     // Shutdown blocks, and the calls it waits for need them.
     grpc_server_->SetServing(false);
     const auto deadline = std::chrono::system_clock::now() + std::chrono::seconds(config_.server.drain_s);
-    grpc_shutdown_ = std::thread([server = grpc_server_.get(), deadline] { server->Shutdown(deadline); });
+    grpc_shutdown_ = std::thread([this, server = grpc_server_.get(), deadline] {
+      server->Shutdown(deadline);
+      grpc_shut_down_ = true;
+    });
   }
   if (sweep_timer_) sweep_timer_->cancel();
   if (jwks_) jwks_->Stop();
@@ -461,13 +465,19 @@ void Gateway::PollDrain(std::chrono::steady_clock::time_point deadline) {
   // Done when nothing is being answered and no new connection (one taken
   // from the listen backlog, say) is still sending its first request.
   const bool idle = core_->in_flight() == 0 && http_->busy_connections() == 0;
-  if (idle || std::chrono::steady_clock::now() >= deadline) {
+  const auto now = std::chrono::steady_clock::now();
+  if (!idle) idle_since_.reset();
+  if (idle && !idle_since_) idle_since_ = now;
+  // gRPC may still be sending the last answers (a call leaves in_flight when
+  // the core answers it, before gRPC has written it) and may hold calls that
+  // never delivered their request, which nothing of ours waits for: it gets
+  // a short grace to finish on its own, then what it still holds is cancelled.
+  const bool grpc_settling = grpc_server_ && !grpc_shut_down_ && idle && now - *idle_since_ < kGrpcGrace;
+  if ((idle && !grpc_settling) || now >= deadline) {
     if (!idle) {
       log::Warn("drain_timeout", {{"in_flight", core_->in_flight()}, {"busy_connections", http_->busy_connections()}});
     }
-    // gRPC may still hold calls that never delivered their request: nothing
-    // of ours is waiting for them.
-    if (grpc_server_) grpc_server_->CancelRemaining();
+    if (grpc_server_ && !grpc_shut_down_) grpc_server_->CancelRemaining();
     // Let the last responses flush, then stop.
     drain_timer_->expires_after(std::chrono::milliseconds(50));
     drain_timer_->async_wait([this](const boost::system::error_code&) { io_.Stop(); });

@@ -30,6 +30,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
+#include <optional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -183,6 +184,9 @@ class Gateway {
   // Runs grpc_server_->Shutdown while draining (it blocks until the calls
   // in flight end, and those need the I/O threads).
   std::thread grpc_shutdown_;
+  std::atomic<bool> grpc_shut_down_{false};  // set when grpc_shutdown_'s Shutdown returned
+  // When the drain first found nothing of the gateway's in flight.
+  std::optional<std::chrono::steady_clock::time_point> idle_since_;
   std::mutex reload_mu_;
   std::unique_ptr<boost::asio::signal_set> signals_;
   std::unique_ptr<boost::asio::steady_timer> sweep_timer_;
